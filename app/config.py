@@ -1,0 +1,54 @@
+"""Every DeckChat setting in one place, read from DECKCHAT_* environment variables."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _env(name: str, default: str) -> str:
+    return os.environ.get(name, default)
+
+
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value else default
+
+
+def _env_float(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    return float(value) if value else default
+
+
+def _env_path(name: str, default: Path) -> str:
+    return str(Path(os.environ.get(name) or default).resolve())
+
+
+def load_config() -> dict[str, object]:
+    """Read the settings from the environment, with defaults that run the embedded models."""
+    instance = Path(_env_path("DECKCHAT_INSTANCE_DIR", REPO_ROOT / "instance"))
+    return {
+        "INSTANCE_DIR": str(instance),
+        "CONTENT_DIR": _env_path("DECKCHAT_CONTENT_DIR", REPO_ROOT / "content"),
+        "INDEX_DIR": _env_path("DECKCHAT_INDEX_DIR", REPO_ROOT / "index_store"),
+        "DATABASE_URL": _env("DATABASE_URL", f"sqlite:///{instance / 'deckchat.sqlite3'}"),
+        # Embeddings: any sentence-transformers path; empty means the embedded MiniLM wheel.
+        "EMBEDDER_PATH": _env("DECKCHAT_EMBEDDER_PATH", ""),
+        "CHUNK_TOKENS": _env_int("DECKCHAT_CHUNK_TOKENS", 256),
+        "CHUNK_OVERLAP": _env_int("DECKCHAT_CHUNK_OVERLAP", 32),
+        # Language model: a GGUF file or a transformers folder; empty means embedded SmolLM2.
+        "MODEL_PATH": _env("DECKCHAT_MODEL_PATH", ""),
+        "MODEL_CACHE_DIR": _env_path("DECKCHAT_MODEL_CACHE_DIR", instance / "model-cache"),
+        "THREADS": _env_int("DECKCHAT_THREADS", os.cpu_count() or 1),
+        "MAX_NEW_TOKENS": _env_int("DECKCHAT_MAX_NEW_TOKENS", 64),
+        # SmolLM2-135M loses the thread past ~1,600 tokens of context; keep prompts short.
+        "CONTEXT_TOKENS": _env_int("DECKCHAT_CONTEXT_TOKENS", 800),
+        "TOP_K": _env_int("DECKCHAT_TOP_K", 4),
+        # Below this cosine similarity nothing retrieved counts as relevant: refuse unasked.
+        "MIN_SCORE": _env_float("DECKCHAT_MIN_SCORE", 0.2),
+        "MAX_QUESTION_CHARS": _env_int("DECKCHAT_MAX_QUESTION_CHARS", 1000),
+        "MAX_CONTENT_LENGTH": _env_int("DECKCHAT_MAX_REQUEST_BYTES", 16 * 1024),
+        "PRELOAD_MODEL": _env("DECKCHAT_PRELOAD_MODEL", "0") == "1",
+    }

@@ -1,0 +1,69 @@
+"""The conversation log: every turn, its sources, timings and errors, stored with SQLAlchemy."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Protocol
+
+from sqlalchemy import create_engine, event, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.models import Base, ChatSession, Turn, TurnSource
+from app.rag.answer import AnswerResult
+
+
+class ConversationLog(Protocol):
+    def record_turn(self, session_id: str, deck: str, question: str, result: AnswerResult) -> int: ...
+
+
+def make_engine(url: str) -> Engine:
+    """Engine for the log database; SQLite gets WAL and a busy timeout for threaded writers."""
+    if url.startswith("sqlite:///"):
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": 15, "check_same_thread": False})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_connection, _record) -> None:  # pragma: no cover - trivial
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.close()
+
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+class SqlConversationLog:
+    """ConversationLog on any SQLAlchemy database (SQLite by default)."""
+
+    def __init__(self, url: str):
+        self.engine = make_engine(url)
+        Base.metadata.create_all(self.engine)
+        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    def record_turn(self, session_id: str, deck: str, question: str, result: AnswerResult) -> int:
+        """Store one turn (creating its session on first use); returns the turn id."""
+        with self.sessions.begin() as db:
+            if db.get(ChatSession, session_id) is None:
+                db.add(ChatSession(id=session_id, deck=deck))
+                db.flush()
+            turn = Turn(
+                session_id=session_id, question=question, answer=result.answer, refused=result.refused,
+                model_id=result.model_id, prompt_tokens=result.prompt_tokens,
+                completion_tokens=result.completion_tokens, retrieval_ms=result.retrieval_ms,
+                generation_ms=result.generation_ms, error=result.error,
+            )
+            turn.sources = [
+                TurnSource(rank=i + 1, doc=s["doc"], page=s["page"], kind=s["kind"], title=s["title"],
+                           score=s["score"])
+                for i, s in enumerate(result.sources)
+            ]
+            db.add(turn)
+            db.flush()
+            return turn.id
+
+    def session_deck(self, session_id: str) -> str | None:
+        """The deck a session belongs to, or None for a new session."""
+        with Session(self.engine) as db:
+            return db.scalar(select(ChatSession.deck).where(ChatSession.id == session_id))

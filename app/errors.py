@@ -1,0 +1,50 @@
+"""Errors that carry their HTTP status, rendered as JSON for the API."""
+
+from __future__ import annotations
+
+from flask import Flask, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+from ingest.store import IndexNotBuilt
+
+
+class ApiError(Exception):
+    """An error with the status and message the client gets."""
+
+    status = 500
+
+    def __init__(self, message: str, status: int | None = None):
+        super().__init__(message)
+        self.message = message
+        if status is not None:
+            self.status = status
+
+
+class BadRequest(ApiError):
+    status = 400
+
+
+class NotFound(ApiError):
+    status = 404
+
+
+class ServiceUnavailable(ApiError):
+    status = 503
+
+
+def register_error_handlers(app: Flask) -> None:
+    """JSON errors under /api/, with the status each error carries."""
+
+    @app.errorhandler(ApiError)
+    def _api_error(exc: ApiError):
+        return jsonify(error=exc.message), exc.status
+
+    @app.errorhandler(IndexNotBuilt)
+    def _index_not_built(exc: IndexNotBuilt):
+        return jsonify(error=str(exc)), 503
+
+    @app.errorhandler(HTTPException)
+    def _http_error(exc: HTTPException):
+        if request.path.startswith("/api/"):
+            return jsonify(error=exc.description or exc.name), exc.code
+        return exc

@@ -1,0 +1,74 @@
+"""`flask eval QA.jsonl --deck NAME`: ask every question through the API's pipeline and score it."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import time
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from app.eval.metrics import QuestionResult, answer_matches, is_hit, summarise
+from app.rag.answer import AnswerPipeline
+
+
+def load_questions(path: Path) -> list[dict]:
+    """QA lines: doc, question, answer (null: not in the documents), evidence, page_or_slide."""
+    questions = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+            if not isinstance(item.get("question"), str) or not isinstance(item.get("doc"), str):
+                raise ValueError("needs 'doc' and 'question' strings")
+        except (json.JSONDecodeError, ValueError, AttributeError) as exc:
+            raise click.ClickException(f"{path}:{number}: not a QA line ({exc})") from exc
+        questions.append(item)
+    return questions
+
+
+def evaluate(pipeline: AnswerPipeline, deck: str, questions: list[dict], k: int) -> list[QuestionResult]:
+    """Answer each question and score it; progress goes to stderr."""
+    results = []
+    for number, item in enumerate(questions, 1):
+        started = time.perf_counter()
+        result = pipeline.answer(deck, item["question"])
+        seconds = time.perf_counter() - started
+        gold, page = item.get("answer"), item.get("page_or_slide")
+        retrieved = result.retrieved[:k]
+        results.append(QuestionResult(
+            question=item["question"], doc=item["doc"], gold_answer=gold, gold_page=page,
+            answer=result.answer, refused=result.refused,
+            hit_at_1=is_hit(retrieved[:1], item["doc"], page), hit_at_k=is_hit(retrieved, item["doc"], page),
+            correct=gold is not None and not result.refused and answer_matches(gold, result.answer),
+            seconds=round(seconds, 3), sources=retrieved, error=result.error,
+        ))
+        click.echo(f"[{number}/{len(questions)}] {seconds:5.1f}s {'refused' if result.refused else 'answered'}: "
+                   f"{item['question'][:70]}", err=True)
+    return results
+
+
+@click.command("eval")
+@click.argument("qa_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--deck", required=True, help="The deck the questions are about.")
+@click.option("--k", default=5, show_default=True, help="Chunks retrieved per question.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write per-question detail (JSON).")
+@with_appcontext
+def eval_command(qa_file: Path, deck: str, k: int, out: Path | None) -> None:
+    """Print retrieval hit@k, answer accuracy, refusal accuracy and latency for a QA set."""
+    services = current_app.extensions["deckchat"]
+    settings = dataclasses.replace(services.pipeline.settings, top_k=k)
+    pipeline = AnswerPipeline(services.retriever, services.generator, settings)
+    results = evaluate(pipeline, deck, load_questions(qa_file), k)
+    summary = summarise(results, k)
+    width = max(len(key) for key in summary)
+    for key, value in summary.items():
+        click.echo(f"{key:<{width}}  {value}")
+    if out:
+        out.write_text(json.dumps({"summary": summary, "questions": [dataclasses.asdict(r) for r in results]},
+                                  indent=2, ensure_ascii=False))
+        click.echo(f"detail written to {out}")

@@ -1,0 +1,71 @@
+"""Scoring answers against a QA set: retrieval hit@k, answer accuracy, refusal accuracy, latency."""
+
+from __future__ import annotations
+
+import re
+import statistics
+import unicodedata
+from dataclasses import dataclass
+
+_CURRENCY = re.compile(r"[$\u20ac\u00a3\u00a5]")
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}\b)")
+_PUNCT = re.compile(r"[^\w.%]+")
+
+
+def normalise(text: str) -> str:
+    """Case, whitespace, thousands separators and currency symbols do not count."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    text = _CURRENCY.sub(" ", _THOUSANDS.sub("", text))
+    text = _PUNCT.sub(" ", text)
+    text = re.sub(r"\.(?!\d)", " ", text)  # sentence dots, not decimal points
+    return " ".join(text.split())
+
+
+def answer_matches(gold: str, answer: str) -> bool:
+    """The gold answer appears in the model's answer after normalisation."""
+    gold_n = normalise(gold)
+    return bool(gold_n) and f" {gold_n} " in f" {normalise(answer)} "
+
+
+def is_hit(sources: list[dict], doc: str, page: int | None) -> bool:
+    """A source is the gold document and page (any page when the gold page is unknown)."""
+    return any(s["doc"] == doc and (page is None or s["page"] == page) for s in sources)
+
+
+@dataclass
+class QuestionResult:
+    question: str
+    doc: str
+    gold_answer: str | None
+    gold_page: int | None
+    answer: str
+    refused: bool
+    hit_at_1: bool
+    hit_at_k: bool
+    correct: bool
+    seconds: float
+    sources: list[dict]
+    error: str | None = None
+
+
+def summarise(results: list[QuestionResult], k: int) -> dict:
+    """Aggregate figures over a question set."""
+    answerable = [r for r in results if r.gold_answer is not None]
+    unanswerable = [r for r in results if r.gold_answer is None]
+    seconds = sorted(r.seconds for r in results)
+
+    def rate(items: list[QuestionResult], pred) -> float | None:
+        return round(sum(1 for r in items if pred(r)) / len(items), 3) if items else None
+
+    return {
+        "questions": len(results), "answerable": len(answerable), "unanswerable": len(unanswerable),
+        "k": k,
+        "hit_at_1": rate(answerable, lambda r: r.hit_at_1),
+        f"hit_at_{k}": rate(answerable, lambda r: r.hit_at_k),
+        "answer_accuracy": rate(answerable, lambda r: r.correct),
+        "refusal_accuracy": rate(unanswerable, lambda r: r.refused),
+        "false_refusal_rate": rate(answerable, lambda r: r.refused),
+        "errors": sum(1 for r in results if r.error),
+        "latency_p50_s": round(statistics.median(seconds), 2) if seconds else None,
+        "latency_p95_s": round(seconds[min(len(seconds) - 1, int(0.95 * len(seconds)))], 2) if seconds else None,
+    }

@@ -1,0 +1,138 @@
+"""Generator backed by transformers: a Hugging Face model folder or a GGUF file, on CPU."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import shutil
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import torch
+import transformers
+from transformers import (
+    AutoModelForCausalLM,
+    AutoTokenizer,
+    StoppingCriteria,
+    StoppingCriteriaList,
+    TextIteratorStreamer,
+)
+
+from app.generation.base import GenerationError, GenerationParams
+
+log = logging.getLogger(__name__)
+
+
+class _Cancelled(StoppingCriteria):
+    """Stops generate() when the reader goes away, so the model lock is not held for nothing."""
+
+    def __init__(self, event: threading.Event):
+        self.event = event
+
+    def __call__(self, input_ids: torch.LongTensor, scores: torch.FloatTensor, **kwargs) -> torch.BoolTensor:
+        return torch.full((input_ids.shape[0],), self.event.is_set(), dtype=torch.bool)
+
+
+def converted_gguf_dir(gguf: Path, cache_dir: Path) -> Path:
+    """Cache folder for a GGUF converted to safetensors, keyed by file identity and library version."""
+    stat = gguf.stat()
+    key = f"{gguf.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{transformers.__version__}"
+    return cache_dir / f"{gguf.stem}-{hashlib.sha256(key.encode()).hexdigest()[:12]}"
+
+
+def _convert_gguf(gguf: Path, target: Path) -> None:
+    """Dequantise a GGUF once and keep it as safetensors: later loads take 0.3 s instead of 3-20 s."""
+    log.info("converting %s for transformers (once) into %s", gguf.name, target)
+    tokenizer = AutoTokenizer.from_pretrained(gguf.parent, gguf_file=gguf.name)
+    model = AutoModelForCausalLM.from_pretrained(gguf.parent, gguf_file=gguf.name)
+    # The weights are plain fp32 after loading; drop the GGUF marker so they can be saved.
+    model.hf_quantizer = None
+    if hasattr(model.config, "quantization_config"):
+        del model.config.quantization_config
+    tmp = target.with_name(f"{target.name}.{uuid.uuid4().hex[:8]}.tmp")
+    model.save_pretrained(tmp)
+    tokenizer.save_pretrained(tmp)
+    try:
+        os.rename(tmp, target)  # another process may have won the race; theirs is as good
+    except OSError:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+class TransformersGenerator:
+    """Greedy (by default) streaming generation with one model per process, one request at a time."""
+
+    def __init__(self, model_path: Path, cache_dir: Path, threads: int):
+        started = time.perf_counter()
+        torch.set_num_threads(max(1, threads))
+        folder = model_path
+        if model_path.suffix == ".gguf":
+            folder = converted_gguf_dir(model_path, cache_dir)
+            if not (folder / "config.json").is_file():
+                cache_dir.mkdir(parents=True, exist_ok=True)
+                _convert_gguf(model_path, folder)
+        try:
+            self.tokenizer = AutoTokenizer.from_pretrained(folder, local_files_only=True)
+            self.model = AutoModelForCausalLM.from_pretrained(folder, dtype=torch.float32, local_files_only=True)
+        except OSError as exc:
+            raise GenerationError(f"cannot load model from {model_path}: {exc}") from exc
+        self.model.eval()
+        self.model_id = model_path.name
+        self.context_window = int(getattr(self.model.config, "max_position_embeddings", 2048))
+        self.load_seconds = time.perf_counter() - started
+        self._lock = threading.Lock()
+        log.info("loaded %s with transformers in %.1f s", self.model_id, self.load_seconds)
+
+    def count_tokens(self, text: str) -> int:
+        """Tokens the model sees for `text`."""
+        return len(self.tokenizer.encode(text, add_special_tokens=False))
+
+    def render_chat(self, messages: list[dict[str, str]]) -> str:
+        """The prompt string built by the model's own chat template."""
+        if not self.tokenizer.chat_template:
+            raise GenerationError(f"{self.model_id} has no chat template; choose a prompt format")
+        return self.tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)
+
+    def special_tokens(self) -> list[str]:
+        """Control tokens (e.g. <|im_start|>) that must never reach the model from documents."""
+        return [t for t in self.tokenizer.all_special_tokens if t] + list(self.tokenizer.added_tokens_encoder)
+
+    def stream(self, prompt: str, params: GenerationParams) -> Iterator[str]:
+        """Yield text deltas; generation runs in a worker thread behind the model lock."""
+        inputs = self.tokenizer(prompt, return_tensors="pt", add_special_tokens=False)
+        cancel = threading.Event()
+        streamer = TextIteratorStreamer(self.tokenizer, skip_prompt=True, skip_special_tokens=True, timeout=120)
+        failure: list[BaseException] = []
+        sampling = params.temperature > 0
+        kwargs = dict(
+            **inputs, streamer=streamer, max_new_tokens=params.max_new_tokens, do_sample=sampling,
+            repetition_penalty=params.repetition_penalty,
+            stopping_criteria=StoppingCriteriaList([_Cancelled(cancel)]),
+            pad_token_id=self.tokenizer.pad_token_id or self.tokenizer.eos_token_id,
+        )
+        if sampling:
+            kwargs.update(temperature=params.temperature, top_p=params.top_p)
+
+        def run() -> None:
+            try:
+                with torch.inference_mode():
+                    self.model.generate(**kwargs)
+            except BaseException as exc:  # surfaced to the reader below
+                failure.append(exc)
+                streamer.end()
+
+        with self._lock:
+            worker = threading.Thread(target=run, name="generate", daemon=True)
+            worker.start()
+            try:
+                for text in streamer:
+                    if text:
+                        yield text
+            finally:
+                cancel.set()
+                worker.join()
+        if failure:
+            raise GenerationError(f"generation failed: {failure[0]}") from failure[0]

@@ -1,0 +1,78 @@
+"""The conversation log schema (SQLAlchemy 2.0 typed models)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import Boolean, DateTime, Float, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class ChatSession(Base):
+    """One reader's conversation with one deck."""
+
+    __tablename__ = "chat_session"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    deck: Mapped[str] = mapped_column(String(64), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    turns: Mapped[list[Turn]] = relationship(back_populates="session", order_by="Turn.id")
+
+
+class Turn(Base):
+    """One question and its answer, with timings, token counts and any error."""
+
+    __tablename__ = "turn"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_id: Mapped[str] = mapped_column(ForeignKey("chat_session.id"), index=True)
+    question: Mapped[str] = mapped_column(Text)
+    answer: Mapped[str] = mapped_column(Text, default="")
+    refused: Mapped[bool] = mapped_column(Boolean, default=False)
+    model_id: Mapped[str | None] = mapped_column(String(200))
+    prompt_tokens: Mapped[int] = mapped_column(Integer, default=0)
+    completion_tokens: Mapped[int] = mapped_column(Integer, default=0)
+    retrieval_ms: Mapped[float] = mapped_column(Float, default=0.0)
+    generation_ms: Mapped[float] = mapped_column(Float, default=0.0)
+    error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    session: Mapped[ChatSession] = relationship(back_populates="turns")
+    sources: Mapped[list[TurnSource]] = relationship(back_populates="turn", order_by="TurnSource.rank")
+    feedback: Mapped[list[Feedback]] = relationship(back_populates="turn")
+
+
+class TurnSource(Base):
+    """A chunk that was in the prompt for a turn, in rank order."""
+
+    __tablename__ = "turn_source"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    turn_id: Mapped[int] = mapped_column(ForeignKey("turn.id"), index=True)
+    rank: Mapped[int] = mapped_column(Integer)
+    doc: Mapped[str] = mapped_column(String(255))
+    page: Mapped[int | None] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(16))
+    title: Mapped[str | None] = mapped_column(String(255))
+    score: Mapped[float] = mapped_column(Float)
+    turn: Mapped[Turn] = relationship(back_populates="sources")
+
+
+class Feedback(Base):
+    """A reader's thumbs up (1) or down (-1) on an answer."""
+
+    __tablename__ = "feedback"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    turn_id: Mapped[int] = mapped_column(ForeignKey("turn.id"), index=True)
+    rating: Mapped[int] = mapped_column(Integer)
+    comment: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    turn: Mapped[Turn] = relationship(back_populates="feedback")

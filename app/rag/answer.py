@@ -1,0 +1,96 @@
+"""The answer pipeline: retrieve, build the prompt, generate, detect refusal, collect sources."""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from app.generation.base import GenerationError, GenerationParams, Generator
+from app.rag.prompting import REFUSAL_SENTENCE, ChatTemplateFormat, PromptBuilder
+from app.rag.refusal import is_refusal
+from app.rag.retrieval import Retriever, ScoredChunk
+
+log = logging.getLogger(__name__)
+
+SNIPPET_CHARS = 300
+
+
+@dataclass
+class AnswerResult:
+    """What the reader is told, with what it rests on and what it cost."""
+
+    answer: str
+    refused: bool
+    sources: list[dict] = field(default_factory=list)
+    retrieved: list[dict] = field(default_factory=list)  # all top-k hits, for evaluation
+    model_id: str | None = None
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    retrieval_ms: float = 0.0
+    generation_ms: float = 0.0
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class AnswerSettings:
+    top_k: int = 4
+    min_score: float = 0.2
+    context_tokens: int = 800
+    params: GenerationParams = GenerationParams()
+
+
+def source_of(hit: ScoredChunk) -> dict:
+    """The public shape of a source (DESIGN.md section 4)."""
+    chunk = hit.chunk
+    snippet = re.sub(r"\s+", " ", chunk.text).strip()
+    if len(snippet) > SNIPPET_CHARS:
+        snippet = snippet[:SNIPPET_CHARS].rsplit(" ", 1)[0] + "..."
+    return {"doc": chunk.doc, "page": chunk.page, "kind": chunk.kind, "title": chunk.title,
+            "snippet": snippet, "score": round(hit.score, 4)}
+
+
+class AnswerPipeline:
+    """Answers one question about one deck from its documents only."""
+
+    def __init__(self, retriever: Retriever, generator: Callable[[], Generator], settings: AnswerSettings):
+        self.retriever = retriever
+        self._generator = generator  # loaded on first use: retrieval-only refusals never wait for it
+        self.settings = settings
+
+    def _builder(self, generator: Generator) -> PromptBuilder:
+        budget = generator.context_window - self.settings.params.max_new_tokens
+        return PromptBuilder(ChatTemplateFormat(generator.render_chat), generator.count_tokens,
+                             generator.special_tokens(), self.settings.context_tokens, budget)
+
+    def answer(self, deck: str, question: str) -> AnswerResult:
+        """Retrieve, then either refuse (nothing relevant) or ask the model."""
+        started = time.perf_counter()
+        hits = self.retriever.retrieve(deck, question, self.settings.top_k)
+        retrieval_ms = (time.perf_counter() - started) * 1000
+        retrieved = [source_of(h) for h in hits]
+        relevant = [h for h in hits if h.score >= self.settings.min_score]
+        if not relevant:
+            return AnswerResult(REFUSAL_SENTENCE, True, [], retrieved, retrieval_ms=retrieval_ms)
+        try:
+            generator = self._generator()
+        except GenerationError as exc:
+            return AnswerResult("", False, [], retrieved, retrieval_ms=retrieval_ms, error=str(exc))
+        prompt = self._builder(generator).build(question, relevant)
+        result = AnswerResult("", False, [source_of(h) for h in prompt.chunks], retrieved,
+                              generator.model_id, prompt.tokens, retrieval_ms=retrieval_ms)
+        started = time.perf_counter()
+        try:
+            text = "".join(generator.stream(prompt.text, self.settings.params)).strip()
+        except GenerationError as exc:
+            log.exception("generation failed for deck %s", deck)
+            result.error = str(exc)
+            result.generation_ms = (time.perf_counter() - started) * 1000
+            return result
+        result.generation_ms = (time.perf_counter() - started) * 1000
+        result.completion_tokens = generator.count_tokens(text)
+        result.refused = is_refusal(text)
+        result.answer = REFUSAL_SENTENCE if result.refused else text
+        return result

@@ -1,0 +1,97 @@
+"""The long-lived parts of one process: embedder, retriever, model, pipeline and log."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from pathlib import Path
+
+from app.conversation_log import SqlConversationLog
+from app.generation.base import GenerationError, GenerationParams, Generator
+from app.generation.embedded import embedded_model_path
+from app.rag.answer import AnswerPipeline, AnswerSettings
+from app.rag.retrieval import FaissRetriever
+from ingest.embedding import Embedder, SentenceTransformerEmbedder
+from ingest.store import list_decks, read_manifest
+
+log = logging.getLogger(__name__)
+
+
+def load_default_generator(config: dict) -> Generator:
+    """The configured model (a GGUF file or a transformers folder), else the embedded SmolLM2."""
+    from app.generation.transformers_backend import TransformersGenerator
+
+    path = Path(config["MODEL_PATH"]) if config["MODEL_PATH"] else embedded_model_path()
+    if not path.exists():
+        raise GenerationError(f"model path {path} does not exist; check DECKCHAT_MODEL_PATH")
+    return TransformersGenerator(path, Path(config["MODEL_CACHE_DIR"]), config["THREADS"])
+
+
+class Services:
+    """One of each moving part per process; the model is loaded once, on first need."""
+
+    def __init__(self, config: dict, embedder: Embedder | None = None,
+                 generator: Generator | None = None, conversation_log: SqlConversationLog | None = None):
+        self.config = config
+        self.index_dir = Path(config["INDEX_DIR"])
+        self.embedder = embedder or SentenceTransformerEmbedder(config["EMBEDDER_PATH"] or None)
+        self.retriever = FaissRetriever(self.index_dir, self.embedder)
+        self.log = conversation_log or SqlConversationLog(config["DATABASE_URL"])
+        self._generator = generator
+        self._load_error: str | None = None
+        self._load_lock = threading.Lock()
+        self.pipeline = AnswerPipeline(self.retriever, self.generator, AnswerSettings(
+            top_k=config["TOP_K"], min_score=config["MIN_SCORE"], context_tokens=config["CONTEXT_TOKENS"],
+            params=GenerationParams(max_new_tokens=config["MAX_NEW_TOKENS"]),
+        ))
+
+    def generator(self) -> Generator:
+        """The process's one model, loaded under a lock the first time it is needed."""
+        if self._generator is not None:
+            return self._generator
+        with self._load_lock:
+            if self._generator is None:
+                started = time.perf_counter()
+                try:
+                    self._generator = load_default_generator(self.config)
+                except Exception as exc:
+                    self._load_error = str(exc)
+                    log.exception("model failed to load")
+                    raise GenerationError(f"the language model could not be loaded: {exc}") from exc
+                self._load_error = None
+                log.info("model ready in %.1f s", time.perf_counter() - started)
+        return self._generator
+
+    def preload(self) -> None:
+        """Load the model in the background so the first reader does not wait for it."""
+        def _load() -> None:
+            try:
+                self.generator()
+            except GenerationError:
+                pass  # recorded in _load_error; health reports it
+
+        threading.Thread(target=_load, name="model-preload", daemon=True).start()
+
+    def configured_model_name(self) -> str:
+        """The model file or folder name in force, without loading it."""
+        if self.config["MODEL_PATH"]:
+            return Path(self.config["MODEL_PATH"]).name
+        try:
+            return embedded_model_path().name
+        except GenerationError as exc:
+            return f"embedded (unavailable: {exc})"
+
+    def health(self) -> dict:
+        """Model id and load state, decks with chunk counts and build time."""
+        model_state = "loaded" if self._generator else ("error" if self._load_error else "not loaded")
+        decks = []
+        for name in list_decks(self.index_dir):
+            manifest = read_manifest(self.index_dir, name) or {}
+            decks.append({"deck": name, "chunks": manifest.get("chunk_count", 0),
+                          "built_at": manifest.get("built_at"),
+                          "embedder": manifest.get("embedder", {}).get("id")})
+        model_id = self._generator.model_id if self._generator else self.configured_model_name()
+        return {"status": "ok" if model_state != "error" else "degraded",
+                "model": {"id": model_id, "state": model_state, "error": self._load_error},
+                "embedder": self.embedder.model_id, "decks": decks}

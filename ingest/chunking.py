@@ -1,0 +1,71 @@
+"""Chunking: one chunk per page, split by sentences when a page exceeds the embedder's limit."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass
+
+from llama_index.core import Document
+from llama_index.core.node_parser import SentenceSplitter
+
+from ingest.loaders import Page
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A retrievable piece of a deck; the id is stable across rebuilds of unchanged files."""
+
+    id: str
+    deck: str
+    doc: str
+    text: str
+    page: int | None
+    kind: str
+    title: str | None
+
+    def to_dict(self) -> dict[str, object]:
+        """Plain dict for the chunk store."""
+        return asdict(self)
+
+
+_META_KEYS = ["deck", "doc", "page", "kind", "title"]
+
+
+class PageChunker:
+    """Splits pages with llama-index's sentence splitter, counting tokens with the embedder's tokenizer."""
+
+    def __init__(self, count_tokens: Callable[[str], list[int]], chunk_tokens: int, overlap: int):
+        self.settings = {"chunk_tokens": chunk_tokens, "overlap": overlap}
+        self._splitter = SentenceSplitter(
+            chunk_size=chunk_tokens, chunk_overlap=overlap, tokenizer=count_tokens
+        )
+
+    def chunk(self, deck: str, pages: Iterable[Page]) -> list[Chunk]:
+        """Chunks for one file's pages, in page order, ids numbered per file."""
+        documents = [
+            Document(
+                text=page.text,
+                metadata={"deck": deck, "doc": page.doc, "page": page.number, "kind": page.kind,
+                          "title": page.title or ""},
+                # Metadata is stored beside the text, not embedded or counted against the budget.
+                excluded_embed_metadata_keys=_META_KEYS,
+                excluded_llm_metadata_keys=_META_KEYS,
+            )
+            for page in pages
+        ]
+        nodes = self._splitter.get_nodes_from_documents(documents)
+        chunks = []
+        for ordinal, node in enumerate(nodes):
+            meta = node.metadata
+            chunks.append(
+                Chunk(
+                    id=f"{meta['doc']}:{ordinal}",
+                    deck=deck,
+                    doc=meta["doc"],
+                    text=node.get_content(),
+                    page=meta["page"],
+                    kind=meta["kind"],
+                    title=meta["title"] or None,
+                )
+            )
+        return chunks

@@ -1,0 +1,84 @@
+"""`flask ingest`: (re)index every deck under the content folder, or one folder as a named deck."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from ingest.chunking import PageChunker
+from ingest.embedding import Embedder, SentenceTransformerEmbedder
+from ingest.pipeline import DeckIngester, DeckReport
+from ingest.store import is_valid_deck_name
+
+
+def make_ingester(config: dict, embedder: Embedder | None = None) -> DeckIngester:
+    """An ingester wired from the app's settings (reusing the app's embedder when it has one)."""
+    embedder = embedder or SentenceTransformerEmbedder(config["EMBEDDER_PATH"] or None)
+    chunker = PageChunker(embedder.token_ids, config["CHUNK_TOKENS"], config["CHUNK_OVERLAP"])
+    return DeckIngester(Path(config["INDEX_DIR"]), embedder, chunker)
+
+
+def _targets(content_dir: Path, deck: str | None, source: str | None) -> list[tuple[str, Path]]:
+    if source:
+        folder = Path(source)
+        name = deck or folder.resolve().name
+        return [(name, folder)]
+    if deck:
+        return [(deck, content_dir / deck)]
+    if not content_dir.is_dir():
+        raise click.ClickException(f"content folder {content_dir} does not exist; set DECKCHAT_CONTENT_DIR")
+    return [(p.name, p) for p in sorted(content_dir.iterdir()) if p.is_dir() and is_valid_deck_name(p.name)]
+
+
+def _print_report(report: DeckReport) -> None:
+    if report.status == "unchanged":
+        click.echo(f"{report.deck}: unchanged ({report.chunk_count} chunks), nothing to do")
+    elif report.status == "failed":
+        click.echo(f"{report.deck}: FAILED: {report.error}", err=True)
+    else:
+        click.echo(f"{report.deck}: built {report.chunk_count} chunks in {report.seconds:.1f} s")
+    for f in report.files:
+        if f.skipped:
+            click.echo(f"  SKIPPED {f.name}: {f.skipped}", err=True)
+        else:
+            click.echo(f"  {f.name}: {f.pages} pages, {f.chunks} chunks, {f.seconds:.2f} s")
+
+
+@click.command("ingest")
+@click.option("--deck", help="Deck name (default: every folder under the content folder).")
+@click.option("--source", type=click.Path(exists=True, file_okay=False), help="Folder to index as --deck.")
+@click.option("--rebuild", is_flag=True, help="Re-read and re-embed everything.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@with_appcontext
+def ingest_command(deck: str | None, source: str | None, rebuild: bool, as_json: bool) -> None:
+    """Index deck folders into the FAISS index store; exits non-zero if any file was skipped."""
+    if deck and not is_valid_deck_name(deck):
+        raise click.BadParameter("use letters, digits, '-' and '_' only", param_hint="--deck")
+    targets = _targets(Path(current_app.config["CONTENT_DIR"]), deck, source)
+    if not targets:
+        raise click.ClickException("no deck folders found; put documents in content/<deck>/")
+    for name, folder in targets:
+        if not folder.is_dir():
+            raise click.ClickException(f"no folder {folder} for deck {name!r}; use --source DIR")
+    app_services = current_app.extensions.get("deckchat")
+    ingester = make_ingester(current_app.config, getattr(app_services, "embedder", None))
+    reports = [ingester.ingest(name, folder, rebuild=rebuild) for name, folder in targets]
+    if as_json:
+        click.echo(json.dumps([_report_dict(r) for r in reports], indent=2))
+    else:
+        for report in reports:
+            _print_report(report)
+    if not all(r.ok for r in reports):
+        raise SystemExit(1)
+
+
+def _report_dict(report: DeckReport) -> dict:
+    return {
+        "deck": report.deck, "status": report.status, "chunks": report.chunk_count,
+        "seconds": round(report.seconds, 3), "error": report.error,
+        "files": [vars(f) for f in report.files],
+    }

@@ -1,0 +1,154 @@
+"""The on-disk index format: FAISS vectors, a chunk store and a manifest per deck.
+
+Layout under the index folder::
+
+    .builds/<deck>.<build_id>/index.faiss, chunks.jsonl, manifest.json
+    <deck> -> .builds/<deck>.<build_id>     (symlink; replaced atomically)
+
+A build is written completely into its own folder, then the deck's symlink is swapped with one
+rename, so readers see either the old index or the new one, never a half-written one.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import faiss
+import numpy as np
+
+from ingest.chunking import Chunk
+
+FORMAT_VERSION = 1
+BUILDS = ".builds"
+_DECK_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
+
+
+class IndexNotBuilt(Exception):
+    """The deck has no index yet (HTTP 503: run `flask ingest`)."""
+
+
+def is_valid_deck_name(name: str) -> bool:
+    """Deck names are folder names: letters, digits, '-' and '_' only (no path tricks)."""
+    return bool(_DECK_NAME.match(name))
+
+
+@dataclass
+class DeckIndex:
+    """A deck's index loaded in memory."""
+
+    deck: str
+    build_id: str
+    manifest: dict
+    chunks: list[Chunk]
+    faiss_index: faiss.Index
+
+    def search(self, query: np.ndarray, k: int) -> list[tuple[Chunk, float]]:
+        """Top-k chunks by inner product (cosine on normalised vectors)."""
+        scores, ids = self.faiss_index.search(query.reshape(1, -1).astype("float32"), k)
+        # FAISS pads with -1 when the index holds fewer than k vectors.
+        return [(self.chunks[i], float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
+
+
+def deck_path(index_dir: Path, deck: str) -> Path:
+    """Where a deck's current index is reached (a symlink to its build)."""
+    if not is_valid_deck_name(deck):
+        raise ValueError(f"invalid deck name {deck!r}")
+    return index_dir / deck
+
+
+def read_manifest(index_dir: Path, deck: str) -> dict | None:
+    """The deck's current manifest, or None when it was never built."""
+    path = deck_path(index_dir, deck) / "manifest.json"
+    try:
+        return json.loads(path.read_text())
+    except FileNotFoundError:
+        return None
+
+
+def list_decks(index_dir: Path) -> list[str]:
+    """Names of decks that have a built index."""
+    if not index_dir.is_dir():
+        return []
+    return sorted(
+        p.name for p in index_dir.iterdir()
+        if is_valid_deck_name(p.name) and (p / "manifest.json").is_file()
+    )
+
+
+def load_deck_index(index_dir: Path, deck: str) -> DeckIndex:
+    """Load a deck's index from disk; IndexNotBuilt when there is none."""
+    root = deck_path(index_dir, deck).resolve()
+    manifest_file = root / "manifest.json"
+    if not manifest_file.is_file():
+        raise IndexNotBuilt(f"deck {deck!r} has no index: run `flask ingest`")
+    manifest = json.loads(manifest_file.read_text())
+    with open(root / "chunks.jsonl", encoding="utf-8") as fh:
+        chunks = [Chunk(**json.loads(line)) for line in fh if line.strip()]
+    index = faiss.read_index(str(root / "index.faiss"))
+    if index.ntotal != len(chunks):
+        raise IndexNotBuilt(f"deck {deck!r} index is inconsistent: run `flask ingest --rebuild`")
+    return DeckIndex(deck, manifest["build_id"], manifest, chunks, index)
+
+
+def write_deck_index(index_dir: Path, deck: str, chunks: list[Chunk], vectors: np.ndarray,
+                     manifest: dict) -> Path:
+    """Write a complete build beside the current one, then swap it in atomically."""
+    build_id = uuid.uuid4().hex[:12]
+    builds = index_dir / BUILDS
+    build_dir = builds / f"{deck}.{build_id}"
+    build_dir.mkdir(parents=True)
+    try:
+        index = faiss.IndexFlatIP(vectors.shape[1] if len(vectors) else manifest["embedder"]["dimension"])
+        if len(vectors):
+            index.add(vectors.astype("float32"))
+        faiss.write_index(index, str(build_dir / "index.faiss"))
+        with open(build_dir / "chunks.jsonl", "w", encoding="utf-8") as fh:
+            for chunk in chunks:
+                fh.write(json.dumps(chunk.to_dict(), ensure_ascii=False) + "\n")
+        full_manifest = {"format": FORMAT_VERSION, "deck": deck, "build_id": build_id, **manifest,
+                         "chunk_count": len(chunks)}
+        (build_dir / "manifest.json").write_text(json.dumps(full_manifest, indent=2))
+        _fsync_dir(build_dir)
+    except BaseException:
+        shutil.rmtree(build_dir, ignore_errors=True)
+        raise
+    previous = _current_target(index_dir, deck)
+    _swap_link(index_dir, deck, build_dir)
+    # Keep the previous build too: a request may still be reading it.
+    _remove_old_builds(builds, deck, keep={build_dir.name, previous})
+    return build_dir
+
+
+def _swap_link(index_dir: Path, deck: str, build_dir: Path) -> None:
+    link = index_dir / deck
+    tmp_link = index_dir / f".{deck}.{uuid.uuid4().hex[:8]}.tmp"
+    os.symlink(os.path.relpath(build_dir, index_dir), tmp_link)
+    if link.exists() and not link.is_symlink():
+        # An index folder from before symlinked builds (or copied by hand): move it aside.
+        link.rename(index_dir / BUILDS / f"{deck}.legacy-{uuid.uuid4().hex[:8]}")
+    os.replace(tmp_link, link)  # atomic on POSIX: readers see old or new, never neither
+    _fsync_dir(index_dir)
+
+
+def _current_target(index_dir: Path, deck: str) -> str:
+    return Path(os.readlink(index_dir / deck)).name if (index_dir / deck).is_symlink() else ""
+
+
+def _remove_old_builds(builds: Path, deck: str, keep: set[str]) -> None:
+    for old in builds.glob(f"{deck}.*"):
+        if old.name not in keep:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

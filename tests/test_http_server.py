@@ -1,0 +1,89 @@
+"""The API through a real gunicorn server (one worker, threads) on a loopback port, real models."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+
+import pytest
+import requests
+
+from app.config import REPO_ROOT, load_config
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(example_index, generator, tmp_path_factory):
+    """gunicorn serving wsgi:app on the example index; the model comes from the shared cache."""
+    instance = tmp_path_factory.mktemp("server_instance")
+    port = free_port()
+    env = os.environ | {
+        "DECKCHAT_INDEX_DIR": str(example_index),
+        "DECKCHAT_INSTANCE_DIR": str(instance),
+        "DECKCHAT_MODEL_CACHE_DIR": load_config()["MODEL_CACHE_DIR"],
+        "DECKCHAT_PRELOAD_MODEL": "1",
+        "HF_HUB_OFFLINE": "1",
+    }
+    log = open(instance / "gunicorn.log", "w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-w", "1", "-k", "gthread", "--threads", "4",
+         "-b", f"127.0.0.1:{port}", "wsgi:app"],
+        cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(f"{base}/api/health", timeout=2).status_code == 200:
+                break
+        except requests.ConnectionError:
+            time.sleep(0.3)
+        assert proc.poll() is None, (instance / "gunicorn.log").read_text()
+    else:
+        proc.kill()
+        pytest.fail("gunicorn did not answer within 120 s:\n" + (instance / "gunicorn.log").read_text())
+    yield base
+    proc.terminate()
+    proc.wait(timeout=30)
+    log.close()
+
+
+def test_health_over_http(server):
+    health = requests.get(f"{server}/api/health", timeout=10).json()
+    assert health["decks"][0]["deck"] == "example"
+    assert health["model"]["id"] == "SmolLM2-135M-Instruct.Q4_1.gguf"
+    assert health["model"]["state"] in {"loaded", "not loaded"}
+
+
+def test_chat_over_http_answers_with_sources_and_a_session(server):
+    response = requests.post(f"{server}/api/chat", timeout=120,
+                             json={"deck": "example", "question": "Who is the CEO of the company?"})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert set(body) == {"answer", "refused", "sources", "session_id", "message_id"}
+    assert body["answer"] and isinstance(body["refused"], bool)
+    assert body["sources"] and set(body["sources"][0]) == {"doc", "page", "kind", "title", "snippet", "score"}
+    scores = [s["score"] for s in body["sources"]]
+    assert scores == sorted(scores, reverse=True)
+    follow = requests.post(f"{server}/api/chat", timeout=120, json={
+        "deck": "example", "question": "When was the company founded?", "session_id": body["session_id"]})
+    assert follow.status_code == 200 and follow.json()["session_id"] == body["session_id"]
+    assert follow.json()["message_id"] > body["message_id"]
+
+
+def test_bad_input_over_http_is_json_4xx(server):
+    response = requests.post(f"{server}/api/chat", data="{oops", headers={"Content-Type": "application/json"},
+                             timeout=10)
+    assert response.status_code == 400 and "error" in response.json()
+    response = requests.post(f"{server}/api/chat", json={"deck": "nosuch", "question": "hi"}, timeout=10)
+    assert response.status_code == 404 and "nosuch" in response.json()["error"]
+    response = requests.get(f"{server}/api/nothing-here", timeout=10)
+    assert response.status_code == 404 and "error" in response.json()

@@ -1,0 +1,105 @@
+"""Ingest: index format, skipping bad files, unchanged decks, safe swap, the CLI's exit status."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+from app import create_app
+from app.services import Services
+from ingest.store import list_decks, load_deck_index, read_manifest
+from tests.conftest import EXAMPLE_DECK, app_config, make_ingester
+from tests.fakes import ScriptedGenerator
+from tests.test_loaders import write_pdf
+
+
+def test_example_deck_index_has_manifest_chunks_and_vectors(example_index, embedder):
+    manifest = read_manifest(example_index, "example")
+    assert manifest["embedder"] == {"id": "all-MiniLM-L6-v2", "dimension": 384}
+    assert manifest["built_at"].endswith("+00:00")
+    names = sorted(f["name"] for f in manifest["files"])
+    assert names == sorted(p.name for p in EXAMPLE_DECK.iterdir() if p.suffix in {".pdf", ".md"})
+    assert all(len(f["sha256"]) == 64 for f in manifest["files"])
+    index = load_deck_index(example_index, "example")
+    assert index.faiss_index.ntotal == len(index.chunks) == manifest["chunk_count"]
+    deck_pages = {c.page for c in index.chunks if c.doc == "pitch_deck.pdf"}
+    assert deck_pages == set(range(1, 11))  # one chunk (at least) per slide
+    assert all(c.deck == "example" and c.text for c in index.chunks)
+    assert len({c.id for c in index.chunks}) == len(index.chunks)
+
+
+def test_long_pages_are_split_within_the_embedder_limit(tmp_path, embedder):
+    source = tmp_path / "src"
+    source.mkdir()
+    sentences = " ".join(f"Sentence number {i} says the runway is {i} months." for i in range(200))
+    (source / "long.txt").write_text(sentences)
+    make_ingester(tmp_path / "idx", embedder).ingest("long", source)
+    chunks = load_deck_index(tmp_path / "idx", "long").chunks
+    assert len(chunks) > 3
+    assert all(len(embedder.token_ids(c.text)) <= 256 for c in chunks)
+    assert all(c.page == 1 and c.doc == "long.txt" for c in chunks)
+
+
+def test_bad_files_are_reported_and_skipped_while_the_rest_is_indexed(tmp_path, embedder):
+    source = tmp_path / "src"
+    source.mkdir()
+    write_pdf(source / "good.pdf", [["Traction", "12 paying fleets"]])
+    (source / "broken.pdf").write_bytes(b"%PDF-1.4 garbage")
+    (source / "empty.md").write_text("")
+    (source / "deck.key").write_bytes(b"\x00\x01")
+    report = make_ingester(tmp_path / "idx", embedder).ingest("mixed", source)
+    assert not report.ok and report.status == "built"
+    skipped = {f.name: f.skipped for f in report.files if f.skipped}
+    assert set(skipped) == {"broken.pdf", "empty.md", "deck.key"}
+    assert "not a readable PDF" in skipped["broken.pdf"]
+    assert [c.doc for c in load_deck_index(tmp_path / "idx", "mixed").chunks] == ["good.pdf"]
+
+
+def test_unchanged_deck_is_not_rebuilt_and_a_changed_one_is(tmp_path, embedder):
+    source = tmp_path / "src"
+    source.mkdir()
+    (source / "a.md").write_text("# A\n\nAlpha raised $1M.")
+    ingester = make_ingester(tmp_path / "idx", embedder)
+    first = ingester.ingest("d", source)
+    build = read_manifest(tmp_path / "idx", "d")["build_id"]
+    assert ingester.ingest("d", source).status == "unchanged"
+    assert read_manifest(tmp_path / "idx", "d")["build_id"] == build
+    (source / "a.md").write_text("# A\n\nAlpha raised $2M.")
+    assert ingester.ingest("d", source).status == "built" and first.status == "built"
+    assert read_manifest(tmp_path / "idx", "d")["build_id"] != build
+    assert ingester.ingest("d", source, rebuild=True).status == "built"
+
+
+def test_failed_ingest_leaves_the_previous_index_serving(index_copy, embedder, tmp_path):
+    before = read_manifest(index_copy, "example")
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "broken.pdf").write_bytes(b"%PDF-1.4 garbage")
+    report = make_ingester(index_copy, embedder).ingest("example", bad)
+    assert report.status == "failed"
+    assert read_manifest(index_copy, "example") == before
+    assert load_deck_index(index_copy, "example").faiss_index.ntotal == before["chunk_count"]
+    assert list((index_copy / ".builds").iterdir()) == [ (index_copy / "example").resolve() ]
+
+
+def test_flask_ingest_cli_indexes_every_deck_and_exits_nonzero_on_skips(tmp_path, embedder):
+    content = tmp_path / "content"
+    shutil.copytree(EXAMPLE_DECK, content / "example")
+    (content / "second").mkdir()
+    (content / "second" / "notes.txt").write_text("The second deck mentions a Series A in 2027.")
+    config = app_config(tmp_path, tmp_path / "idx") | {"CONTENT_DIR": str(content)}
+    app = create_app(config, make_services=lambda cfg: Services(cfg, embedder=embedder, generator=ScriptedGenerator()))
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["ingest"])
+    assert result.exit_code == 0, result.output
+    assert "example: built" in result.output and "second: built" in result.output
+    assert list_decks(tmp_path / "idx") == ["example", "second"]
+    again = runner.invoke(args=["ingest", "--deck", "second"])
+    assert again.exit_code == 0 and "second: unchanged" in again.output
+    (content / "second" / "broken.pdf").write_bytes(b"%PDF-1.4 garbage")
+    result = runner.invoke(args=["ingest", "--deck", "second", "--json"])
+    assert result.exit_code == 1
+    report = json.loads(result.output)
+    assert report[0]["status"] == "built"
+    assert [f["name"] for f in report[0]["files"] if f["skipped"]] == ["broken.pdf"]
+    assert runner.invoke(args=["ingest", "--deck", "../x"]).exit_code != 0

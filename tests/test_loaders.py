@@ -1,0 +1,74 @@
+"""Loaders on small files the tests make."""
+
+from __future__ import annotations
+
+import pytest
+from fpdf import FPDF
+
+from ingest.loaders import LoadError, clean_text, load_file
+
+
+def write_pdf(path, pages: list[list[str]]) -> None:
+    pdf = FPDF()
+    pdf.set_font("Helvetica", size=14)
+    for lines in pages:
+        pdf.add_page()
+        for line in lines:
+            pdf.cell(0, 10, line, new_x="LMARGIN", new_y="NEXT")
+    pdf.output(str(path))
+
+
+def test_clean_text_fixes_ligatures_and_hyphenated_line_ends():
+    assert clean_text("signi\ufb01cant pro\ufb01t \ufb02ow") == "significant profit flow"
+    assert clean_text("docu-\nments  are\n\n\n\nhere") == "documents are\n\nhere"
+
+
+def test_pdf_gives_one_page_each_with_its_title(tmp_path):
+    path = tmp_path / "deck.pdf"
+    write_pdf(path, [["Market size", "TAM is $4.2 billion"], ["Team", "Ada Lovelace, CEO"]])
+    pages = load_file(path)
+    assert [(p.number, p.kind, p.title) for p in pages] == [(1, "page", "Market size"), (2, "page", "Team")]
+    assert "$4.2 billion" in pages[0].text and "Ada Lovelace" in pages[1].text
+    assert all(p.doc == "deck.pdf" for p in pages)
+
+
+def test_pdf_without_text_has_no_pages(tmp_path):
+    path = tmp_path / "blank.pdf"
+    write_pdf(path, [[], []])
+    assert load_file(path) == []
+
+
+def test_corrupt_pdf_is_a_load_error(tmp_path):
+    path = tmp_path / "broken.pdf"
+    path.write_bytes(b"%PDF-1.7\nthis is not really a pdf")
+    with pytest.raises(LoadError, match="not a readable PDF"):
+        load_file(path)
+
+
+def test_empty_and_unsupported_files_are_load_errors(tmp_path):
+    (tmp_path / "empty.md").write_text("")
+    (tmp_path / "deck.key").write_text("keynote")
+    with pytest.raises(LoadError, match="empty"):
+        load_file(tmp_path / "empty.md")
+    with pytest.raises(LoadError, match="unsupported"):
+        load_file(tmp_path / "deck.key")
+
+
+def test_markdown_is_split_into_numbered_sections(tmp_path):
+    path = tmp_path / "faq.md"
+    path.write_text("# FAQ\n\n## Where are you based?\n\nIn Lisbon.\n\n## Empty heading\n\n"
+                    "## How many staff?\n\n```\n# not a heading\n```\nTwelve.\n")
+    pages = load_file(path)
+    assert [(p.number, p.kind, p.title) for p in pages] == [
+        (1, "section", "Where are you based?"), (2, "section", "How many staff?")]
+    assert pages[0].text == "Where are you based?\nIn Lisbon."
+    assert "Twelve." in pages[1].text and "# not a heading" in pages[1].text
+
+
+def test_text_file_and_invalid_encoding(tmp_path):
+    (tmp_path / "notes.txt").write_text("Runway: 18 months.\nBurn: $90k per month.")
+    pages = load_file(tmp_path / "notes.txt")
+    assert len(pages) == 1 and pages[0].title == "Runway: 18 months."
+    (tmp_path / "latin1.txt").write_bytes("caf\xe9".encode("latin-1"))
+    with pytest.raises(LoadError, match="UTF-8"):
+        load_file(tmp_path / "latin1.txt")
