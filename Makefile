@@ -13,7 +13,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export FLASK_APP := wsgi
 
-.PHONY: install run test ingest serve clean
+.PHONY: install run test ingest serve eval-example clean
 
 install: $(STAMP)
 
@@ -32,9 +32,13 @@ ingest: install
 
 serve: install
 	@echo "DeckChat is starting on http://$(HOST):$(PORT)/  (health: http://$(HOST):$(PORT)/api/health)"
-	$(BIN)/gunicorn -w 1 -k gthread --threads $(THREADS) -b $(HOST):$(PORT) wsgi:app
+	DECKCHAT_PRELOAD_MODEL=1 $(BIN)/gunicorn -w 1 -k gthread --threads $(THREADS) -b $(HOST):$(PORT) wsgi:app
 
 run: ingest serve
+
+# Answer quality on the sample deck's own question set (see docs/architecture.md for figures).
+eval-example: ingest
+	$(BIN)/flask eval tests/data/example_qa.jsonl --deck example --k 5
 
 test: install
 	$(BIN)/python -m pytest

@@ -45,7 +45,9 @@ def load_config() -> dict[str, object]:
         "MAX_NEW_TOKENS": _env_int("DECKCHAT_MAX_NEW_TOKENS", 64),
         # SmolLM2-135M loses the thread past ~1,600 tokens of context; keep prompts short.
         "CONTEXT_TOKENS": _env_int("DECKCHAT_CONTEXT_TOKENS", 800),
-        "TOP_K": _env_int("DECKCHAT_TOP_K", 4),
+        "TOP_K": _env_int("DECKCHAT_TOP_K", 5),
+        # Lines of the retrieved chunks given to the model (0: whole chunks); see app/rag/evidence.py.
+        "EVIDENCE_LINES": _env_int("DECKCHAT_EVIDENCE_LINES", 4),
         # Below this cosine similarity nothing retrieved counts as relevant: refuse unasked.
         "MIN_SCORE": _env_float("DECKCHAT_MIN_SCORE", 0.2),
         "MAX_QUESTION_CHARS": _env_int("DECKCHAT_MAX_QUESTION_CHARS", 1000),

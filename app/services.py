@@ -11,6 +11,7 @@ from app.conversation_log import SqlConversationLog
 from app.generation.base import GenerationError, GenerationParams, Generator
 from app.generation.embedded import embedded_model_path
 from app.rag.answer import AnswerPipeline, AnswerSettings
+from app.rag.evidence import LineSelector
 from app.rag.retrieval import FaissRetriever
 from ingest.embedding import Embedder, SentenceTransformerEmbedder
 from ingest.store import list_decks, read_manifest
@@ -41,10 +42,12 @@ class Services:
         self._generator = generator
         self._load_error: str | None = None
         self._load_lock = threading.Lock()
-        self.pipeline = AnswerPipeline(self.retriever, self.generator, AnswerSettings(
-            top_k=config["TOP_K"], min_score=config["MIN_SCORE"], context_tokens=config["CONTEXT_TOKENS"],
-            params=GenerationParams(max_new_tokens=config["MAX_NEW_TOKENS"]),
-        ))
+        settings = AnswerSettings(
+            top_k=config["TOP_K"], evidence_lines=config["EVIDENCE_LINES"], min_score=config["MIN_SCORE"],
+            context_tokens=config["CONTEXT_TOKENS"], params=GenerationParams(max_new_tokens=config["MAX_NEW_TOKENS"]),
+        )
+        selector = LineSelector(self.embedder.embed, settings.evidence_lines)
+        self.pipeline = AnswerPipeline(self.retriever, self.generator, settings, selector)
 
     def generator(self) -> Generator:
         """The process's one model, loaded under a lock the first time it is needed."""

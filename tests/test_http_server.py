@@ -32,7 +32,7 @@ def server(example_index, generator, tmp_path_factory):
         "DECKCHAT_PRELOAD_MODEL": "1",
         "HF_HUB_OFFLINE": "1",
     }
-    log = open(instance / "gunicorn.log", "w")
+    log = open(instance / "gunicorn.log", "w")  # noqa: SIM115 - open for the server's lifetime
     proc = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-w", "1", "-k", "gthread", "--threads", "4",
          "-b", f"127.0.0.1:{port}", "wsgi:app"],
@@ -42,9 +42,9 @@ def server(example_index, generator, tmp_path_factory):
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         try:
-            if requests.get(f"{base}/api/health", timeout=2).status_code == 200:
+            if requests.get(f"{base}/api/health", timeout=10).status_code == 200:
                 break
-        except requests.ConnectionError:
+        except requests.RequestException:  # not listening yet, or busy loading the model
             time.sleep(0.3)
         assert proc.poll() is None, (instance / "gunicorn.log").read_text()
     else:

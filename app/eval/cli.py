@@ -62,7 +62,7 @@ def eval_command(qa_file: Path, deck: str, k: int, out: Path | None) -> None:
     """Print retrieval hit@k, answer accuracy, refusal accuracy and latency for a QA set."""
     services = current_app.extensions["deckchat"]
     settings = dataclasses.replace(services.pipeline.settings, top_k=k)
-    pipeline = AnswerPipeline(services.retriever, services.generator, settings)
+    pipeline = AnswerPipeline(services.retriever, services.generator, settings, services.pipeline.selector)
     results = evaluate(pipeline, deck, load_questions(qa_file), k)
     summary = summarise(results, k)
     width = max(len(key) for key in summary)

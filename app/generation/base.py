@@ -15,6 +15,8 @@ class GenerationParams:
     temperature: float = 0.0
     top_p: float = 1.0
     repetition_penalty: float = 1.0
+    # Answers are one short paragraph; small models pad them with repeats after a blank line.
+    stop: tuple[str, ...] = ("\n\n",)
 
 
 class GenerationError(Exception):

@@ -115,6 +115,8 @@ class TransformersGenerator:
         )
         if sampling:
             kwargs.update(temperature=params.temperature, top_p=params.top_p)
+        if params.stop:
+            kwargs.update(stop_strings=list(params.stop), tokenizer=self.tokenizer)
 
         def run() -> None:
             try:

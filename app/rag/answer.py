@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from app.generation.base import GenerationError, GenerationParams, Generator
+from app.rag.evidence import LineSelector
 from app.rag.prompting import REFUSAL_SENTENCE, ChatTemplateFormat, PromptBuilder
 from app.rag.refusal import is_refusal
 from app.rag.retrieval import Retriever, ScoredChunk
@@ -36,7 +37,8 @@ class AnswerResult:
 
 @dataclass(frozen=True)
 class AnswerSettings:
-    top_k: int = 4
+    top_k: int = 5
+    evidence_lines: int = 4  # 0 gives the model whole chunks
     min_score: float = 0.2
     context_tokens: int = 800
     params: GenerationParams = GenerationParams()
@@ -55,10 +57,12 @@ def source_of(hit: ScoredChunk) -> dict:
 class AnswerPipeline:
     """Answers one question about one deck from its documents only."""
 
-    def __init__(self, retriever: Retriever, generator: Callable[[], Generator], settings: AnswerSettings):
+    def __init__(self, retriever: Retriever, generator: Callable[[], Generator], settings: AnswerSettings,
+                 selector: LineSelector | None = None):
         self.retriever = retriever
         self._generator = generator  # loaded on first use: retrieval-only refusals never wait for it
         self.settings = settings
+        self.selector = selector if settings.evidence_lines else None
 
     def _builder(self, generator: Generator) -> PromptBuilder:
         budget = generator.context_window - self.settings.params.max_new_tokens
@@ -78,7 +82,8 @@ class AnswerPipeline:
             generator = self._generator()
         except GenerationError as exc:
             return AnswerResult("", False, [], retrieved, retrieval_ms=retrieval_ms, error=str(exc))
-        prompt = self._builder(generator).build(question, relevant)
+        evidence = self.selector.select(question, relevant) if self.selector else relevant
+        prompt = self._builder(generator).build(question, evidence)
         result = AnswerResult("", False, [source_of(h) for h in prompt.chunks], retrieved,
                               generator.model_id, prompt.tokens, retrieval_ms=retrieval_ms)
         started = time.perf_counter()

@@ -1,0 +1,45 @@
+"""The product's happy path with real parts: the example deck, MiniLM, FAISS, SmolLM2 and SQLite."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.eval.metrics import answer_matches
+from app.models import Turn
+
+# Facts stated once in content/example (question, fact, file, page or FAQ section).
+ANSWERABLE = [
+    ("When does the seed round close?", "30 April 2026", "faq.md", 7),
+    ("What is the battery capacity of the deck unit?", "7.2 kWh", "whitepaper.pdf", 3),
+    ("What revenue is projected for 2029?", "$21.5 million", "pitch_deck.pdf", 9),
+]
+
+
+@pytest.mark.parametrize("question, fact, doc, page", ANSWERABLE)
+def test_answer_states_the_fact_and_cites_its_page(client, question, fact, doc, page):
+    response = client.post("/api/chat", json={"deck": "example", "question": question})
+    assert response.status_code == 200
+    body = response.get_json()
+    assert not body["refused"]
+    assert answer_matches(fact, body["answer"]), body["answer"]
+    assert any(s["doc"] == doc and s["page"] == page for s in body["sources"]), body["sources"]
+
+
+def test_question_the_documents_do_not_answer_is_refused(client):
+    body = client.post("/api/chat", json={"deck": "example", "question": "Who won the 2018 FIFA World Cup?"}).get_json()
+    assert body["refused"] is True
+    assert "do not say" in body["answer"]
+
+
+def test_every_turn_is_logged_with_its_sources_and_timings(client, app):
+    body = client.post("/api/chat", json={"deck": "example", "question": ANSWERABLE[0][0]}).get_json()
+    with Session(app.extensions["deckchat"].log.engine) as db:
+        turn = db.get(Turn, body["message_id"])
+        assert turn.answer == body["answer"] and turn.refused == body["refused"]
+        assert turn.model_id == "SmolLM2-135M-Instruct.Q4_1.gguf"
+        assert turn.prompt_tokens > 0 and turn.completion_tokens > 0
+        assert turn.retrieval_ms > 0 and turn.generation_ms > 0 and turn.error is None
+        assert [(s.doc, s.page) for s in turn.sources] == [(s["doc"], s["page"]) for s in body["sources"]]
+        assert db.scalars(select(Turn)).all() == [turn]
