@@ -7,7 +7,7 @@ import os
 
 from flask import Flask
 
-from app.config import load_config
+from app.config import config_command, load_config
 
 
 def create_app(test_config: dict | None = None, make_services=None) -> Flask:
@@ -35,6 +35,7 @@ def create_app(test_config: dict | None = None, make_services=None) -> Flask:
     from app.eval.cli import eval_command
     from ingest.cli import ingest_command
 
+    app.cli.add_command(config_command)
     app.cli.add_command(ingest_command)
     app.cli.add_command(eval_command)
     if app.config["PRELOAD_MODEL"]:

@@ -5,6 +5,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -54,3 +58,19 @@ def load_config() -> dict[str, object]:
         "MAX_CONTENT_LENGTH": _env_int("DECKCHAT_MAX_REQUEST_BYTES", 16 * 1024),
         "PRELOAD_MODEL": _env("DECKCHAT_PRELOAD_MODEL", "0") == "1",
     }
+
+
+def _redact(key: str, value: object) -> object:
+    # A database URL may carry a password; show the rest.
+    if key == "DATABASE_URL" and isinstance(value, str) and "@" in value and "://" in value:
+        scheme, rest = value.split("://", 1)
+        return f"{scheme}://***@{rest.rsplit('@', 1)[1]}"
+    return value
+
+
+@click.command("config")
+@with_appcontext
+def config_command() -> None:
+    """Print the DeckChat settings in force (secrets redacted)."""
+    for key in sorted(load_config()):
+        click.echo(f"{key} = {_redact(key, current_app.config[key])}")

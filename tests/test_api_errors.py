@@ -99,3 +99,12 @@ def test_model_that_cannot_load_gives_503_and_health_says_so(tmp_path, example_i
     assert model["state"] == "error" and "does not exist" in model["error"]
     with Session(app.extensions["deckchat"].log.engine) as db:
         assert "could not be loaded" in db.get(Turn, response.get_json()["message_id"]).error
+
+
+def test_flask_config_shows_settings_without_the_database_password(tmp_path, example_index, embedder):
+    config = app_config(tmp_path, example_index) | {"DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}"}
+    app = create_app(config, make_services=lambda cfg: Services(cfg, embedder=embedder))
+    app.config["DATABASE_URL"] = "postgresql://deckchat:s3cret@db.internal/deckchat"
+    output = app.test_cli_runner().invoke(args=["config"]).output
+    assert f"INDEX_DIR = {example_index}" in output and "TOP_K = 5" in output
+    assert "s3cret" not in output and "postgresql://***@db.internal/deckchat" in output

@@ -84,6 +84,8 @@ class AnswerPipeline:
             return AnswerResult("", False, [], retrieved, retrieval_ms=retrieval_ms, error=str(exc))
         evidence = self.selector.select(question, relevant) if self.selector else relevant
         prompt = self._builder(generator).build(question, evidence)
+        if not prompt.chunks:  # nothing fits the budget: the model would answer from thin air
+            return AnswerResult(REFUSAL_SENTENCE, True, [], retrieved, retrieval_ms=retrieval_ms)
         result = AnswerResult("", False, [source_of(h) for h in prompt.chunks], retrieved,
                               generator.model_id, prompt.tokens, retrieval_ms=retrieval_ms)
         started = time.perf_counter()

@@ -1,0 +1,67 @@
+"""Retrieval over a real FAISS index with the real embedder."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from app.rag.evidence import LineSelector
+from app.rag.retrieval import EmbeddingMismatch, FaissRetriever
+from ingest.store import IndexNotBuilt
+from tests.conftest import make_ingester
+
+
+@pytest.mark.parametrize("question, doc, page", [
+    ("How much are they raising and at what valuation cap?", "pitch_deck.pdf", 10),
+    ("What is the total addressable market?", "pitch_deck.pdf", 4),
+    ("What is the battery capacity of the deck unit?", "whitepaper.pdf", 3),
+])
+def test_the_right_page_is_retrieved_first_with_descending_scores(example_index, embedder, question, doc, page):
+    hits = FaissRetriever(example_index, embedder).retrieve("example", question, 4)
+    assert len(hits) == 4
+    assert (hits[0].chunk.doc, hits[0].chunk.page) == (doc, page)
+    scores = [h.score for h in hits]
+    assert scores == sorted(scores, reverse=True) and -1 <= scores[-1] <= scores[0] <= 1
+
+
+def test_k_larger_than_the_index_returns_what_there_is(tmp_path, embedder):
+    source = tmp_path / "src"
+    source.mkdir()
+    (source / "one.txt").write_text("Only one chunk here about revenue.")
+    make_ingester(tmp_path / "idx", embedder).ingest("tiny", source)
+    assert len(FaissRetriever(tmp_path / "idx", embedder).retrieve("tiny", "revenue", 10)) == 1
+
+
+def test_a_rebuilt_index_is_picked_up_without_a_restart(tmp_path, embedder):
+    source = tmp_path / "src"
+    source.mkdir()
+    (source / "a.txt").write_text("The company sells boats.")
+    ingester = make_ingester(tmp_path / "idx", embedder)
+    ingester.ingest("d", source)
+    retriever = FaissRetriever(tmp_path / "idx", embedder)
+    assert "boats" in retriever.retrieve("d", "what do they sell", 1)[0].chunk.text
+    (source / "a.txt").write_text("The company sells kites.")
+    ingester.ingest("d", source)
+    assert "kites" in retriever.retrieve("d", "what do they sell", 1)[0].chunk.text
+
+
+def test_missing_deck_and_embedder_mismatch_are_reported(index_copy, embedder):
+    retriever = FaissRetriever(index_copy, embedder)
+    with pytest.raises(IndexNotBuilt, match="flask ingest"):
+        retriever.retrieve("nodeck", "q", 3)
+    manifest_file = (index_copy / "example").resolve() / "manifest.json"
+    manifest = json.loads(manifest_file.read_text())
+    manifest["embedder"] = {"id": "other-model", "dimension": 768}
+    manifest_file.write_text(json.dumps(manifest))
+    with pytest.raises(EmbeddingMismatch, match="--rebuild"):
+        retriever.retrieve("example", "q", 3)
+
+
+def test_evidence_keeps_the_lines_that_answer_the_question(example_index, embedder):
+    hits = FaissRetriever(example_index, embedder).retrieve("example", "When does the seed round close?", 5)
+    evidence = LineSelector(embedder.embed, max_lines=2).select("When does the seed round close?", hits)
+    lines = [line for hit in evidence for line in hit.chunk.text.split("\n")]
+    assert len(lines) == 2
+    assert any("30 April 2026" in line for line in lines)
+    assert all(hit.chunk.title not in hit.chunk.text.split("\n") for hit in evidence)
