@@ -46,6 +46,8 @@ def _print_report(report: DeckReport) -> None:
             click.echo(f"  SKIPPED {f.name}: {f.skipped}", err=True)
         else:
             click.echo(f"  {f.name}: {f.pages} pages, {f.chunks} chunks, {f.seconds:.2f} s")
+        for note in f.notes:
+            click.echo(f"    note: {note}")
 
 
 @click.command("ingest")

@@ -27,6 +27,7 @@ class FileReport:
     chunks: int = 0
     seconds: float = 0.0
     skipped: str | None = None  # the reason, when the file was not indexed
+    notes: list[str] = field(default_factory=list)  # pages left out, and why
 
 
 @dataclass
@@ -123,18 +124,19 @@ class DeckIngester:
             report.skipped = f"unsupported file type {path.suffix or '(none)'}"
             return report, []
         try:
-            pages = load_file(path)
+            loaded = load_file(path)
         except LoadError as exc:
             report.skipped = str(exc)
             return report, []
         except Exception as exc:  # a parser bug must not stop the other files
             report.skipped = f"could not be read: {type(exc).__name__}: {exc}"
             return report, []
-        if not pages:
-            report.skipped = "no extractable text (scanned or image-only?)"
+        report.notes = loaded.notes
+        if not loaded.pages:
+            report.skipped = "no extractable text (scanned or image-only? OCR it first)"
             return report, []
-        chunks = self.chunker.chunk(deck, pages)
-        report.pages, report.chunks = len(pages), len(chunks)
+        chunks = self.chunker.chunk(deck, loaded.pages)
+        report.pages, report.chunks = len(loaded.pages), len(chunks)
         report.seconds = time.perf_counter() - started
         return report, chunks
 

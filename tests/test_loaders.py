@@ -26,7 +26,7 @@ def test_clean_text_fixes_ligatures_and_hyphenated_line_ends():
 def test_pdf_gives_one_page_each_with_its_title(tmp_path):
     path = tmp_path / "deck.pdf"
     write_pdf(path, [["Market size", "TAM is $4.2 billion"], ["Team", "Ada Lovelace, CEO"]])
-    pages = load_file(path)
+    pages = load_file(path).pages
     assert [(p.number, p.kind, p.title) for p in pages] == [(1, "page", "Market size"), (2, "page", "Team")]
     assert "$4.2 billion" in pages[0].text and "Ada Lovelace" in pages[1].text
     assert all(p.doc == "deck.pdf" for p in pages)
@@ -35,7 +35,7 @@ def test_pdf_gives_one_page_each_with_its_title(tmp_path):
 def test_pdf_without_text_has_no_pages(tmp_path):
     path = tmp_path / "blank.pdf"
     write_pdf(path, [[], []])
-    assert load_file(path) == []
+    assert load_file(path).pages == []
 
 
 def test_corrupt_pdf_is_a_load_error(tmp_path):
@@ -58,7 +58,7 @@ def test_markdown_is_split_into_numbered_sections(tmp_path):
     path = tmp_path / "faq.md"
     path.write_text("# FAQ\n\n## Where are you based?\n\nIn Lisbon.\n\n## Empty heading\n\n"
                     "## How many staff?\n\n```\n# not a heading\n```\nTwelve.\n")
-    pages = load_file(path)
+    pages = load_file(path).pages
     assert [(p.number, p.kind, p.title) for p in pages] == [
         (1, "section", "Where are you based?"), (2, "section", "How many staff?")]
     assert pages[0].text == "Where are you based?\nIn Lisbon."
@@ -67,8 +67,16 @@ def test_markdown_is_split_into_numbered_sections(tmp_path):
 
 def test_text_file_and_invalid_encoding(tmp_path):
     (tmp_path / "notes.txt").write_text("Runway: 18 months.\nBurn: $90k per month.")
-    pages = load_file(tmp_path / "notes.txt")
+    pages = load_file(tmp_path / "notes.txt").pages
     assert len(pages) == 1 and pages[0].title == "Runway: 18 months."
     (tmp_path / "latin1.txt").write_bytes("caf\xe9".encode("latin-1"))
     with pytest.raises(LoadError, match="UTF-8"):
         load_file(tmp_path / "latin1.txt")
+
+
+def test_garbled_text_layer_is_reported_not_indexed(tmp_path):
+    path = tmp_path / "scanned.pdf"
+    write_pdf(path, [["Solution", "J8M< DFE<P", "D8B< DFE<P J?8I<", ":LCKLI< n_\\e kiXm\\c`e^"], ["Team", "Ada, CEO"]])
+    loaded = load_file(path)
+    assert [p.text for p in loaded.pages] == ["Solution", "Team\nAda, CEO"]
+    assert loaded.notes == ["page 1: 3 garbled line(s) left out (custom font encoding; OCR the PDF to index them)"]

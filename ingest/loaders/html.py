@@ -1,0 +1,33 @@
+"""HTML: the page's main text (no scripts, styles or navigation), one Page per heading section."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+
+from ingest.loaders.base import LoadedFile, Page, clean_text, read_text
+
+_NOISE = ["script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form", "svg"]
+_HEADINGS = ["h1", "h2", "h3", "h4"]
+_MARK = "\u0000HEADING\u0000"
+
+
+def load_html(path: Path) -> LoadedFile:
+    """Sections split at h1-h4; text before the first heading is a section of its own."""
+    soup = BeautifulSoup(read_text(path), "lxml")
+    for tag in soup(_NOISE):
+        tag.decompose()
+    root = soup.find("main") or soup.find("article") or soup.body or soup
+    for heading in root.find_all(_HEADINGS):
+        heading.replace_with(f"\n{_MARK}{heading.get_text(' ', strip=True)}\n")
+    intro, *headed = root.get_text("\n").split(_MARK)
+    sections = [(None, intro)] + [(part.partition("\n")[0], part.partition("\n")[2]) for part in headed]
+    pages = []
+    for raw_title, raw_body in sections:
+        body = clean_text(raw_body)
+        if body:
+            title = clean_text(raw_title) if raw_title else None
+            pages.append(Page(path.name, len(pages) + 1, "section", title or body.split("\n")[0][:200],
+                              f"{title}\n{body}" if title else body))
+    return LoadedFile(pages)

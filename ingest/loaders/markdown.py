@@ -1,0 +1,48 @@
+"""Markdown: one Page per heading section; an FAQ becomes one section per question."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from llama_index.core import Document
+from llama_index.core.node_parser import MarkdownNodeParser
+
+from ingest.loaders.base import LoadedFile, Page, clean_text, first_line, read_text
+
+# mkdocs-material admonitions (`??? question "Why?"` with an indented body) are how many FAQs are
+# written; a plain Markdown parser reads the body as a code block.
+_ADMONITION = re.compile(r'^(?:\?\?\?\+?|!!!)\s*[\w-]+(?:\s+"(?P<title>[^"]*)")?\s*$')
+
+
+def unfold_admonitions(text: str) -> str:
+    """Turn each admonition into a heading followed by its dedented body."""
+    out: list[str] = []
+    inside = False
+    for line in text.split("\n"):
+        match = _ADMONITION.match(line)
+        if match:
+            out.append(f"#### {match.group('title') or 'Note'}")
+            inside = True
+        elif inside and (line.startswith(("    ", "\t")) or not line.strip()):
+            out.append(line[4:] if line.startswith("    ") else line.lstrip("\t"))
+        else:
+            inside = False
+            out.append(line)
+    return "\n".join(out)
+
+
+def load_markdown(path: Path) -> LoadedFile:
+    """One Page per heading section that has body text, numbered from 1 in document order."""
+    text = unfold_admonitions(read_text(path))
+    nodes = MarkdownNodeParser().get_nodes_from_documents([Document(text=text)])
+    pages = []
+    for node in nodes:
+        first, _, rest = clean_text(node.get_content()).partition("\n")
+        title = first.lstrip("#").strip() if first.startswith("#") else None
+        body = rest.strip() if title is not None else f"{first}\n{rest}".strip()
+        if not body:
+            continue  # a heading with nothing under it (e.g. the document title) answers nothing
+        page_text = f"{title}\n{body}" if title else body
+        pages.append(Page(path.name, len(pages) + 1, "section", title or first_line(body), page_text))
+    return LoadedFile(pages)

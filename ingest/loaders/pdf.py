@@ -1,0 +1,60 @@
+"""PDF: one Page per page, with pages whose text layer is garbage reported instead of indexed."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pypdfium2 as pdfium
+
+from ingest.loaders.base import LoadedFile, LoadError, Page, clean_text, first_line
+
+# A font with a custom encoding extracts as control characters and symbol soup
+# ("9ffb\x17iffdj\x17n`k_", "DFE<P"). Real text has few of these characters.
+_ODD = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\\^`<>{}|~\ue000-\uf8ff]")
+_VOWEL = re.compile(r"[aeiouyAEIOUY\u00c0-\u024f]")
+SOFT_HYPHEN = "\x02"  # pdfium's mark for a word broken at a line end
+
+
+def is_garbled(line: str) -> bool:
+    """A line with control or private-use characters, symbol soup, or mostly vowel-less words."""
+    if any(ord(c) < 32 for c in line):
+        return True
+    if len(line) < 3:
+        return False
+    odd = len(_ODD.findall(line)) / len(line)
+    words = [w for w in re.findall(r"[^\W\d_]{3,}", line) if w.isascii()]
+    voweless = sum(1 for w in words if not _VOWEL.search(w)) / len(words) if words else 0.0
+    return odd > 0.1 or (len(words) >= 3 and voweless > 0.5)
+
+
+def _page_text(raw: str) -> tuple[str, int]:
+    """Clean text of a page without its garbled lines, and how many lines were dropped."""
+    kept, dropped = [], 0
+    for line in raw.replace(SOFT_HYPHEN, "").replace("\r\n", "\n").split("\n"):
+        if line.strip() and is_garbled(line):
+            dropped += 1
+        else:
+            kept.append(line)
+    return clean_text("\n".join(kept)), dropped
+
+
+def load_pdf(path: Path) -> LoadedFile:
+    """One Page per PDF page that has usable text; the first line serves as its title."""
+    try:
+        pdf = pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError as exc:
+        reason = "encrypted or password-protected" if "password" in str(exc).lower() else exc
+        raise LoadError(f"not a readable PDF ({reason})") from exc
+    loaded = LoadedFile([])
+    try:
+        for index in range(len(pdf)):
+            text, dropped = _page_text(pdf[index].get_textpage().get_text_bounded())
+            if dropped:
+                loaded.notes.append(f"page {index + 1}: {dropped} garbled line(s) left out "
+                                    "(custom font encoding; OCR the PDF to index them)")
+            if text:
+                loaded.pages.append(Page(path.name, index + 1, "page", first_line(text), text))
+    finally:
+        pdf.close()
+    return loaded
