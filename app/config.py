@@ -42,6 +42,8 @@ def load_config() -> dict[str, object]:
         "EMBEDDER_PATH": _env("DECKCHAT_EMBEDDER_PATH", ""),
         "CHUNK_TOKENS": _env_int("DECKCHAT_CHUNK_TOKENS", 256),
         "CHUNK_OVERLAP": _env_int("DECKCHAT_CHUNK_OVERLAP", 32),
+        "MAX_FILE_MB": _env_float("DECKCHAT_MAX_FILE_MB", 100.0),
+        "FILE_TIMEOUT_S": _env_float("DECKCHAT_FILE_TIMEOUT_S", 120.0),
         # Language model: a GGUF file or a transformers folder; empty means embedded SmolLM2.
         "MODEL_PATH": _env("DECKCHAT_MODEL_PATH", ""),
         "MODEL_CACHE_DIR": _env_path("DECKCHAT_MODEL_CACHE_DIR", instance / "model-cache"),

@@ -11,7 +11,7 @@ from flask.cli import with_appcontext
 
 from ingest.chunking import PageChunker
 from ingest.embedding import Embedder, SentenceTransformerEmbedder
-from ingest.pipeline import DeckIngester, DeckReport
+from ingest.pipeline import DeckIngester, DeckReport, IngestLimits
 from ingest.store import is_valid_deck_name
 
 
@@ -19,7 +19,8 @@ def make_ingester(config: dict, embedder: Embedder | None = None) -> DeckIngeste
     """An ingester wired from the app's settings (reusing the app's embedder when it has one)."""
     embedder = embedder or SentenceTransformerEmbedder(config["EMBEDDER_PATH"] or None)
     chunker = PageChunker(embedder.token_ids, config["CHUNK_TOKENS"], config["CHUNK_OVERLAP"])
-    return DeckIngester(Path(config["INDEX_DIR"]), embedder, chunker)
+    limits = IngestLimits(config["MAX_FILE_MB"], config["FILE_TIMEOUT_S"])
+    return DeckIngester(Path(config["INDEX_DIR"]), embedder, chunker, limits=limits)
 
 
 def _targets(content_dir: Path, deck: str | None, source: str | None) -> list[tuple[str, Path]]:
@@ -40,12 +41,17 @@ def _print_report(report: DeckReport) -> None:
     elif report.status == "failed":
         click.echo(f"{report.deck}: FAILED: {report.error}", err=True)
     else:
-        click.echo(f"{report.deck}: built {report.chunk_count} chunks in {report.seconds:.1f} s")
+        reused = sum(1 for f in report.files if f.reused and not f.skipped)
+        click.echo(f"{report.deck}: built {report.chunk_count} chunks in {report.seconds:.1f} s"
+                   + (f" ({reused} unchanged file(s) reused)" if reused else ""))
+    if report.message:
+        click.echo(f"  {report.message}")
     for f in report.files:
         if f.skipped:
             click.echo(f"  SKIPPED {f.name}: {f.skipped}", err=True)
         else:
-            click.echo(f"  {f.name}: {f.pages} pages, {f.chunks} chunks, {f.seconds:.2f} s")
+            state = "unchanged" if f.reused else f"{f.seconds:.2f} s"
+            click.echo(f"  {f.name}: {f.pages} pages, {f.chunks} chunks, {state}")
         for note in f.notes:
             click.echo(f"    note: {note}")
 
@@ -81,6 +87,6 @@ def ingest_command(deck: str | None, source: str | None, rebuild: bool, as_json:
 def _report_dict(report: DeckReport) -> dict:
     return {
         "deck": report.deck, "status": report.status, "chunks": report.chunk_count,
-        "seconds": round(report.seconds, 3), "error": report.error,
+        "seconds": round(report.seconds, 3), "error": report.error, "message": report.message,
         "files": [vars(f) for f in report.files],
     }

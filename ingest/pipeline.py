@@ -14,8 +14,9 @@ from tqdm import tqdm
 
 from ingest.chunking import Chunk, PageChunker
 from ingest.embedding import Embedder
-from ingest.loaders import LoadError, is_supported, load_file
-from ingest.store import read_manifest, write_deck_index
+from ingest.isolation import IsolatedLoader
+from ingest.loaders import LoadError, is_supported
+from ingest.store import load_deck_index, read_manifest, write_deck_index
 
 
 @dataclass
@@ -28,6 +29,7 @@ class FileReport:
     seconds: float = 0.0
     skipped: str | None = None  # the reason, when the file was not indexed
     notes: list[str] = field(default_factory=list)  # pages left out, and why
+    reused: bool = False  # unchanged since the last build: chunks and vectors taken from it
 
 
 @dataclass
@@ -40,10 +42,19 @@ class DeckReport:
     chunk_count: int = 0
     seconds: float = 0.0
     error: str | None = None
+    message: str | None = None  # e.g. why everything was rebuilt
 
     @property
     def ok(self) -> bool:
         return self.status != "failed" and not any(f.skipped for f in self.files)
+
+
+@dataclass(frozen=True)
+class IngestLimits:
+    """Per-file guards: a huge file is skipped, a parser that hangs is stopped."""
+
+    max_file_mb: float = 100.0
+    file_timeout_s: float = 120.0
 
 
 def sha256_file(path: Path) -> str:
@@ -61,13 +72,14 @@ def deck_files(source: Path) -> list[Path]:
 
 
 class DeckIngester:
-    """Builds a deck's index from a folder of documents."""
+    """Builds a deck's index from a folder of documents, re-embedding only what changed."""
 
     def __init__(self, index_dir: Path, embedder: Embedder, chunker: PageChunker,
-                 progress: bool | None = None):
+                 progress: bool | None = None, limits: IngestLimits | None = None):
         self.index_dir = index_dir
         self.embedder = embedder
         self.chunker = chunker
+        self.limits = limits or IngestLimits()
         # Bars on a terminal; CI logs get the per-file lines of the report instead.
         self.progress = sys.stderr.isatty() if progress is None else progress
 
@@ -82,21 +94,33 @@ class DeckIngester:
         started = time.perf_counter()
         files = deck_files(source)
         hashes = {p.name: sha256_file(p) for p in files}
-        previous = read_manifest(self.index_dir, deck)
-        if not rebuild and previous and self._unchanged(previous, hashes):
-            still_skipped = [FileReport(f["name"], skipped=f["reason"]) for f in previous.get("skipped", [])]
-            return DeckReport(deck, "unchanged", still_skipped, previous.get("chunk_count", 0),
-                              time.perf_counter() - started)
+        previous = None if rebuild else read_manifest(self.index_dir, deck)
         report = DeckReport(deck, "built")
-        chunks: list[Chunk] = []
-        for path in tqdm(files, desc=f"{deck}: files", unit="file", disable=not self.progress):
-            file_report, file_chunks = self._load_and_chunk(deck, path)
-            report.files.append(file_report)
-            chunks.extend(file_chunks)
+        if previous and not self._same_settings(previous):
+            report.message = ("embedder or chunk settings changed since the last build "
+                              f"({previous.get('embedder', {}).get('id')}, {previous.get('chunking')}): "
+                              "rebuilding every file")
+            previous = None
+        if previous and self._same_files(previous, hashes):
+            report.status, report.chunk_count = "unchanged", previous.get("chunk_count", 0)
+            report.files = [FileReport(f["name"], skipped=f["reason"]) for f in previous.get("skipped", [])]
+            report.seconds = time.perf_counter() - started
+            return report
+        reusable = self._reusable(deck, previous, hashes)
+        per_file: list[tuple[list[Chunk], np.ndarray | None]] = []
+        with IsolatedLoader(self.limits.file_timeout_s) as loader:
+            for path in tqdm(files, desc=f"{deck}: files", unit="file", disable=not self.progress):
+                if path.name in reusable:
+                    file_report, chunks, vectors = reusable[path.name]
+                else:
+                    (file_report, chunks), vectors = self._load_and_chunk(deck, path, loader), None
+                report.files.append(file_report)
+                per_file.append((chunks, vectors))
+        chunks = [c for file_chunks, _ in per_file for c in file_chunks]
         if not chunks:
             report.status, report.error = "failed", "no readable text in any file; index not changed"
             return report
-        vectors = self._embed(deck, chunks)
+        vectors = self._vectors(deck, per_file)
         manifest = {
             **self._settings(),
             "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -110,21 +134,60 @@ class DeckIngester:
         report.seconds = time.perf_counter() - started
         return report
 
-    def _unchanged(self, manifest: dict, hashes: dict[str, str]) -> bool:
+    def _vectors(self, deck: str, per_file: list[tuple[list[Chunk], np.ndarray | None]]) -> np.ndarray:
+        """Vectors in chunk order: reused ones as they were, the rest embedded now in one pass."""
+        fresh = [c for chunks, vectors in per_file if vectors is None for c in chunks]
+        fresh_vectors = self._embed(deck, fresh) if fresh else None
+        blocks, offset = [], 0
+        for chunks, vectors in per_file:
+            if vectors is None and chunks:
+                vectors = fresh_vectors[offset:offset + len(chunks)]
+                offset += len(chunks)
+            if chunks:
+                blocks.append(vectors)
+        return np.vstack(blocks)
+
+    def _same_settings(self, manifest: dict) -> bool:
         settings = self._settings()
-        if manifest.get("embedder") != settings["embedder"] or manifest.get("chunking") != settings["chunking"]:
-            return False
+        return manifest.get("embedder") == settings["embedder"] and manifest.get("chunking") == settings["chunking"]
+
+    @staticmethod
+    def _same_files(manifest: dict, hashes: dict[str, str]) -> bool:
         seen = {f["name"]: f["sha256"] for f in manifest.get("files", []) + manifest.get("skipped", [])}
         return seen == hashes
 
-    def _load_and_chunk(self, deck: str, path: Path) -> tuple[FileReport, list[Chunk]]:
+    def _reusable(self, deck: str, manifest: dict | None, hashes: dict[str, str]) -> dict:
+        """Chunks and vectors of files unchanged since the last build, taken from its index."""
+        if not manifest:
+            return {}
+        unchanged = {f["name"]: f for f in manifest.get("files", []) if hashes.get(f["name"]) == f["sha256"]}
+        reuse = {f["name"]: (FileReport(f["name"], skipped=f["reason"], reused=True), [], None)
+                 for f in manifest.get("skipped", []) if hashes.get(f["name"]) == f["sha256"]}
+        if unchanged:
+            index = load_deck_index(self.index_dir, deck)
+            vectors = index.faiss_index.reconstruct_n(0, index.faiss_index.ntotal)
+            rows: dict[str, list[int]] = {}
+            for row, chunk in enumerate(index.chunks):
+                rows.setdefault(chunk.doc, []).append(row)
+            for name, entry in unchanged.items():
+                picked = rows.get(name, [])
+                reuse[name] = (FileReport(name, entry["pages"], len(picked), reused=True),
+                               [index.chunks[i] for i in picked], vectors[picked])
+        return reuse
+
+    def _load_and_chunk(self, deck: str, path: Path, loader: IsolatedLoader) -> tuple[FileReport, list[Chunk]]:
         started = time.perf_counter()
         report = FileReport(path.name)
+        size_mb = path.stat().st_size / 1e6
         if not is_supported(path):
             report.skipped = f"unsupported file type {path.suffix or '(none)'}"
             return report, []
+        if size_mb > self.limits.max_file_mb:
+            report.skipped = (f"{size_mb:.0f} MB is over the {self.limits.max_file_mb:g} MB limit "
+                              "(raise DECKCHAT_MAX_FILE_MB to index it)")
+            return report, []
         try:
-            loaded = load_file(path)
+            loaded = loader.load(path)
         except LoadError as exc:
             report.skipped = str(exc)
             return report, []

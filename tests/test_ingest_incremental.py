@@ -1,0 +1,115 @@
+"""Incremental re-indexing, per-file limits, and an ingest killed mid-way."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from app.config import REPO_ROOT
+from ingest.chunking import PageChunker
+from ingest.isolation import IsolatedLoader
+from ingest.loaders import LoadError
+from ingest.pipeline import DeckIngester, IngestLimits
+from ingest.store import load_deck_index, read_manifest
+from tests.conftest import make_ingester
+from tests.loaders_for_isolation import crashing_loader, hanging_loader
+
+
+class CountingEmbedder:
+    """The real embedder, counting the texts it is asked to embed."""
+
+    def __init__(self, inner):
+        self.inner, self.texts = inner, []
+        self.model_id, self.dimension = inner.model_id, inner.dimension
+
+    def embed(self, texts):
+        self.texts.extend(texts)
+        return self.inner.embed(texts)
+
+    def token_ids(self, text):
+        return self.inner.token_ids(text)
+
+
+@pytest.fixture
+def deck_folder(tmp_path):
+    source = tmp_path / "src"
+    source.mkdir()
+    for name, text in [("a.md", "# A\n\nAlpha raised $1M."), ("b.md", "# B\n\nBeta has 12 staff."),
+                       ("c.txt", "Gamma sells kites.")]:
+        (source / name).write_text(text)
+    return source
+
+
+def test_only_changed_files_are_re_embedded_and_deleted_ones_disappear(tmp_path, deck_folder, embedder):
+    counting = CountingEmbedder(embedder)
+    ingester = DeckIngester(tmp_path / "idx", counting, PageChunker(embedder.token_ids, 256, 32), progress=False)
+    ingester.ingest("d", deck_folder)
+    before = {c.id: c for c in load_deck_index(tmp_path / "idx", "d").chunks}
+    counting.texts.clear()
+    (deck_folder / "b.md").write_text("# B\n\nBeta has 40 staff.")
+    (deck_folder / "c.txt").unlink()
+    report = ingester.ingest("d", deck_folder)
+    assert counting.texts == ["B\nBeta has 40 staff."]
+    assert {f.name: f.reused for f in report.files} == {"a.md": True, "b.md": False}
+    index = load_deck_index(tmp_path / "idx", "d")
+    assert sorted(c.doc for c in index.chunks) == ["a.md", "b.md"]
+    assert index.chunks[0] == before["a.md:0"]
+    # the reused vector is the one embedded the first time, at its new position
+    hits = index.search(embedder.embed([before["a.md:0"].text])[0], 1)
+    assert hits[0][0].doc == "a.md" and hits[0][1] > 0.99
+
+
+def test_changed_embedder_or_chunk_settings_force_a_rebuild_with_a_message(tmp_path, deck_folder, embedder):
+    make_ingester(tmp_path / "idx", embedder).ingest("d", deck_folder)
+    smaller = DeckIngester(tmp_path / "idx", embedder, PageChunker(embedder.token_ids, 128, 16), progress=False)
+    report = smaller.ingest("d", deck_folder)
+    assert report.status == "built" and "rebuilding every file" in report.message
+    assert not any(f.reused for f in report.files)
+    assert read_manifest(tmp_path / "idx", "d")["chunking"] == {"chunk_tokens": 128, "overlap": 16}
+
+
+def test_a_file_over_the_size_limit_is_skipped(tmp_path, deck_folder, embedder):
+    (deck_folder / "huge.txt").write_text("x " * 600_000)
+    ingester = DeckIngester(tmp_path / "idx", embedder, PageChunker(embedder.token_ids, 256, 32),
+                            progress=False, limits=IngestLimits(max_file_mb=1))
+    report = ingester.ingest("d", deck_folder)
+    skipped = {f.name: f.skipped for f in report.files if f.skipped}
+    assert list(skipped) == ["huge.txt"] and "DECKCHAT_MAX_FILE_MB" in skipped["huge.txt"]
+
+
+def test_a_parser_that_hangs_is_stopped_and_the_next_file_still_loads(tmp_path, deck_folder):
+    with IsolatedLoader(timeout_s=2, load=hanging_loader) as loader:
+        started = time.monotonic()
+        with pytest.raises(LoadError, match="longer than 2 s"):
+            loader.load(deck_folder / "a.md")
+        assert time.monotonic() - started < 30
+    with IsolatedLoader(timeout_s=30) as loader:
+        assert loader.load(deck_folder / "a.md").pages[0].title == "A"
+    with IsolatedLoader(timeout_s=30, load=crashing_loader) as loader, pytest.raises(ValueError, match="parser bug"):
+        loader.load(deck_folder / "a.md")
+
+
+def test_an_ingest_killed_mid_way_leaves_the_previous_index_serving(index_copy, tmp_path):
+    before = read_manifest(index_copy, "example")
+    big = tmp_path / "big"
+    big.mkdir()
+    for i in range(40):
+        (big / f"part{i:02}.txt").write_text(" ".join(f"Sentence {j} of part {i} about hull cleaning."
+                                                       for j in range(400)))
+    env = os.environ | {"DECKCHAT_INDEX_DIR": str(index_copy), "DECKCHAT_INSTANCE_DIR": str(tmp_path / "inst")}
+    proc = subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", "ingest", "--deck", "example",
+                             "--source", str(big)], cwd=REPO_ROOT, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    time.sleep(8)  # loading done, embedding ~600 chunks under way
+    assert proc.poll() is None, "the ingest finished before it could be killed; give it more work"
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert read_manifest(index_copy, "example") == before
+    index = load_deck_index(index_copy, "example")
+    assert index.faiss_index.ntotal == before["chunk_count"]
+    assert {c.doc for c in index.chunks} == {"pitch_deck.pdf", "whitepaper.pdf", "faq.md"}
