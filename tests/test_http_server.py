@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -12,6 +13,7 @@ import pytest
 import requests
 
 from app.config import REPO_ROOT, load_config
+from tests.conftest import EXAMPLE_DECK, make_ingester
 
 
 def free_port() -> int:
@@ -24,9 +26,11 @@ def free_port() -> int:
 def server(example_index, generator, tmp_path_factory):
     """gunicorn serving wsgi:app on the example index; the model comes from the shared cache."""
     instance = tmp_path_factory.mktemp("server_instance")
+    index_dir = instance / "index_store"  # its own copy: the hot-swap test re-ingests into it
+    shutil.copytree(example_index, index_dir, symlinks=True)
     port = free_port()
     env = os.environ | {
-        "DECKCHAT_INDEX_DIR": str(example_index),
+        "DECKCHAT_INDEX_DIR": str(index_dir),
         "DECKCHAT_INSTANCE_DIR": str(instance),
         "DECKCHAT_MODEL_CACHE_DIR": load_config()["MODEL_CACHE_DIR"],
         "DECKCHAT_PRELOAD_MODEL": "1",
@@ -50,13 +54,14 @@ def server(example_index, generator, tmp_path_factory):
     else:
         proc.kill()
         pytest.fail("gunicorn did not answer within 120 s:\n" + (instance / "gunicorn.log").read_text())
-    yield base
+    yield base, index_dir
     proc.terminate()
     proc.wait(timeout=30)
     log.close()
 
 
 def test_health_over_http(server):
+    server, _ = server
     health = requests.get(f"{server}/api/health", timeout=10).json()
     assert health["decks"][0]["deck"] == "example"
     assert health["model"]["id"] == "SmolLM2-135M-Instruct.Q4_1.gguf"
@@ -64,6 +69,7 @@ def test_health_over_http(server):
 
 
 def test_chat_over_http_answers_with_sources_and_a_session(server):
+    server, _ = server
     response = requests.post(f"{server}/api/chat", timeout=120,
                              json={"deck": "example", "question": "Who is the CEO of the company?"})
     assert response.status_code == 200, response.text
@@ -80,6 +86,7 @@ def test_chat_over_http_answers_with_sources_and_a_session(server):
 
 
 def test_bad_input_over_http_is_json_4xx(server):
+    server, _ = server
     response = requests.post(f"{server}/api/chat", data="{oops", headers={"Content-Type": "application/json"},
                              timeout=10)
     assert response.status_code == 400 and "error" in response.json()
@@ -87,3 +94,19 @@ def test_bad_input_over_http_is_json_4xx(server):
     assert response.status_code == 404 and "nosuch" in response.json()["error"]
     response = requests.get(f"{server}/api/nothing-here", timeout=10)
     assert response.status_code == 404 and "error" in response.json()
+
+
+def test_a_re_ingested_deck_is_served_without_a_restart(server, embedder, tmp_path):
+    base, index_dir = server
+    source = tmp_path / "example"
+    shutil.copytree(EXAMPLE_DECK, source)
+    (source / "news.md").write_text("# News\n\n## Latest customer\n\n"
+                                    "Oceanic Lines signed up its whole fleet of 30 ships in November 2026.\n")
+    before = requests.get(f"{base}/api/health", timeout=10).json()["decks"][0]["chunks"]
+    report = make_ingester(index_dir, embedder).ingest("example", source)
+    assert report.ok and report.status == "built"
+    after = requests.get(f"{base}/api/health", timeout=10).json()["decks"][0]["chunks"]
+    assert after == before + 1
+    body = requests.post(f"{base}/api/chat", timeout=120, json={
+        "deck": "example", "question": "Which shipping line signed up its whole fleet in November 2026?"}).json()
+    assert body["sources"][0]["doc"] == "news.md", body
