@@ -52,6 +52,7 @@ def load_config() -> dict[str, object]:
         # SmolLM2-135M loses the thread past ~1,600 tokens of context; keep prompts short.
         "CONTEXT_TOKENS": _env_int("DECKCHAT_CONTEXT_TOKENS", 800),
         "TOP_K": _env_int("DECKCHAT_TOP_K", 5),
+        "HYBRID": _env("DECKCHAT_HYBRID", "1") == "1",  # BM25 fused with dense retrieval
         # Lines of the retrieved chunks given to the model (0: whole chunks); see app/rag/evidence.py.
         "EVIDENCE_LINES": _env_int("DECKCHAT_EVIDENCE_LINES", 4),
         # Below this cosine similarity nothing retrieved counts as relevant: refuse unasked.

@@ -37,7 +37,7 @@ class Services:
         self.config = config
         self.index_dir = Path(config["INDEX_DIR"])
         self.embedder = embedder or SentenceTransformerEmbedder(config["EMBEDDER_PATH"] or None)
-        self.retriever = FaissRetriever(self.index_dir, self.embedder)
+        self.retriever = FaissRetriever(self.index_dir, self.embedder, hybrid=config["HYBRID"])
         self.log = conversation_log or SqlConversationLog(config["DATABASE_URL"])
         self._generator = generator
         self._load_error: str | None = None

@@ -48,11 +48,21 @@ class DeckIndex:
     chunks: list[Chunk]
     faiss_index: faiss.Index
 
-    def search(self, query: np.ndarray, k: int) -> list[tuple[Chunk, float]]:
-        """Top-k chunks by inner product (cosine on normalised vectors)."""
+    def search_rows(self, query: np.ndarray, k: int) -> list[tuple[int, float]]:
+        """Rows of the top-k chunks by inner product (cosine on normalised vectors)."""
         scores, ids = self.faiss_index.search(query.reshape(1, -1).astype("float32"), k)
         # FAISS pads with -1 when the index holds fewer than k vectors.
-        return [(self.chunks[i], float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
+        return [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
+
+    def search(self, query: np.ndarray, k: int) -> list[tuple[Chunk, float]]:
+        """Top-k chunks by inner product, best first."""
+        return [(self.chunks[i], s) for i, s in self.search_rows(query, k)]
+
+    def vectors(self, rows: list[int]) -> np.ndarray:
+        """The stored vectors of the given rows."""
+        if not rows:
+            return np.zeros((0, self.faiss_index.d), dtype="float32")
+        return np.vstack([self.faiss_index.reconstruct(row) for row in rows])
 
 
 def deck_path(index_dir: Path, deck: str) -> Path:

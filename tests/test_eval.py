@@ -47,3 +47,15 @@ def test_flask_eval_rejects_a_malformed_qa_file(app, tmp_path):
     qa.write_text('{"question": "no doc"}\n')
     result = app.test_cli_runner().invoke(args=["eval", str(qa), "--deck", "example"])
     assert result.exit_code != 0 and "qa.jsonl:1" in result.output
+
+
+def test_flask_eval_can_score_retrieval_alone(app, tmp_path):
+    qa = tmp_path / "qa.jsonl"
+    qa.write_text(json.dumps({"doc": "whitepaper.pdf", "question": "What is the battery capacity of the deck unit?",
+                              "answer": "7.2 kWh", "evidence": None, "page_or_slide": 3}) + "\n")
+    out = tmp_path / "report.json"
+    result = app.test_cli_runner().invoke(args=["eval", str(qa), "--deck", "example", "--k", "3",
+                                                "--retrieval-only", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(out.read_text())["summary"]
+    assert summary["hit_at_1"] == 1.0 and summary["hit_at_3"] == 1.0 and summary["answer_accuracy"] is None

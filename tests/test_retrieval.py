@@ -7,6 +7,7 @@ import json
 import pytest
 
 from app.rag.evidence import LineSelector
+from app.rag.lexical import fuse
 from app.rag.retrieval import EmbeddingMismatch, FaissRetriever
 from ingest.store import IndexNotBuilt
 from tests.conftest import make_ingester
@@ -17,12 +18,30 @@ from tests.conftest import make_ingester
     ("What is the total addressable market?", "pitch_deck.pdf", 4),
     ("What is the battery capacity of the deck unit?", "whitepaper.pdf", 3),
 ])
-def test_the_right_page_is_retrieved_first_with_descending_scores(example_index, embedder, question, doc, page):
-    hits = FaissRetriever(example_index, embedder).retrieve("example", question, 4)
-    assert len(hits) == 4
+@pytest.mark.parametrize("hybrid", [True, False])
+def test_the_right_page_is_retrieved_first(example_index, embedder, question, doc, page, hybrid):
+    hits = FaissRetriever(example_index, embedder, hybrid=hybrid).retrieve("example", question, 4)
+    assert len(hits) == 4 and len({h.chunk.id for h in hits}) == 4
     assert (hits[0].chunk.doc, hits[0].chunk.page) == (doc, page)
-    scores = [h.score for h in hits]
-    assert scores == sorted(scores, reverse=True) and -1 <= scores[-1] <= scores[0] <= 1
+    assert all(-1 <= h.score <= 1 for h in hits)
+    if not hybrid:
+        assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+
+
+def test_reciprocal_rank_fusion_rewards_agreement():
+    assert fuse([[1, 2, 3], [3, 1, 4]], 3) == [1, 3, 2]
+    assert fuse([[], [7, 8]], 5) == [7, 8]
+
+
+def test_hybrid_search_finds_an_exact_part_number(tmp_path, embedder):
+    source = tmp_path / "src"
+    source.mkdir()
+    lines = [f"Slide {i}: the robot cleans hull section {i} with soft brushes." for i in range(40)]
+    lines.insert(17, "The brush motor has part number ZQ-9031 and lasts two years.")
+    (source / "specs.md").write_text("\n\n".join(f"## Part {i}\n\n{line}" for i, line in enumerate(lines)))
+    make_ingester(tmp_path / "idx", embedder).ingest("specs", source)
+    hits = FaissRetriever(tmp_path / "idx", embedder, hybrid=True).retrieve("specs", "ZQ-9031", 3)
+    assert "ZQ-9031" in hits[0].chunk.text
 
 
 def test_k_larger_than_the_index_returns_what_there_is(tmp_path, embedder):

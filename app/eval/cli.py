@@ -12,7 +12,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from app.eval.metrics import QuestionResult, answer_matches, is_hit, summarise
-from app.rag.answer import AnswerPipeline
+from app.rag.answer import AnswerPipeline, AnswerResult, source_of
 
 
 def load_questions(path: Path) -> list[dict]:
@@ -31,12 +31,17 @@ def load_questions(path: Path) -> list[dict]:
     return questions
 
 
-def evaluate(pipeline: AnswerPipeline, deck: str, questions: list[dict], k: int) -> list[QuestionResult]:
-    """Answer each question and score it; progress goes to stderr."""
+def evaluate(pipeline: AnswerPipeline, deck: str, questions: list[dict], k: int,
+             answer: bool = True) -> list[QuestionResult]:
+    """Answer each question (or only retrieve, with answer=False) and score it; progress goes to stderr."""
     results = []
     for number, item in enumerate(questions, 1):
         started = time.perf_counter()
-        result = pipeline.answer(deck, item["question"])
+        if answer:
+            result = pipeline.answer(deck, item["question"])
+        else:
+            hits = pipeline.retriever.retrieve(deck, item["question"], k)
+            result = AnswerResult("", False, retrieved=[source_of(h) for h in hits])
         seconds = time.perf_counter() - started
         gold, page = item.get("answer"), item.get("page_or_slide")
         retrieved = result.retrieved[:k]
@@ -57,14 +62,15 @@ def evaluate(pipeline: AnswerPipeline, deck: str, questions: list[dict], k: int)
 @click.option("--deck", required=True, help="The deck the questions are about.")
 @click.option("--k", default=5, show_default=True, help="Chunks retrieved per question.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write per-question detail (JSON).")
+@click.option("--retrieval-only", is_flag=True, help="Score retrieval (hit@k) without running the model.")
 @with_appcontext
-def eval_command(qa_file: Path, deck: str, k: int, out: Path | None) -> None:
+def eval_command(qa_file: Path, deck: str, k: int, out: Path | None, retrieval_only: bool) -> None:
     """Print retrieval hit@k, answer accuracy, refusal accuracy and latency for a QA set."""
     services = current_app.extensions["deckchat"]
     settings = dataclasses.replace(services.pipeline.settings, top_k=k)
     pipeline = AnswerPipeline(services.retriever, services.generator, settings, services.pipeline.selector)
-    results = evaluate(pipeline, deck, load_questions(qa_file), k)
-    summary = summarise(results, k)
+    results = evaluate(pipeline, deck, load_questions(qa_file), k, answer=not retrieval_only)
+    summary = summarise(results, k, answered=not retrieval_only)
     width = max(len(key) for key in summary)
     for key, value in summary.items():
         click.echo(f"{key:<{width}}  {value}")

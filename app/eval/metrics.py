@@ -48,8 +48,8 @@ class QuestionResult:
     error: str | None = None
 
 
-def summarise(results: list[QuestionResult], k: int) -> dict:
-    """Aggregate figures over a question set."""
+def summarise(results: list[QuestionResult], k: int, answered: bool = True) -> dict:
+    """Aggregate figures over a question set (retrieval figures only when nothing was answered)."""
     answerable = [r for r in results if r.gold_answer is not None]
     unanswerable = [r for r in results if r.gold_answer is None]
     seconds = sorted(r.seconds for r in results)
@@ -57,7 +57,7 @@ def summarise(results: list[QuestionResult], k: int) -> dict:
     def rate(items: list[QuestionResult], pred) -> float | None:
         return round(sum(1 for r in items if pred(r)) / len(items), 3) if items else None
 
-    return {
+    summary = {
         "questions": len(results), "answerable": len(answerable), "unanswerable": len(unanswerable),
         "k": k,
         "hit_at_1": rate(answerable, lambda r: r.hit_at_1),
@@ -69,3 +69,7 @@ def summarise(results: list[QuestionResult], k: int) -> dict:
         "latency_p50_s": round(statistics.median(seconds), 2) if seconds else None,
         "latency_p95_s": round(seconds[min(len(seconds) - 1, int(0.95 * len(seconds)))], 2) if seconds else None,
     }
+    if not answered:
+        for key in ("answer_accuracy", "refusal_accuracy", "false_refusal_rate"):
+            summary[key] = None
+    return summary

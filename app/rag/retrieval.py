@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from app.rag.lexical import LexicalIndex, cosine, fuse
 from ingest.chunking import Chunk
 from ingest.embedding import Embedder
 from ingest.store import DeckIndex, IndexNotBuilt, deck_path, load_deck_index
@@ -32,10 +33,12 @@ class EmbeddingMismatch(IndexNotBuilt):
 class FaissRetriever:
     """Dense retrieval over per-deck FAISS indexes; a rebuilt index is picked up on the next request."""
 
-    def __init__(self, index_dir: Path, embedder: Embedder):
+    def __init__(self, index_dir: Path, embedder: Embedder, hybrid: bool = True):
         self.index_dir = index_dir
         self.embedder = embedder
+        self.hybrid = hybrid  # fuse BM25 with the dense ranking (docs/architecture.md: measured)
         self._decks: dict[str, DeckIndex] = {}
+        self._lexical: dict[str, LexicalIndex | None] = {}
         self._lock = threading.Lock()
 
     def deck_index(self, deck: str) -> DeckIndex:
@@ -52,6 +55,7 @@ class FaissRetriever:
                 self._check_embedder(cached)
                 cached._source = current  # type: ignore[attr-defined]
                 self._decks[deck] = cached
+                self._lexical[deck] = LexicalIndex(cached.chunks) if self.hybrid else None
             return cached
 
     def _check_embedder(self, index: DeckIndex) -> None:
@@ -64,7 +68,14 @@ class FaissRetriever:
             )
 
     def retrieve(self, deck: str, query: str, k: int) -> list[ScoredChunk]:
-        """Top-k chunks for the query, best first."""
+        """Top-k chunks for the query, best first, each with its cosine similarity."""
         index = self.deck_index(deck)
         vector = self.embedder.embed([query])[0]
-        return [ScoredChunk(chunk, score) for chunk, score in index.search(vector, k)]
+        lexical = self._lexical.get(deck)
+        if lexical is None:
+            return [ScoredChunk(chunk, score) for chunk, score in index.search(vector, k)]
+        pool = max(4 * k, 20)  # candidates each ranking contributes to the fusion
+        dense = [row for row, _ in index.search_rows(vector, pool)]
+        rows = fuse([dense, lexical.search(query, pool)], k)
+        scores = cosine(index.vectors(rows), vector)
+        return [ScoredChunk(index.chunks[row], float(score)) for row, score in zip(rows, scores)]
