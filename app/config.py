@@ -53,6 +53,8 @@ def load_config() -> dict[str, object]:
         "CONTEXT_TOKENS": _env_int("DECKCHAT_CONTEXT_TOKENS", 800),
         "TOP_K": _env_int("DECKCHAT_TOP_K", 5),
         "HYBRID": _env("DECKCHAT_HYBRID", "1") == "1",  # BM25 fused with dense retrieval
+        # Re-index gate: a deck's qa.jsonl may lose at most this much hit@k before a new build is refused.
+        "GATE_MARGIN": _env_float("DECKCHAT_GATE_MARGIN", 0.05),
         # Lines of the retrieved chunks given to the model (0: whole chunks); see app/rag/evidence.py.
         "EVIDENCE_LINES": _env_int("DECKCHAT_EVIDENCE_LINES", 4),
         # Below this cosine similarity nothing retrieved counts as relevant: refuse unasked.

@@ -9,18 +9,20 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from app.eval.gate import RetrievalGate
 from ingest.chunking import PageChunker
 from ingest.embedding import Embedder, SentenceTransformerEmbedder
 from ingest.pipeline import DeckIngester, DeckReport, IngestLimits
 from ingest.store import is_valid_deck_name
 
 
-def make_ingester(config: dict, embedder: Embedder | None = None) -> DeckIngester:
+def make_ingester(config: dict, embedder: Embedder | None = None, force: bool = False) -> DeckIngester:
     """An ingester wired from the app's settings (reusing the app's embedder when it has one)."""
     embedder = embedder or SentenceTransformerEmbedder(config["EMBEDDER_PATH"] or None)
     chunker = PageChunker(embedder.token_ids, config["CHUNK_TOKENS"], config["CHUNK_OVERLAP"])
     limits = IngestLimits(config["MAX_FILE_MB"], config["FILE_TIMEOUT_S"])
-    return DeckIngester(Path(config["INDEX_DIR"]), embedder, chunker, limits=limits)
+    gate = RetrievalGate(embedder, config["TOP_K"], config["GATE_MARGIN"], config["HYBRID"], force)
+    return DeckIngester(Path(config["INDEX_DIR"]), embedder, chunker, limits=limits, gate=gate)
 
 
 def _targets(content_dir: Path, deck: str | None, source: str | None) -> list[tuple[str, Path]]:
@@ -40,12 +42,16 @@ def _print_report(report: DeckReport) -> None:
         click.echo(f"{report.deck}: unchanged ({report.chunk_count} chunks), nothing to do")
     elif report.status == "failed":
         click.echo(f"{report.deck}: FAILED: {report.error}", err=True)
+    elif report.status == "rejected":
+        click.echo(f"{report.deck}: NOT SWAPPED IN: {report.error}", err=True)
     else:
         reused = sum(1 for f in report.files if f.reused and not f.skipped)
         click.echo(f"{report.deck}: built {report.chunk_count} chunks in {report.seconds:.1f} s"
                    + (f" ({reused} unchanged file(s) reused)" if reused else ""))
     if report.message:
         click.echo(f"  {report.message}")
+    if report.gate and report.status != "rejected":
+        click.echo(f"  gate (qa.jsonl): {report.gate['summary']}")
     for f in report.files:
         if f.skipped:
             click.echo(f"  SKIPPED {f.name}: {f.skipped}", err=True)
@@ -61,8 +67,9 @@ def _print_report(report: DeckReport) -> None:
 @click.option("--source", type=click.Path(exists=True, file_okay=False), help="Folder to index as --deck.")
 @click.option("--rebuild", is_flag=True, help="Re-read and re-embed everything.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option("--force", is_flag=True, help="Swap the new index in even if the deck's qa.jsonl finds it worse.")
 @with_appcontext
-def ingest_command(deck: str | None, source: str | None, rebuild: bool, as_json: bool) -> None:
+def ingest_command(deck: str | None, source: str | None, rebuild: bool, as_json: bool, force: bool) -> None:
     """Index deck folders into the FAISS index store; exits non-zero if any file was skipped."""
     if deck and not is_valid_deck_name(deck):
         raise click.BadParameter("use letters, digits, '-' and '_' only", param_hint="--deck")
@@ -73,7 +80,7 @@ def ingest_command(deck: str | None, source: str | None, rebuild: bool, as_json:
         if not folder.is_dir():
             raise click.ClickException(f"no folder {folder} for deck {name!r}; use --source DIR")
     app_services = current_app.extensions.get("deckchat")
-    ingester = make_ingester(current_app.config, getattr(app_services, "embedder", None))
+    ingester = make_ingester(current_app.config, getattr(app_services, "embedder", None), force=force)
     reports = [ingester.ingest(name, folder, rebuild=rebuild) for name, folder in targets]
     if as_json:
         click.echo(json.dumps([_report_dict(r) for r in reports], indent=2))
@@ -88,5 +95,5 @@ def _report_dict(report: DeckReport) -> dict:
     return {
         "deck": report.deck, "status": report.status, "chunks": report.chunk_count,
         "seconds": round(report.seconds, 3), "error": report.error, "message": report.message,
-        "files": [vars(f) for f in report.files],
+        "gate": report.gate, "files": [vars(f) for f in report.files],
     }

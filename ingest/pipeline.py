@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import sys
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 from tqdm import tqdm
@@ -16,7 +18,13 @@ from ingest.chunking import Chunk, PageChunker
 from ingest.embedding import Embedder
 from ingest.isolation import IsolatedLoader
 from ingest.loaders import LoadError, is_supported
-from ingest.store import load_deck_index, read_manifest, write_deck_index
+from ingest.store import (deck_path, discard_build, load_deck_index, publish_build, read_manifest,
+                          stage_build)
+
+log = logging.getLogger(__name__)
+
+# A deck folder's own question set (the `flask eval` format): it gates re-indexing and is never indexed.
+EVAL_QUESTIONS = "qa.jsonl"
 
 
 @dataclass
@@ -43,10 +51,26 @@ class DeckReport:
     seconds: float = 0.0
     error: str | None = None
     message: str | None = None  # e.g. why everything was rebuilt
+    gate: dict | None = None  # the re-index gate's figures, when the deck has questions
 
     @property
     def ok(self) -> bool:
-        return self.status != "failed" and not any(f.skipped for f in self.files)
+        return self.status not in ("failed", "rejected") and not any(f.skipped for f in self.files)
+
+
+@dataclass
+class GateVerdict:
+    """Whether a staged build may replace the serving one, and the figures that decided it."""
+
+    passed: bool
+    summary: str
+    figures: dict = field(default_factory=dict)
+
+
+class ReindexGate(Protocol):
+    """Judges a staged build against the serving one (None when there is none) before the swap."""
+
+    def check(self, deck: str, questions: Path, staged: Path, current: Path | None) -> GateVerdict: ...
 
 
 @dataclass(frozen=True)
@@ -68,15 +92,18 @@ def sha256_file(path: Path) -> str:
 
 def deck_files(source: Path) -> list[Path]:
     """The files of a deck folder, in name order (hidden files ignored)."""
-    return sorted(p for p in source.iterdir() if p.is_file() and not p.name.startswith("."))
+    return sorted(p for p in source.iterdir()
+                  if p.is_file() and not p.name.startswith(".") and p.name != EVAL_QUESTIONS)
 
 
 class DeckIngester:
     """Builds a deck's index from a folder of documents, re-embedding only what changed."""
 
     def __init__(self, index_dir: Path, embedder: Embedder, chunker: PageChunker,
-                 progress: bool | None = None, limits: IngestLimits | None = None):
+                 progress: bool | None = None, limits: IngestLimits | None = None,
+                 gate: ReindexGate | None = None):
         self.index_dir = index_dir
+        self.gate = gate
         self.embedder = embedder
         self.chunker = chunker
         self.limits = limits or IngestLimits()
@@ -109,13 +136,19 @@ class DeckIngester:
         reusable = self._reusable(deck, previous, hashes)
         per_file: list[tuple[list[Chunk], np.ndarray | None]] = []
         with IsolatedLoader(self.limits.file_timeout_s) as loader:
-            for path in tqdm(files, desc=f"{deck}: files", unit="file", disable=not self.progress):
+            for number, path in enumerate(tqdm(files, desc=f"{deck}: files", unit="file",
+                                               disable=not self.progress), 1):
                 if path.name in reusable:
                     file_report, chunks, vectors = reusable[path.name]
                 else:
                     (file_report, chunks), vectors = self._load_and_chunk(deck, path, loader), None
                 report.files.append(file_report)
                 per_file.append((chunks, vectors))
+                if not self.progress:  # no terminal (CI, a log file): one plain line per file
+                    log.info("%s: [%d/%d] %s: %s", deck, number, len(files), path.name,
+                             f"skipped ({file_report.skipped})" if file_report.skipped else
+                             f"{file_report.pages} pages, {file_report.chunks} chunks"
+                             + (" (unchanged)" if file_report.reused else ""))
         chunks = [c for file_chunks, _ in per_file for c in file_chunks]
         if not chunks:
             report.status, report.error = "failed", "no readable text in any file; index not changed"
@@ -129,8 +162,19 @@ class DeckIngester:
             "skipped": [{"name": f.name, "sha256": hashes[f.name], "reason": f.skipped}
                         for f in report.files if f.skipped],
         }
-        write_deck_index(self.index_dir, deck, chunks, vectors, manifest)
+        build = stage_build(self.index_dir, deck, chunks, vectors, manifest)
         report.chunk_count = len(chunks)
+        if self.gate and (source / EVAL_QUESTIONS).is_file():
+            current = deck_path(self.index_dir, deck)
+            verdict = self.gate.check(deck, source / EVAL_QUESTIONS, build,
+                                      current.resolve() if current.exists() else None)
+            report.gate = {"passed": verdict.passed, "summary": verdict.summary, **verdict.figures}
+            if not verdict.passed:
+                discard_build(build)
+                report.status, report.error = "rejected", verdict.summary
+                report.seconds = time.perf_counter() - started
+                return report
+        publish_build(self.index_dir, deck, build)
         report.seconds = time.perf_counter() - started
         return report
 
@@ -210,4 +254,7 @@ class DeckIngester:
             for start in range(0, len(chunks), batch):
                 parts.append(self.embedder.embed([c.text for c in chunks[start:start + batch]]))
                 bar.update(len(parts[-1]))
+                done = start + len(parts[-1])
+                if not self.progress and (len(parts) % 16 == 0 or done == len(chunks)):
+                    log.info("%s: embedded %d/%d chunks", deck, done, len(chunks))
         return np.vstack(parts)

@@ -92,8 +92,12 @@ def list_decks(index_dir: Path) -> list[str]:
 
 
 def load_deck_index(index_dir: Path, deck: str) -> DeckIndex:
-    """Load a deck's index from disk; IndexNotBuilt when there is none."""
-    root = deck_path(index_dir, deck).resolve()
+    """Load a deck's current index from disk; IndexNotBuilt when there is none."""
+    return load_build(deck_path(index_dir, deck).resolve(), deck)
+
+
+def load_build(root: Path, deck: str) -> DeckIndex:
+    """Load one build folder (the current one, or a staged one not yet swapped in)."""
     manifest_file = root / "manifest.json"
     if not manifest_file.is_file():
         raise IndexNotBuilt(f"deck {deck!r} has no index: run `flask ingest`")
@@ -109,9 +113,15 @@ def load_deck_index(index_dir: Path, deck: str) -> DeckIndex:
 def write_deck_index(index_dir: Path, deck: str, chunks: list[Chunk], vectors: np.ndarray,
                      manifest: dict) -> Path:
     """Write a complete build beside the current one, then swap it in atomically."""
+    build_dir = stage_build(index_dir, deck, chunks, vectors, manifest)
+    publish_build(index_dir, deck, build_dir)
+    return build_dir
+
+
+def stage_build(index_dir: Path, deck: str, chunks: list[Chunk], vectors: np.ndarray, manifest: dict) -> Path:
+    """Write a complete build into its own folder without serving it yet."""
     build_id = uuid.uuid4().hex[:12]
-    builds = index_dir / BUILDS
-    build_dir = builds / f"{deck}.{build_id}"
+    build_dir = index_dir / BUILDS / f"{deck}.{build_id}"
     build_dir.mkdir(parents=True)
     try:
         index = faiss.IndexFlatIP(vectors.shape[1] if len(vectors) else manifest["embedder"]["dimension"])
@@ -126,13 +136,22 @@ def write_deck_index(index_dir: Path, deck: str, chunks: list[Chunk], vectors: n
         (build_dir / "manifest.json").write_text(json.dumps(full_manifest, indent=2))
         _fsync_dir(build_dir)
     except BaseException:
-        shutil.rmtree(build_dir, ignore_errors=True)
+        discard_build(build_dir)
         raise
+    return build_dir
+
+
+def publish_build(index_dir: Path, deck: str, build_dir: Path) -> None:
+    """Make a staged build the deck's current index (one atomic rename)."""
     previous = _current_target(index_dir, deck)
     _swap_link(index_dir, deck, build_dir)
     # Keep the previous build too: a request may still be reading it.
-    _remove_old_builds(builds, deck, keep={build_dir.name, previous})
-    return build_dir
+    _remove_old_builds(index_dir / BUILDS, deck, keep={build_dir.name, previous})
+
+
+def discard_build(build_dir: Path) -> None:
+    """Remove a staged build that will not be served."""
+    shutil.rmtree(build_dir, ignore_errors=True)
 
 
 def _swap_link(index_dir: Path, deck: str, build_dir: Path) -> None:

@@ -12,23 +12,15 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from app.eval.metrics import QuestionResult, answer_matches, is_hit, summarise
+from app.eval.qa_file import QAFileError, read_qa_file
 from app.rag.answer import AnswerPipeline, AnswerResult, source_of
 
 
 def load_questions(path: Path) -> list[dict]:
-    """QA lines: doc, question, answer (null: not in the documents), evidence, page_or_slide."""
-    questions = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            item = json.loads(line)
-            if not isinstance(item.get("question"), str) or not isinstance(item.get("doc"), str):
-                raise ValueError("needs 'doc' and 'question' strings")
-        except (json.JSONDecodeError, ValueError, AttributeError) as exc:
-            raise click.ClickException(f"{path}:{number}: not a QA line ({exc})") from exc
-        questions.append(item)
-    return questions
+    try:
+        return read_qa_file(path)
+    except QAFileError as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
 def evaluate(pipeline: AnswerPipeline, deck: str, questions: list[dict], k: int,
