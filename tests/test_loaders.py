@@ -38,6 +38,25 @@ def test_pdf_without_text_has_no_pages(tmp_path):
     assert load_file(path).pages == []
 
 
+def test_image_only_pages_are_named_in_the_notes(tmp_path):
+    path = tmp_path / "deck.pdf"
+    write_pdf(path, [["Problem", "Ports are slow"], [], [], ["Team", "Ada"], []])
+    loaded = load_file(path)
+    assert [p.number for p in loaded.pages] == [1, 4]
+    assert loaded.notes == ["pages 2-3, 5: no text layer (image-only slide? OCR the PDF to index it)"]
+
+
+def test_encrypted_pdf_is_a_load_error_that_says_so(tmp_path):
+    pdf = FPDF()
+    pdf.set_font("Helvetica", size=14)
+    pdf.add_page()
+    pdf.cell(0, 10, "Confidential numbers")
+    pdf.set_encryption(owner_password="owner", user_password="reader")
+    pdf.output(str(tmp_path / "locked.pdf"))
+    with pytest.raises(LoadError, match="encrypted or password-protected"):
+        load_file(tmp_path / "locked.pdf")
+
+
 def test_corrupt_pdf_is_a_load_error(tmp_path):
     path = tmp_path / "broken.pdf"
     path.write_bytes(b"%PDF-1.7\nthis is not really a pdf")

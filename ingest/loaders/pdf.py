@@ -44,9 +44,11 @@ def load_pdf(path: Path) -> LoadedFile:
     try:
         pdf = pdfium.PdfDocument(str(path))
     except pdfium.PdfiumError as exc:
-        reason = "encrypted or password-protected" if "password" in str(exc).lower() else exc
-        raise LoadError(f"not a readable PDF ({reason})") from exc
+        if "password" in str(exc).lower():
+            raise LoadError("encrypted or password-protected PDF: save a copy without a password") from exc
+        raise LoadError(f"not a readable PDF ({exc})") from exc
     loaded = LoadedFile([])
+    blank: list[int] = []
     try:
         for index in range(len(pdf)):
             text, dropped = _page_text(pdf[index].get_textpage().get_text_bounded())
@@ -55,6 +57,22 @@ def load_pdf(path: Path) -> LoadedFile:
                                     "(custom font encoding; OCR the PDF to index them)")
             if text:
                 loaded.pages.append(Page(path.name, index + 1, "page", first_line(text), text))
+            elif not dropped:
+                blank.append(index + 1)
     finally:
         pdf.close()
+    if blank and loaded.pages:  # a file with no text at all is skipped as a whole instead
+        loaded.notes.append(f"{'page' if len(blank) == 1 else 'pages'} {page_ranges(blank)}: no text layer "
+                            "(image-only slide? OCR the PDF to index it)")
     return loaded
+
+
+def page_ranges(pages: list[int]) -> str:
+    """1, 2, 3, 5 -> "1-3, 5"."""
+    spans: list[list[int]] = []
+    for page in pages:
+        if spans and page == spans[-1][1] + 1:
+            spans[-1][1] = page
+        else:
+            spans.append([page, page])
+    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in spans)
