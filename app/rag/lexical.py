@@ -14,7 +14,7 @@ class LexicalIndex:
     """BM25 over chunk texts (with titles), built in memory when a deck's index is loaded."""
 
     def __init__(self, chunks: list[Chunk]):
-        texts = [f"{c.title or ''}\n{c.text}" for c in chunks]
+        texts = [lexical_text(c) for c in chunks]
         self._bm25 = bm25s.BM25()
         self._bm25.index(bm25s.tokenize(texts, stopwords="en", show_progress=False), show_progress=False)
         self.size = len(chunks)
@@ -27,6 +27,11 @@ class LexicalIndex:
         tokens = bm25s.tokenize([query], stopwords="en", show_progress=False)
         rows, scores = self._bm25.retrieve(tokens, k=n, show_progress=False)
         return [int(r) for r, s in zip(rows[0], scores[0]) if s > 0]
+
+
+def lexical_text(chunk: Chunk) -> str:
+    """What BM25 matches a chunk on: its title and text."""
+    return f"{chunk.title or ''}\n{chunk.text}"
 
 
 def fuse(rankings: list[list[int]], k: int) -> list[int]:
