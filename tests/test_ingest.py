@@ -103,3 +103,16 @@ def test_flask_ingest_cli_indexes_every_deck_and_exits_nonzero_on_skips(tmp_path
     assert report[0]["status"] == "built"
     assert [f["name"] for f in report[0]["files"] if f["skipped"]] == ["broken.pdf"]
     assert runner.invoke(args=["ingest", "--deck", "../x"]).exit_code != 0
+
+
+def test_without_a_terminal_progress_is_one_plain_line_per_file(tmp_path, embedder, caplog):
+    source = tmp_path / "src"
+    source.mkdir()
+    (source / "a.md").write_text("# A\n\nAlpha raised $1M.")
+    (source / "b.key").write_text("keynote")
+    with caplog.at_level("INFO", logger="ingest.pipeline"):
+        make_ingester(tmp_path / "idx", embedder).ingest("d", source)
+    lines = [r.getMessage() for r in caplog.records if r.name == "ingest.pipeline"]
+    assert lines[:2] == ["d: [1/2] a.md: 1 pages, 1 chunks", "d: [2/2] b.key: skipped (unsupported file type .key)"]
+    assert lines[-1] == "d: embedded 1/1 chunks"
+    assert not any("\r" in line for line in lines)  # no bar redraws in a CI log
