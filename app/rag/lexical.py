@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import bm25s
-import numpy as np
 
 from ingest.chunking import Chunk
 
@@ -41,8 +40,3 @@ def fuse(rankings: list[list[int]], k: int) -> list[int]:
         for rank, row in enumerate(ranking):
             scores[row] = scores.get(row, 0.0) + 1.0 / (RRF_K + rank + 1)
     return [row for row, _ in sorted(scores.items(), key=lambda item: -item[1])[:k]]
-
-
-def cosine(vectors: np.ndarray, query: np.ndarray) -> np.ndarray:
-    """Similarity of normalised vectors to a normalised query."""
-    return vectors @ query

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from app.rag.lexical import LexicalIndex, cosine, fuse
+from app.rag.lexical import LexicalIndex, fuse
 from ingest.chunking import Chunk
 from ingest.embedding import Embedder
 from ingest.store import DeckIndex, IndexNotBuilt, deck_path, load_deck_index
@@ -46,7 +46,7 @@ class DeckSearcher:
         pool = max(4 * k, 20)  # candidates each ranking contributes to the fusion
         dense = [row for row, _ in self.index.search_rows(vector, pool)]
         rows = fuse([dense, self.lexical.search(query, pool)], k)
-        scores = cosine(self.index.vectors(rows), vector)
+        scores = self.index.vectors(rows) @ vector  # cosine: both sides are normalised
         return [ScoredChunk(self.index.chunks[row], float(score)) for row, score in zip(rows, scores)]
 
 
