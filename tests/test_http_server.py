@@ -85,6 +85,22 @@ def test_chat_over_http_answers_with_sources_and_a_session(server):
     assert follow.json()["message_id"] > body["message_id"]
 
 
+def test_stream_over_http_delivers_tokens_as_they_are_written(server):
+    server, _ = server
+    arrivals: list[tuple[str, float]] = []
+    with requests.post(f"{server}/api/chat/stream", timeout=120, stream=True,
+                       json={"deck": "example", "question": "What revenue is projected for 2029?"}) as response:
+        assert response.status_code == 200
+        assert response.headers["Content-Type"].startswith("text/event-stream")
+        for line in response.iter_lines(chunk_size=1, decode_unicode=True):
+            if line.startswith("event: "):
+                arrivals.append((line.removeprefix("event: "), time.monotonic()))
+    names = [name for name, _ in arrivals]
+    assert names[0] == "sources" and names[-1] == "done" and names.count("token") >= 2
+    first_token = next(t for name, t in arrivals if name == "token")
+    assert arrivals[-1][1] - first_token > 0.05  # not buffered into one write at the end
+
+
 def test_bad_input_over_http_is_json_4xx(server):
     server, _ = server
     response = requests.post(f"{server}/api/chat", data="{oops", headers={"Content-Type": "application/json"},

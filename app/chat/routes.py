@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import re
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify, request, stream_with_context
 
 from app.errors import BadRequest, NotFound
+from app.rag.answer import INTERRUPTED
 from ingest.store import is_valid_deck_name, list_decks
 
 bp = Blueprint("chat", __name__, url_prefix="/api")
@@ -48,23 +51,67 @@ def _content_decks() -> set[str]:
     return {p.name for p in content.iterdir() if p.is_dir()} if content.is_dir() else set()
 
 
+# Details go to the log and /api/health; the reader gets what to do next.
+MODEL_UNAVAILABLE = ("the language model is unavailable right now; your question was logged, "
+                     "please try again in a minute")
+
+
+def _session_request() -> tuple[str, str, str]:
+    """A valid chat request whose session (if it exists) belongs to the same deck."""
+    deck, question, session_id = _chat_request()
+    known_deck = services().log.session_deck(session_id)
+    if known_deck is not None and known_deck != deck:
+        raise BadRequest("this session_id belongs to another deck; start a new session")
+    return deck, question, session_id
+
+
 @bp.post("/chat")
 def chat():
     """Answer one question from the deck's documents, with sources; every turn is logged."""
-    deck, question, session_id = _chat_request()
+    deck, question, session_id = _session_request()
     svc = services()
-    known_deck = svc.log.session_deck(session_id)
-    if known_deck is not None and known_deck != deck:
-        raise BadRequest("this session_id belongs to another deck; start a new session")
     result = svc.pipeline.answer(deck, question)
     message_id = svc.log.record_turn(session_id, deck, question, result)
     if result.error:
-        # Details go to the log and /api/health; the reader gets what to do next.
-        return jsonify(error="the language model is unavailable right now; your question was logged, "
-                             "please try again in a minute",
-                       session_id=session_id, message_id=message_id), 503
+        return jsonify(error=MODEL_UNAVAILABLE, session_id=session_id, message_id=message_id), 503
     return jsonify(answer=result.answer, refused=result.refused, sources=result.sources,
                    session_id=session_id, message_id=message_id)
+
+
+def _event(name: str, data: dict) -> str:
+    return f"event: {name}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
+
+
+@bp.post("/chat/stream")
+def chat_stream():
+    """The same answer as Server-Sent Events: `sources`, `token` deltas, then `done` (or `error`)."""
+    deck, question, session_id = _session_request()
+    svc = services()
+    stream = svc.pipeline.start(deck, question)  # retrieval errors are still plain JSON 4xx/503
+
+    def events() -> Iterator[str]:
+        result, logged = stream.result, False
+        try:
+            yield _event("sources", {"sources": result.sources, "session_id": session_id})
+            deltas = iter(stream)
+            try:
+                for delta in deltas:
+                    yield _event("token", {"text": delta})
+            finally:
+                deltas.close()  # the reader left: stop the model now, not at max_new_tokens
+            message_id = svc.log.record_turn(session_id, deck, question, result)
+            logged = True
+            if result.error:
+                yield _event("error", {"error": MODEL_UNAVAILABLE, "message_id": message_id})
+            else:
+                yield _event("done", {"message_id": message_id, "answer": result.answer, "refused": result.refused})
+        finally:
+            if not logged:  # the reader disconnected: keep the partial answer, marked interrupted
+                result.error = result.error or INTERRUPTED
+                svc.log.record_turn(session_id, deck, question, result)
+
+    return Response(stream_with_context(events()), mimetype="text/event-stream",
+                    headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 
 
 @bp.get("/health")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from app.generation.base import GenerationError, GenerationParams, Generator
@@ -17,6 +17,7 @@ from app.rag.retrieval import Retriever, ScoredChunk
 log = logging.getLogger(__name__)
 
 SNIPPET_CHARS = 300
+INTERRUPTED = "interrupted: the reader left before the answer was finished"
 
 
 @dataclass
@@ -70,34 +71,75 @@ class AnswerPipeline:
                              generator.special_tokens(), self.settings.context_tokens, budget)
 
     def answer(self, deck: str, question: str) -> AnswerResult:
-        """Retrieve, then either refuse (nothing relevant) or ask the model."""
+        """Retrieve, then either refuse (nothing relevant) or ask the model; the whole answer at once."""
+        stream = self.start(deck, question)
+        for _ in stream:
+            pass
+        return stream.result
+
+    def start(self, deck: str, question: str) -> AnswerStream:
+        """Retrieve and build the prompt; the returned stream yields the model's text as it comes."""
         started = time.perf_counter()
         hits = self.retriever.retrieve(deck, question, self.settings.top_k)
         retrieval_ms = (time.perf_counter() - started) * 1000
         retrieved = [source_of(h) for h in hits]
         relevant = [h for h in hits if h.score >= self.settings.min_score]
         if not relevant:
-            return AnswerResult(REFUSAL_SENTENCE, True, [], retrieved, retrieval_ms=retrieval_ms)
+            return AnswerStream(AnswerResult(REFUSAL_SENTENCE, True, [], retrieved, retrieval_ms=retrieval_ms))
         try:
             generator = self._generator()
         except GenerationError as exc:
-            return AnswerResult("", False, [], retrieved, retrieval_ms=retrieval_ms, error=str(exc))
+            return AnswerStream(AnswerResult("", False, [], retrieved, retrieval_ms=retrieval_ms, error=str(exc)))
         evidence = self.selector.select(question, relevant) if self.selector else relevant
         prompt = self._builder(generator).build(question, evidence)
         if not prompt.chunks:  # nothing fits the budget: the model would answer from thin air
-            return AnswerResult(REFUSAL_SENTENCE, True, [], retrieved, retrieval_ms=retrieval_ms)
+            return AnswerStream(AnswerResult(REFUSAL_SENTENCE, True, [], retrieved, retrieval_ms=retrieval_ms))
         result = AnswerResult("", False, [source_of(h) for h in prompt.chunks], retrieved,
                               generator.model_id, prompt.tokens, retrieval_ms=retrieval_ms)
+        return AnswerStream(result, generator, prompt.text, self.settings.params)
+
+
+class AnswerStream:
+    """One answer in the making: its sources are known up front, its text arrives in deltas.
+
+    Iterate to receive the deltas; afterwards `result` holds the final answer (a refusal replaced by
+    the fixed sentence). Closing it early (the reader left) stops the model and marks the partial
+    answer as interrupted in `result.error`.
+    """
+
+    def __init__(self, result: AnswerResult, generator: Generator | None = None, prompt: str = "",
+                 params: GenerationParams | None = None):
+        self.result = result
+        self._generator = generator
+        self._prompt = prompt
+        self._params = params
+        self._deltas: Iterator[str] | None = None
+
+    def __iter__(self) -> Iterator[str]:
+        if self._generator is None:
+            return  # decided without the model (refusal or load failure): nothing streams
+        result, parts = self.result, []
         started = time.perf_counter()
+        self._deltas = self._generator.stream(self._prompt, self._params or GenerationParams())
+        finished = False
         try:
-            text = "".join(generator.stream(prompt.text, self.settings.params)).strip()
+            for delta in self._deltas:
+                parts.append(delta)
+                yield delta
+            finished = True
         except GenerationError as exc:
-            log.exception("generation failed for deck %s", deck)
+            log.exception("generation failed for model %s", result.model_id)
             result.error = str(exc)
+        finally:
+            close = getattr(self._deltas, "close", None)
+            if close:
+                close()  # stops the model (and frees its lock) if the reader left mid-answer
+            text = "".join(parts).strip()
             result.generation_ms = (time.perf_counter() - started) * 1000
-            return result
-        result.generation_ms = (time.perf_counter() - started) * 1000
-        result.completion_tokens = generator.count_tokens(text)
-        result.refused = is_refusal(text)
-        result.answer = REFUSAL_SENTENCE if result.refused else text
-        return result
+            result.completion_tokens = self._generator.count_tokens(text) if text else 0
+            if finished:
+                result.refused = is_refusal(text)
+                result.answer = REFUSAL_SENTENCE if result.refused else text
+            else:
+                result.answer = text
+                result.error = result.error or INTERRUPTED

@@ -1,0 +1,70 @@
+"""POST /api/chat/stream with the real embedded model: events in order, and a reader who leaves."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.eval.metrics import answer_matches
+from app.models import Turn
+from app.rag.answer import INTERRUPTED
+
+
+def parse_events(raw: str) -> list[tuple[str, dict]]:
+    """Server-Sent Events as (name, data) pairs."""
+    events = []
+    for block in raw.strip().split("\n\n"):
+        fields = dict(line.split(": ", 1) for line in block.split("\n"))
+        events.append((fields["event"], json.loads(fields["data"])))
+    return events
+
+
+def test_sources_then_tokens_then_done_with_the_logged_answer(client, app):
+    response = client.post("/api/chat/stream", json={"deck": "example", "question": "When does the seed round close?"})
+    assert response.status_code == 200 and response.mimetype == "text/event-stream"
+    events = parse_events(response.get_data(as_text=True))
+    names = [name for name, _ in events]
+    assert names[0] == "sources" and names[-1] == "done" and set(names[1:-1]) == {"token"}
+    sources, done = events[0][1], events[-1][1]
+    assert any(s["doc"] == "faq.md" and s["page"] == 7 for s in sources["sources"])
+    streamed = "".join(data["text"] for name, data in events if name == "token")
+    assert not done["refused"] and streamed.strip() == done["answer"]
+    assert answer_matches("30 April 2026", done["answer"]), done["answer"]
+    with Session(app.extensions["deckchat"].log.engine) as db:
+        turn = db.get(Turn, done["message_id"])
+        assert turn.answer == done["answer"] and turn.error is None
+        assert turn.session_id == sources["session_id"]
+
+
+def test_a_refusal_streams_no_tokens(client):
+    response = client.post("/api/chat/stream", json={"deck": "example", "question": "Who won the 2018 FIFA World Cup?"})
+    events = parse_events(response.get_data(as_text=True))
+    assert [name for name, _ in events] == ["sources", "done"]
+    assert events[-1][1]["refused"] is True and events[0][1]["sources"] == []
+
+
+def test_a_reader_who_leaves_stops_the_model_and_the_partial_answer_is_logged(client, app):
+    question = "Describe the product, the market, the team and the business model in detail."
+    response = client.post("/api/chat/stream", json={"deck": "example", "question": question}, buffered=False)
+    chunks = iter(response.response)
+    first = next(chunks).decode()  # sources
+    token = next(chunks).decode()  # the first delta: the model is running and holds its lock
+    assert first.startswith("event: sources") and token.startswith("event: token")
+    response.close()  # what the server does when the reader's connection drops
+    with Session(app.extensions["deckchat"].log.engine) as db:
+        turn = db.scalars(select(Turn).where(Turn.question == question)).one()
+        assert turn.error == INTERRUPTED
+        first_delta = json.loads(token.split("data: ", 1)[1])["text"]
+        assert turn.answer and turn.answer.startswith(first_delta.strip())  # the partial text, kept
+        assert turn.completion_tokens < app.config["MAX_NEW_TOKENS"]
+    # The model was released: the next reader gets a whole answer.
+    again = client.post("/api/chat", json={"deck": "example", "question": "What is the battery capacity of the deck unit?"})
+    assert again.status_code == 200 and answer_matches("7.2 kWh", again.get_json()["answer"])
+
+
+def test_bad_stream_requests_are_json_errors_before_any_event(client):
+    assert client.post("/api/chat/stream", json={"deck": "example"}).status_code == 400
+    missing = client.post("/api/chat/stream", json={"deck": "nope", "question": "Hi?"})
+    assert missing.status_code == 404 and missing.is_json
