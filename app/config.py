@@ -52,6 +52,9 @@ def load_config() -> dict[str, object]:
         # SmolLM2-135M loses the thread past ~1,600 tokens of context; keep prompts short.
         "CONTEXT_TOKENS": _env_int("DECKCHAT_CONTEXT_TOKENS", 800),
         "TOP_K": _env_int("DECKCHAT_TOP_K", 5),
+        # auto: the model's chat template, else the format its name says; or chatml, llama2, llama3,
+        # mistral, gemma, alpaca, vicuna, stablebeluga (app/rag/prompt_formats.py).
+        "PROMPT_FORMAT": _env("DECKCHAT_PROMPT_FORMAT", "auto"),
         "HYBRID": _env("DECKCHAT_HYBRID", "1") == "1",  # BM25 fused with dense retrieval
         # Re-index gate: a deck's qa.jsonl may lose at most this much hit@k before a new build is refused.
         "GATE_MARGIN": _env_float("DECKCHAT_GATE_MARGIN", 0.05),

@@ -12,6 +12,7 @@ from app.generation.base import GenerationError, GenerationParams, Generator
 from app.generation.embedded import embedded_model_path
 from app.rag.answer import AnswerPipeline, AnswerSettings
 from app.rag.evidence import LineSelector
+from app.rag.prompt_formats import format_named
 from app.rag.retrieval import FaissRetriever
 from ingest.embedding import Embedder, SentenceTransformerEmbedder
 from ingest.store import list_decks, read_manifest
@@ -45,7 +46,10 @@ class Services:
         settings = AnswerSettings(
             top_k=config["TOP_K"], evidence_lines=config["EVIDENCE_LINES"], min_score=config["MIN_SCORE"],
             context_tokens=config["CONTEXT_TOKENS"], params=GenerationParams(max_new_tokens=config["MAX_NEW_TOKENS"]),
+            prompt_format=config["PROMPT_FORMAT"],
         )
+        if settings.prompt_format != "auto":
+            format_named(settings.prompt_format)  # a misspelt format fails at start-up, not per question
         selector = LineSelector(self.embedder.embed, settings.evidence_lines)
         self.pipeline = AnswerPipeline(self.retriever, self.generator, settings, selector)
 

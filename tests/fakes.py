@@ -12,6 +12,7 @@ class ScriptedGenerator:
 
     model_id = "scripted"
     context_window = 2048
+    has_chat_template = True
 
     def __init__(self, *replies: str | Exception):
         self.replies = list(replies)

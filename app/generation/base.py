@@ -26,6 +26,7 @@ class GenerationError(Exception):
 class Generator(Protocol):
     model_id: str
     context_window: int
+    has_chat_template: bool  # False: the pipeline picks a named prompt format instead
 
     def count_tokens(self, text: str) -> int: ...
 

@@ -81,6 +81,7 @@ class TransformersGenerator:
             raise GenerationError(f"cannot load model from {model_path}: {exc}") from exc
         self.model.eval()
         self.model_id = model_path.name
+        self.has_chat_template = bool(self.tokenizer.chat_template)
         self.context_window = int(getattr(self.model.config, "max_position_embeddings", 2048))
         self.load_seconds = time.perf_counter() - started
         self._lock = threading.Lock()

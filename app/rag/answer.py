@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 import time
@@ -10,7 +11,8 @@ from dataclasses import dataclass, field
 
 from app.generation.base import GenerationError, GenerationParams, Generator
 from app.rag.evidence import LineSelector
-from app.rag.prompting import REFUSAL_SENTENCE, ChatTemplateFormat, PromptBuilder
+from app.rag.prompt_formats import UnknownPromptFormat, format_for_model, format_named
+from app.rag.prompting import REFUSAL_SENTENCE, ChatTemplateFormat, PromptBuilder, PromptFormat
 from app.rag.refusal import is_refusal
 from app.rag.retrieval import Retriever, ScoredChunk
 
@@ -43,6 +45,8 @@ class AnswerSettings:
     min_score: float = 0.2
     context_tokens: int = 800
     params: GenerationParams = GenerationParams()
+    # "auto": the model's own chat template, else the format its name reveals (prompt_formats.py).
+    prompt_format: str = "auto"
 
 
 def source_of(hit: ScoredChunk) -> dict:
@@ -65,10 +69,18 @@ class AnswerPipeline:
         self.settings = settings
         self.selector = selector if settings.evidence_lines else None
 
-    def _builder(self, generator: Generator) -> PromptBuilder:
+    def _format(self, generator: Generator) -> tuple[PromptFormat, GenerationParams]:
+        """The prompt format for this model, and decoding settings with that format's stop strings."""
+        name, params = self.settings.prompt_format, self.settings.params
+        if name == "auto" and generator.has_chat_template:
+            return ChatTemplateFormat(generator.render_chat), params
+        fmt = format_for_model(generator.model_id) if name == "auto" else format_named(name)
+        return fmt, dataclasses.replace(params, stop=params.stop + fmt.stop)
+
+    def _builder(self, generator: Generator, fmt: PromptFormat) -> PromptBuilder:
         budget = generator.context_window - self.settings.params.max_new_tokens
-        return PromptBuilder(ChatTemplateFormat(generator.render_chat), generator.count_tokens,
-                             generator.special_tokens(), self.settings.context_tokens, budget)
+        return PromptBuilder(fmt, generator.count_tokens, generator.special_tokens(),
+                             self.settings.context_tokens, budget)
 
     def answer(self, deck: str, question: str) -> AnswerResult:
         """Retrieve, then either refuse (nothing relevant) or ask the model; the whole answer at once."""
@@ -88,15 +100,22 @@ class AnswerPipeline:
             return AnswerStream(AnswerResult(REFUSAL_SENTENCE, True, [], retrieved, retrieval_ms=retrieval_ms))
         try:
             generator = self._generator()
-        except GenerationError as exc:
+            fmt, params = self._format(generator)
+        except (GenerationError, UnknownPromptFormat) as exc:
             return AnswerStream(AnswerResult("", False, [], retrieved, retrieval_ms=retrieval_ms, error=str(exc)))
         evidence = self.selector.select(question, relevant) if self.selector else relevant
-        prompt = self._builder(generator).build(question, evidence)
+        prompt = self._builder(generator, fmt).build(question, evidence)
         if not prompt.chunks:  # nothing fits the budget: the model would answer from thin air
             return AnswerStream(AnswerResult(REFUSAL_SENTENCE, True, [], retrieved, retrieval_ms=retrieval_ms))
         result = AnswerResult("", False, [source_of(h) for h in prompt.chunks], retrieved,
                               generator.model_id, prompt.tokens, retrieval_ms=retrieval_ms)
-        return AnswerStream(result, generator, prompt.text, self.settings.params)
+        return AnswerStream(result, generator, prompt.text, params)
+
+
+def cut_at_stop(text: str, stops: tuple[str, ...]) -> str:
+    """The text before the first stop string (backends may emit the stop string itself)."""
+    cuts = [text.find(stop) for stop in stops if stop and stop in text]
+    return text[:min(cuts)] if cuts else text
 
 
 class AnswerStream:
@@ -134,7 +153,7 @@ class AnswerStream:
             close = getattr(self._deltas, "close", None)
             if close:
                 close()  # stops the model (and frees its lock) if the reader left mid-answer
-            text = "".join(parts).strip()
+            text = cut_at_stop("".join(parts), self._params.stop if self._params else ()).strip()
             result.generation_ms = (time.perf_counter() - started) * 1000
             result.completion_tokens = self._generator.count_tokens(text) if text else 0
             if finished:
