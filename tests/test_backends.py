@@ -1,0 +1,85 @@
+"""Model backends: which one runs, and both giving the embedded model's answers (real models)."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from app.config import load_config
+from app.eval.metrics import answer_matches
+from app.generation.base import GenerationError, GenerationParams
+from app.generation.embedded import embedded_model_path
+from app.rag.answer import AnswerPipeline, AnswerSettings
+from app.rag.evidence import LineSelector
+from app.rag.retrieval import FaissRetriever
+from app.services import choose_backend
+from tests.test_end_to_end import ANSWERABLE
+
+HAS_LLAMA_CPP = importlib.util.find_spec("llama_cpp") is not None
+needs_llama_cpp = pytest.mark.skipif(not HAS_LLAMA_CPP, reason="llama-cpp-python is not installed (make install builds it)")
+
+
+@pytest.fixture(scope="module")
+def transformers_generator():
+    from app.generation.transformers_backend import TransformersGenerator
+
+    config = load_config()
+    return TransformersGenerator(embedded_model_path(), Path(config["MODEL_CACHE_DIR"]), config["THREADS"])
+
+
+def test_backend_choice(tmp_path):
+    gguf, folder = tmp_path / "m.gguf", tmp_path / "hf-model"
+    expected_auto = "llamacpp" if HAS_LLAMA_CPP else "transformers"
+    assert choose_backend("auto", gguf) == expected_auto
+    assert choose_backend("auto", folder) == "transformers"
+    assert choose_backend("transformers", gguf) == "transformers"
+    with pytest.raises(GenerationError, match="GGUF"):
+        choose_backend("llamacpp", folder)
+    with pytest.raises(GenerationError, match="auto, llamacpp or transformers"):
+        choose_backend("vllm", gguf)
+
+
+@needs_llama_cpp
+def test_the_default_generator_for_the_embedded_gguf_is_llama_cpp(generator):
+    from app.generation.llamacpp_backend import LlamaCppGenerator
+
+    assert isinstance(generator, LlamaCppGenerator) and generator.load_seconds < 10
+    assert {"<|im_start|>", "<|im_end|>"} <= set(generator.special_tokens())
+    assert generator.count_tokens("<|im_start|>user") == 2  # control tokens count as one, as in a prompt
+
+
+@needs_llama_cpp
+def test_llama_cpp_reads_a_long_prompt_like_fp32(generator, transformers_generator):
+    """Batched prompt processing must agree with the fp32 reference (a broken CPU kernel did not)."""
+    text = (Path(__file__).resolve().parent.parent / "content" / "example" / "faq.md").read_text()[:1500]
+    ids = transformers_generator.tokenizer(text, add_special_tokens=False)["input_ids"]
+    with torch.no_grad():
+        reference = transformers_generator.model(torch.tensor([ids])).logits[0, -1].numpy()
+    llm = generator.llm
+    llm.reset()
+    llm.eval(ids)  # one batch: the path a real prompt takes
+    logits = np.ctypeslib.as_array(llm._ctx.get_logits_ith(-1), shape=(llm.n_vocab(),)).copy()
+    assert np.corrcoef(reference, logits)[0, 1] > 0.99
+    assert int(reference.argmax()) == int(logits.argmax())
+
+
+@pytest.mark.parametrize("question, fact, doc, page", ANSWERABLE)
+def test_transformers_backend_answers_the_example_questions(example_index, embedder, transformers_generator,
+                                                             question, fact, doc, page):
+    pipeline = AnswerPipeline(FaissRetriever(example_index, embedder), lambda: transformers_generator,
+                              AnswerSettings(), LineSelector(embedder.embed, 4))
+    result = pipeline.answer("example", question)
+    assert not result.refused and answer_matches(fact, result.answer), result.answer
+
+
+def test_transformers_stream_closed_early_frees_the_model(transformers_generator):
+    prompt = transformers_generator.render_chat([{"role": "user", "content": "Count from one to fifty in words."}])
+    stream = transformers_generator.stream(prompt, GenerationParams(max_new_tokens=200, stop=()))
+    assert next(stream)
+    stream.close()  # the reader left
+    again = "".join(transformers_generator.stream(prompt, GenerationParams(max_new_tokens=5, stop=())))
+    assert again  # the lock was released and the model answers again
