@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.deckchat-installed
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
-THREADS ?= 4
+THREADS ?= 8
 
 # llama.cpp runs GGUF models on the CPU. Built from source once and kept as a wheel outside the
 # repo, so later installs (and fresh clones on this machine) do not compile again. A portable AVX2

@@ -64,6 +64,9 @@ def load_config() -> dict[str, object]:
         "EVIDENCE_LINES": _env_int("DECKCHAT_EVIDENCE_LINES", 4),
         # Below this cosine similarity nothing retrieved counts as relevant: refuse unasked.
         "MIN_SCORE": _env_float("DECKCHAT_MIN_SCORE", 0.2),
+        # Readers who may wait while the model answers someone else; more get 503 + Retry-After.
+        # Keep it below gunicorn's thread count so health and pages stay served (Makefile: 8).
+        "QUEUE_WAITING": _env_int("DECKCHAT_QUEUE_WAITING", 4),
         "MAX_QUESTION_CHARS": _env_int("DECKCHAT_MAX_QUESTION_CHARS", 1000),
         "MAX_CONTENT_LENGTH": _env_int("DECKCHAT_MAX_REQUEST_BYTES", 16 * 1024),
         "PRELOAD_MODEL": _env("DECKCHAT_PRELOAD_MODEL", "0") == "1",

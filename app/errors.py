@@ -32,12 +32,21 @@ class ServiceUnavailable(ApiError):
     status = 503
 
 
+class Overloaded(ServiceUnavailable):
+    """Every place in the generation queue is taken: come back in `retry_after` seconds."""
+
+    def __init__(self, message: str, retry_after: int):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
 def register_error_handlers(app: Flask) -> None:
     """JSON errors under /api/, with the status each error carries."""
 
     @app.errorhandler(ApiError)
     def _api_error(exc: ApiError):
-        return jsonify(error=exc.message), exc.status
+        headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, Overloaded) else {}
+        return jsonify(error=exc.message), exc.status, headers
 
     @app.errorhandler(IndexNotBuilt)
     def _index_not_built(exc: IndexNotBuilt):

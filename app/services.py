@@ -8,6 +8,7 @@ import threading
 import time
 from pathlib import Path
 
+from app.chat.queue import GenerationQueue
 from app.conversation_log import SqlConversationLog
 from app.generation.base import GenerationError, GenerationParams, Generator
 from app.generation.embedded import embedded_model_path
@@ -73,6 +74,7 @@ class Services:
         self.embedder = embedder or SentenceTransformerEmbedder(config["EMBEDDER_PATH"] or None)
         self.retriever = FaissRetriever(self.index_dir, self.embedder, hybrid=config["HYBRID"])
         self.log = conversation_log or SqlConversationLog(config["DATABASE_URL"])
+        self.queue = GenerationQueue(config["QUEUE_WAITING"])
         self._generator = generator
         self._load_error: str | None = None
         self._load_lock = threading.Lock()
@@ -134,4 +136,5 @@ class Services:
         model_id = self._generator.model_id if self._generator else self.configured_model_name()
         return {"status": "ok" if model_state != "error" else "degraded",
                 "model": {"id": model_id, "state": model_state, "error": self._load_error},
+                "queue": {"depth": self.queue.depth, "capacity": self.queue.capacity},
                 "embedder": self.embedder.model_id, "decks": decks}

@@ -99,6 +99,10 @@ def test_stream_over_http_delivers_tokens_as_they_are_written(server):
     assert names[0] == "sources" and names[-1] == "done" and names.count("token") >= 2
     first_token = next(t for name, t in arrivals if name == "token")
     assert arrivals[-1][1] - first_token > 0.05  # not buffered into one write at the end
+    deadline = time.monotonic() + 5  # the server closes the response just after its last byte
+    while requests.get(f"{server}/api/health", timeout=10).json()["queue"]["depth"] and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert requests.get(f"{server}/api/health", timeout=10).json()["queue"]["depth"] == 0  # place given back
 
 
 def test_bad_input_over_http_is_json_4xx(server):

@@ -70,7 +70,8 @@ def chat():
     """Answer one question from the deck's documents, with sources; every turn is logged."""
     deck, question, session_id = _session_request()
     svc = services()
-    result = svc.pipeline.answer(deck, question)
+    with svc.queue.place():
+        result = svc.pipeline.answer(deck, question)
     message_id = svc.log.record_turn(session_id, deck, question, result)
     if result.error:
         return jsonify(error=MODEL_UNAVAILABLE, session_id=session_id, message_id=message_id), 503
@@ -87,7 +88,12 @@ def chat_stream():
     """The same answer as Server-Sent Events: `sources`, `token` deltas, then `done` (or `error`)."""
     deck, question, session_id = _session_request()
     svc = services()
-    stream = svc.pipeline.start(deck, question)  # retrieval errors are still plain JSON 4xx/503
+    svc.queue.enter()  # held until the response is closed
+    try:
+        stream = svc.pipeline.start(deck, question)  # retrieval errors are still plain JSON 4xx/503
+    except BaseException:
+        svc.queue.leave()
+        raise
 
     def events() -> Iterator[str]:
         result, logged = stream.result, False
@@ -110,8 +116,10 @@ def chat_stream():
                 result.error = result.error or INTERRUPTED
                 svc.log.record_turn(session_id, deck, question, result)
 
-    return Response(stream_with_context(events()), mimetype="text/event-stream",
-                    headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+    response = Response(stream_with_context(events()), mimetype="text/event-stream",
+                        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+    response.call_on_close(svc.queue.leave)  # the server closes every response, even one never read
+    return response
 
 
 @bp.get("/health")
