@@ -48,6 +48,8 @@ def load_config() -> dict[str, object]:
         "MODEL_PATH": _env("DECKCHAT_MODEL_PATH", ""),
         # auto: llama.cpp for a GGUF when llama-cpp-python is installed, else transformers.
         "BACKEND": _env("DECKCHAT_BACKEND", "auto"),
+        # transformers only: none | int8 (CPU, torch dynamic) | bnb-8bit | bnb-4bit (CUDA + bitsandbytes).
+        "QUANTIZATION": _env("DECKCHAT_QUANTIZATION", "none"),
         "MODEL_CACHE_DIR": _env_path("DECKCHAT_MODEL_CACHE_DIR", instance / "model-cache"),
         "THREADS": _env_int("DECKCHAT_THREADS", os.cpu_count() or 1),
         "MAX_NEW_TOKENS": _env_int("DECKCHAT_MAX_NEW_TOKENS", 64),

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from app.chat.queue import GenerationQueue
 from app.conversation_log import SqlConversationLog
-from app.generation.base import GenerationError, GenerationParams, Generator
+from app.generation.base import BACKENDS, QUANTIZATIONS, GenerationError, GenerationParams, Generator
 from app.generation.embedded import embedded_model_path
 from app.rag.answer import AnswerPipeline, AnswerSettings
 from app.rag.evidence import LineSelector
@@ -31,20 +31,39 @@ def load_default_generator(config: dict) -> Generator:
     path = Path(config["MODEL_PATH"]) if config["MODEL_PATH"] else embedded_model_path()
     if not path.exists():
         raise GenerationError(f"model path {path} does not exist; check DECKCHAT_MODEL_PATH")
-    backend = choose_backend(config["BACKEND"], path)
+    backend = choose_backend(config["BACKEND"], path, config["QUANTIZATION"])
     if backend == "llamacpp":
         from app.generation.llamacpp_backend import LlamaCppGenerator
 
         return LlamaCppGenerator(path, config["THREADS"])
     from app.generation.transformers_backend import TransformersGenerator
 
-    return TransformersGenerator(path, Path(config["MODEL_CACHE_DIR"]), config["THREADS"])
+    return TransformersGenerator(path, Path(config["MODEL_CACHE_DIR"]), config["THREADS"], config["QUANTIZATION"])
 
 
-def choose_backend(wanted: str, path: Path) -> str:
+def check_model_settings(config: dict) -> None:
+    """Fail at start-up, naming the setting, on a model configuration that cannot work."""
+    if config["BACKEND"] not in BACKENDS:
+        raise GenerationError(f"unknown DECKCHAT_BACKEND {config['BACKEND']!r}; use one of {', '.join(BACKENDS)}")
+    if config["QUANTIZATION"] not in QUANTIZATIONS:
+        raise GenerationError(f"unknown DECKCHAT_QUANTIZATION {config['QUANTIZATION']!r}; "
+                              f"use one of {', '.join(QUANTIZATIONS)}")
+    if config["MODEL_PATH"] and not Path(config["MODEL_PATH"]).exists():
+        raise GenerationError(f"DECKCHAT_MODEL_PATH {config['MODEL_PATH']} does not exist")
+    if config["PROMPT_FORMAT"] != "auto":
+        format_named(config["PROMPT_FORMAT"])  # raises naming DECKCHAT_PROMPT_FORMAT's choices
+
+
+def choose_backend(wanted: str, path: Path, quantization: str = "none") -> str:
     """"llamacpp" or "transformers" for this model, logging the reason."""
     is_gguf = path.suffix == ".gguf"
     installed = importlib.util.find_spec("llama_cpp") is not None
+    if quantization != "none":  # a transformers setting: llama.cpp runs the GGUF's own quantized weights
+        if wanted == "llamacpp":
+            raise GenerationError(f"DECKCHAT_QUANTIZATION={quantization} applies to the transformers backend; "
+                                  "llama.cpp runs the GGUF's own quantization (set it to none)")
+        log.info("backend: transformers (DECKCHAT_QUANTIZATION=%s)", quantization)
+        return "transformers"
     if wanted == "llamacpp":
         if not is_gguf:
             raise GenerationError(f"llama.cpp runs GGUF files; {path.name} is not one (set DECKCHAT_BACKEND=transformers)")
@@ -54,8 +73,8 @@ def choose_backend(wanted: str, path: Path) -> str:
     if wanted == "transformers":
         log.info("backend: transformers (DECKCHAT_BACKEND=transformers)")
         return "transformers"
-    if wanted != "auto":
-        raise GenerationError(f"unknown DECKCHAT_BACKEND {wanted!r}; use auto, llamacpp or transformers")
+    if wanted not in BACKENDS:
+        raise GenerationError(f"unknown DECKCHAT_BACKEND {wanted!r}; use one of {', '.join(BACKENDS)}")
     if is_gguf and installed:
         log.info("backend: llama.cpp (a GGUF file and llama-cpp-python is installed)")
         return "llamacpp"
@@ -69,6 +88,7 @@ class Services:
 
     def __init__(self, config: dict, embedder: Embedder | None = None,
                  generator: Generator | None = None, conversation_log: SqlConversationLog | None = None):
+        check_model_settings(config)  # a misspelt setting fails at start-up, not per question
         self.config = config
         self.index_dir = Path(config["INDEX_DIR"])
         self.embedder = embedder or SentenceTransformerEmbedder(config["EMBEDDER_PATH"] or None)
@@ -83,8 +103,6 @@ class Services:
             context_tokens=config["CONTEXT_TOKENS"], params=GenerationParams(max_new_tokens=config["MAX_NEW_TOKENS"]),
             prompt_format=config["PROMPT_FORMAT"],
         )
-        if settings.prompt_format != "auto":
-            format_named(settings.prompt_format)  # a misspelt format fails at start-up, not per question
         selector = LineSelector(self.embedder.embed, settings.evidence_lines)
         self.pipeline = AnswerPipeline(self.retriever, self.generator, settings, selector)
 

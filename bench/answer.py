@@ -1,6 +1,6 @@
 """Answer speed and memory per backend on the embedded model, each in its own process.
 
-    .venv/bin/python bench/answer.py [--backends llamacpp,transformers] [--threads 2] [--questions 12]
+    .venv/bin/python bench/answer.py [--backends llamacpp,transformers,transformers-int8] [--threads 2]
 
 For each backend: load time, peak RSS (above what the embedder and libraries already hold), time to first token for prompts of about 600 and 1,500
 tokens, decode tokens/s, and the answer time (p50, max) over the sample deck's questions through
@@ -44,7 +44,9 @@ def load(backend: str, threads: int):
         return LlamaCppGenerator(embedded_model_path(), threads)
     from app.generation.transformers_backend import TransformersGenerator
 
-    return TransformersGenerator(embedded_model_path(), Path(load_config()["MODEL_CACHE_DIR"]), threads)
+    # "transformers-int8", "transformers-bnb-4bit", ...: the transformers backend in that quantization mode.
+    quantization = backend.removeprefix("transformers").removeprefix("-") or "none"
+    return TransformersGenerator(embedded_model_path(), Path(load_config()["MODEL_CACHE_DIR"]), threads, quantization)
 
 
 def long_prompt(generator, tokens: int, skip: int = 0) -> str:
@@ -110,7 +112,8 @@ def measure(backend: str, threads: int, questions: int) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--backends", default="llamacpp,transformers")
+    parser.add_argument("--backends", default="llamacpp,transformers,transformers-int8",
+                        help="llamacpp, transformers, transformers-int8 (GPU: transformers-bnb-8bit, -bnb-4bit)")
     parser.add_argument("--threads", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--questions", type=int, default=12)
     parser.add_argument("--one", help=argparse.SUPPRESS)  # child mode: measure one backend, print JSON

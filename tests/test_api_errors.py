@@ -90,13 +90,15 @@ def test_health_reports_model_and_decks_without_loading_the_model(tmp_path, exam
 
 
 def test_model_that_cannot_load_gives_503_and_health_says_so(tmp_path, example_index, embedder):
-    config = app_config(tmp_path, example_index) | {"MODEL_PATH": str(tmp_path / "missing.gguf")}
+    broken = tmp_path / "broken.gguf"
+    broken.write_bytes(b"GGUF" + b"\x00" * 64)  # a model file that exists but cannot be loaded
+    config = app_config(tmp_path, example_index) | {"MODEL_PATH": str(broken)}
     app = create_app(config, make_services=lambda cfg: Services(cfg, embedder=embedder))
     client = app.test_client()
     response = client.post("/api/chat", json={"deck": "example", "question": "Who is the CEO of the company?"})
     assert response.status_code == 503 and "try again" in response.get_json()["error"]
     model = client.get("/api/health").get_json()["model"]
-    assert model["state"] == "error" and "does not exist" in model["error"]
+    assert model["state"] == "error" and "broken.gguf" in model["error"]
     with Session(app.extensions["deckchat"].log.engine) as db:
         assert "could not be loaded" in db.get(Turn, response.get_json()["message_id"]).error
 

@@ -16,7 +16,7 @@ from app.generation.embedded import embedded_model_path
 from app.rag.answer import AnswerPipeline, AnswerSettings
 from app.rag.evidence import LineSelector
 from app.rag.retrieval import FaissRetriever
-from app.services import choose_backend
+from app.services import check_model_settings, choose_backend
 from tests.test_end_to_end import ANSWERABLE
 
 HAS_LLAMA_CPP = importlib.util.find_spec("llama_cpp") is not None
@@ -31,6 +31,15 @@ def transformers_generator():
     return TransformersGenerator(embedded_model_path(), Path(config["MODEL_CACHE_DIR"]), config["THREADS"])
 
 
+@pytest.mark.parametrize("setting, value, named", [
+    ("BACKEND", "vllm", "DECKCHAT_BACKEND"), ("QUANTIZATION", "int4", "DECKCHAT_QUANTIZATION"),
+    ("MODEL_PATH", "/nowhere/model.gguf", "DECKCHAT_MODEL_PATH"), ("PROMPT_FORMAT", "chatmll", "DECKCHAT_PROMPT_FORMAT"),
+])
+def test_a_model_setting_that_cannot_work_fails_at_start_up_naming_it(setting, value, named):
+    with pytest.raises((GenerationError, ValueError), match=named):
+        check_model_settings(load_config() | {setting: value})
+
+
 def test_backend_choice(tmp_path):
     gguf, folder = tmp_path / "m.gguf", tmp_path / "hf-model"
     expected_auto = "llamacpp" if HAS_LLAMA_CPP else "transformers"
@@ -39,8 +48,11 @@ def test_backend_choice(tmp_path):
     assert choose_backend("transformers", gguf) == "transformers"
     with pytest.raises(GenerationError, match="GGUF"):
         choose_backend("llamacpp", folder)
-    with pytest.raises(GenerationError, match="auto, llamacpp or transformers"):
+    with pytest.raises(GenerationError, match="auto, llamacpp, transformers"):
         choose_backend("vllm", gguf)
+    assert choose_backend("auto", gguf, quantization="int8") == "transformers"
+    with pytest.raises(GenerationError, match="DECKCHAT_QUANTIZATION"):
+        choose_backend("llamacpp", gguf, quantization="int8")
 
 
 @needs_llama_cpp
@@ -83,3 +95,40 @@ def test_transformers_stream_closed_early_frees_the_model(transformers_generator
     stream.close()  # the reader left
     again = "".join(transformers_generator.stream(prompt, GenerationParams(max_new_tokens=5, stop=())))
     assert again  # the lock was released and the model answers again
+
+
+def test_int8_quantization_runs_the_model_on_quantized_linear_layers(example_index, embedder):
+    from app.generation.transformers_backend import TransformersGenerator
+
+    config = load_config()
+    generator = TransformersGenerator(embedded_model_path(), Path(config["MODEL_CACHE_DIR"]), config["THREADS"], "int8")
+    modules = list(generator.model.modules())
+    assert any("quantized.dynamic" in type(m).__module__ for m in modules)
+    assert not any(type(m) is torch.nn.Linear for m in modules)  # every Linear layer is int8 now
+    pipeline = AnswerPipeline(FaissRetriever(example_index, embedder), lambda: generator, AnswerSettings(),
+                              LineSelector(embedder.embed, 4))
+    result = pipeline.answer("example", ANSWERABLE[1][0])
+    assert result.answer and result.error is None and result.sources
+
+
+def test_bitsandbytes_modes_say_they_need_a_gpu_when_there_is_none():
+    from app.generation.transformers_backend import quantized_load_options
+
+    if torch.cuda.is_available():
+        pytest.skip("a GPU is present: covered by the GPU test")
+    for mode in ("bnb-8bit", "bnb-4bit"):
+        with pytest.raises(GenerationError, match="CUDA GPU"):
+            quantized_load_options(mode)
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU (bitsandbytes 8/4-bit)")
+@pytest.mark.parametrize("mode", ["bnb-8bit", "bnb-4bit"])
+def test_bitsandbytes_quantization_on_a_gpu(mode):
+    pytest.importorskip("bitsandbytes", reason="pip install -r requirements-gpu.txt")
+    from app.generation.transformers_backend import TransformersGenerator
+
+    config = load_config()
+    generator = TransformersGenerator(embedded_model_path(), Path(config["MODEL_CACHE_DIR"]), 2, mode)
+    assert generator.model.device.type == "cuda"
+    prompt = generator.render_chat([{"role": "user", "content": "What is the capital of France?"}])
+    assert "".join(generator.stream(prompt, GenerationParams(max_new_tokens=8))).strip()

@@ -19,6 +19,10 @@ class GenerationParams:
     stop: tuple[str, ...] = ("\n\n",)
 
 
+BACKENDS = ("auto", "llamacpp", "transformers")
+QUANTIZATIONS = ("none", "int8", "bnb-8bit", "bnb-4bit")
+
+
 class GenerationError(Exception):
     """The model failed to load or to generate; logged with the turn, HTTP 503 to the client."""
 

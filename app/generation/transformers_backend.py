@@ -9,6 +9,7 @@ import shutil
 import threading
 import time
 import uuid
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,7 +23,7 @@ from transformers import (
     TextIteratorStreamer,
 )
 
-from app.generation.base import GenerationError, GenerationParams
+from app.generation.base import QUANTIZATIONS, GenerationError, GenerationParams
 
 log = logging.getLogger(__name__)
 
@@ -62,10 +63,40 @@ def _convert_gguf(gguf: Path, target: Path) -> None:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def quantized_load_options(quantization: str) -> dict:
+    """from_pretrained options for a quantization mode; bitsandbytes modes need a CUDA GPU."""
+    if quantization not in QUANTIZATIONS:
+        raise GenerationError(f"unknown DECKCHAT_QUANTIZATION {quantization!r}; use one of {', '.join(QUANTIZATIONS)}")
+    if not quantization.startswith("bnb-"):
+        return {"dtype": torch.float32}
+    if not torch.cuda.is_available():
+        raise GenerationError(f"DECKCHAT_QUANTIZATION={quantization} needs a CUDA GPU (bitsandbytes); "
+                              "use int8 on a CPU")
+    try:
+        from transformers import BitsAndBytesConfig
+        import bitsandbytes  # noqa: F401
+    except ImportError as exc:
+        raise GenerationError(f"DECKCHAT_QUANTIZATION={quantization} needs bitsandbytes: "
+                              "pip install -r requirements-gpu.txt") from exc
+    config = (BitsAndBytesConfig(load_in_8bit=True) if quantization == "bnb-8bit" else
+              BitsAndBytesConfig(load_in_4bit=True, bnb_4bit_compute_dtype=torch.float16, bnb_4bit_quant_type="nf4"))
+    return {"quantization_config": config, "device_map": "cuda", "dtype": torch.float16}
+
+
+def quantize_int8(model: torch.nn.Module) -> torch.nn.Module:
+    """Dynamic int8 quantization of the Linear layers for CPU inference (weights int8, activations
+    quantized on the fly). torch.ao's eager API is deprecated but still the only one in torch
+    itself; torchao would be one more package for this one call."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        warnings.simplefilter("ignore", UserWarning)
+        return torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
+
+
 class TransformersGenerator:
     """Greedy (by default) streaming generation with one model per process, one request at a time."""
 
-    def __init__(self, model_path: Path, cache_dir: Path, threads: int):
+    def __init__(self, model_path: Path, cache_dir: Path, threads: int, quantization: str = "none"):
         started = time.perf_counter()
         torch.set_num_threads(max(1, threads))
         folder = model_path
@@ -76,10 +107,14 @@ class TransformersGenerator:
                 _convert_gguf(model_path, folder)
         try:
             self.tokenizer = AutoTokenizer.from_pretrained(folder, local_files_only=True)
-            self.model = AutoModelForCausalLM.from_pretrained(folder, dtype=torch.float32, local_files_only=True)
+            self.model = AutoModelForCausalLM.from_pretrained(folder, local_files_only=True,
+                                                              **quantized_load_options(quantization))
         except OSError as exc:
             raise GenerationError(f"cannot load model from {model_path}: {exc}") from exc
+        if quantization == "int8":
+            self.model = quantize_int8(self.model)
         self.model.eval()
+        self.quantization = quantization
         self.model_id = model_path.name
         self.has_chat_template = bool(self.tokenizer.chat_template)
         self.context_window = int(getattr(self.model.config, "max_position_embeddings", 2048))
@@ -103,7 +138,7 @@ class TransformersGenerator:
 
     def stream(self, prompt: str, params: GenerationParams) -> Iterator[str]:
         """Yield text deltas; generation runs in a worker thread behind the model lock."""
-        inputs = self.tokenizer(prompt, return_tensors="pt", add_special_tokens=False)
+        inputs = self.tokenizer(prompt, return_tensors="pt", add_special_tokens=False).to(self.model.device)
         cancel = threading.Event()
         streamer = TextIteratorStreamer(self.tokenizer, skip_prompt=True, skip_special_tokens=True, timeout=120)
         failure: list[BaseException] = []

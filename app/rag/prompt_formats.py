@@ -114,7 +114,7 @@ class NamedFormat:
 
 def format_named(name: str) -> NamedFormat:
     if name not in TEMPLATES:
-        raise UnknownPromptFormat(f"unknown prompt format {name!r}; choose one of {', '.join(TEMPLATES)}")
+        raise UnknownPromptFormat(f"unknown prompt format {name!r} (DECKCHAT_PROMPT_FORMAT); choose one of {', '.join(TEMPLATES)}")
     return NamedFormat(name)
 
 
