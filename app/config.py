@@ -53,6 +53,11 @@ def load_config() -> dict[str, object]:
         "MODEL_CACHE_DIR": _env_path("DECKCHAT_MODEL_CACHE_DIR", instance / "model-cache"),
         "THREADS": _env_int("DECKCHAT_THREADS", os.cpu_count() or 1),
         "MAX_NEW_TOKENS": _env_int("DECKCHAT_MAX_NEW_TOKENS", 64),
+        # Decoding: greedy by default (temperature 0) so answers are reproducible.
+        "TEMPERATURE": _env_float("DECKCHAT_TEMPERATURE", 0.0),
+        "TOP_P": _env_float("DECKCHAT_TOP_P", 1.0),
+        "REPETITION_PENALTY": _env_float("DECKCHAT_REPETITION_PENALTY", 1.0),
+        "NUM_BEAMS": _env_int("DECKCHAT_NUM_BEAMS", 1),
         # SmolLM2-135M loses the thread past ~1,600 tokens of context; keep prompts short.
         "CONTEXT_TOKENS": _env_int("DECKCHAT_CONTEXT_TOKENS", 800),
         "TOP_K": _env_int("DECKCHAT_TOP_K", 5),

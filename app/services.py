@@ -31,7 +31,7 @@ def load_default_generator(config: dict) -> Generator:
     path = Path(config["MODEL_PATH"]) if config["MODEL_PATH"] else embedded_model_path()
     if not path.exists():
         raise GenerationError(f"model path {path} does not exist; check DECKCHAT_MODEL_PATH")
-    backend = choose_backend(config["BACKEND"], path, config["QUANTIZATION"])
+    backend = choose_backend(config["BACKEND"], path, config["QUANTIZATION"], config["NUM_BEAMS"])
     if backend == "llamacpp":
         from app.generation.llamacpp_backend import LlamaCppGenerator
 
@@ -39,6 +39,13 @@ def load_default_generator(config: dict) -> Generator:
     from app.generation.transformers_backend import TransformersGenerator
 
     return TransformersGenerator(path, Path(config["MODEL_CACHE_DIR"]), config["THREADS"], config["QUANTIZATION"])
+
+
+def decoding_params(config: dict) -> GenerationParams:
+    """Decoding settings from the configuration (greedy unless told otherwise)."""
+    return GenerationParams(max_new_tokens=config["MAX_NEW_TOKENS"], temperature=config["TEMPERATURE"],
+                            top_p=config["TOP_P"], repetition_penalty=config["REPETITION_PENALTY"],
+                            num_beams=config["NUM_BEAMS"])
 
 
 def check_model_settings(config: dict) -> None:
@@ -50,14 +57,19 @@ def check_model_settings(config: dict) -> None:
                               f"use one of {', '.join(QUANTIZATIONS)}")
     if config["MODEL_PATH"] and not Path(config["MODEL_PATH"]).exists():
         raise GenerationError(f"DECKCHAT_MODEL_PATH {config['MODEL_PATH']} does not exist")
+    if config["NUM_BEAMS"] > 1 and config["BACKEND"] == "llamacpp":
+        raise GenerationError("DECKCHAT_NUM_BEAMS > 1 needs the transformers backend (llama.cpp has no beam search)")
     if config["PROMPT_FORMAT"] != "auto":
         format_named(config["PROMPT_FORMAT"])  # raises naming DECKCHAT_PROMPT_FORMAT's choices
 
 
-def choose_backend(wanted: str, path: Path, quantization: str = "none") -> str:
+def choose_backend(wanted: str, path: Path, quantization: str = "none", num_beams: int = 1) -> str:
     """"llamacpp" or "transformers" for this model, logging the reason."""
     is_gguf = path.suffix == ".gguf"
     installed = importlib.util.find_spec("llama_cpp") is not None
+    if num_beams > 1 and wanted != "llamacpp":
+        log.info("backend: transformers (DECKCHAT_NUM_BEAMS=%d: beam search)", num_beams)
+        return "transformers"
     if quantization != "none":  # a transformers setting: llama.cpp runs the GGUF's own quantized weights
         if wanted == "llamacpp":
             raise GenerationError(f"DECKCHAT_QUANTIZATION={quantization} applies to the transformers backend; "
@@ -100,7 +112,7 @@ class Services:
         self._load_lock = threading.Lock()
         settings = AnswerSettings(
             top_k=config["TOP_K"], evidence_lines=config["EVIDENCE_LINES"], min_score=config["MIN_SCORE"],
-            context_tokens=config["CONTEXT_TOKENS"], params=GenerationParams(max_new_tokens=config["MAX_NEW_TOKENS"]),
+            context_tokens=config["CONTEXT_TOKENS"], params=decoding_params(config),
             prompt_format=config["PROMPT_FORMAT"],
         )
         selector = LineSelector(self.embedder.embed, settings.evidence_lines)

@@ -132,3 +132,24 @@ def test_bitsandbytes_quantization_on_a_gpu(mode):
     assert generator.model.device.type == "cuda"
     prompt = generator.render_chat([{"role": "user", "content": "What is the capital of France?"}])
     assert "".join(generator.stream(prompt, GenerationParams(max_new_tokens=8))).strip()
+
+
+def test_beam_search_answers_in_one_piece(transformers_generator):
+    prompt = transformers_generator.render_chat([{"role": "user", "content": "Name three primary colours."}])
+    deltas = list(transformers_generator.stream(prompt, GenerationParams(max_new_tokens=24, num_beams=3)))
+    assert len(deltas) == 1 and deltas[0].strip()
+
+
+def test_sampling_options_reach_the_model(generator):
+    prompt = generator.render_chat([{"role": "user", "content": "Write one sentence about the sea."}])
+    greedy = {"".join(generator.stream(prompt, GenerationParams(max_new_tokens=24))) for _ in range(2)}
+    assert len(greedy) == 1  # greedy is reproducible
+    sampled = {"".join(generator.stream(prompt, GenerationParams(max_new_tokens=24, temperature=1.5, top_p=0.95)))
+               for _ in range(4)}
+    assert len(sampled) > 1  # a hot temperature changes the words
+
+
+def test_beam_search_picks_transformers_and_is_refused_on_llama_cpp(tmp_path):
+    assert choose_backend("auto", tmp_path / "m.gguf", num_beams=3) == "transformers"
+    with pytest.raises(GenerationError, match="DECKCHAT_NUM_BEAMS"):
+        check_model_settings(load_config() | {"NUM_BEAMS": 3, "BACKEND": "llamacpp"})

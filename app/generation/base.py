@@ -15,6 +15,7 @@ class GenerationParams:
     temperature: float = 0.0
     top_p: float = 1.0
     repetition_penalty: float = 1.0
+    num_beams: int = 1  # beam search (transformers only; answers then arrive in one piece)
     # Answers are one short paragraph; small models pad them with repeats after a blank line.
     stop: tuple[str, ...] = ("\n\n",)
 

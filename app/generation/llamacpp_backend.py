@@ -70,6 +70,10 @@ class LlamaCppGenerator:
     def stream(self, prompt: str, params: GenerationParams) -> Iterator[str]:
         """Yield text deltas as llama.cpp decodes them; closing the iterator stops decoding."""
         with self._lock:
+            # No reuse of the previous prompt's cached prefix: evaluating a prompt in pieces changes
+            # the numerics enough that the same question could get another greedy answer depending
+            # on the question before it. The shared prefix is the short system rule: little to save.
+            self.llm.reset()
             chunks = self.llm.create_completion(
                 prompt, max_tokens=params.max_new_tokens, stream=True,
                 temperature=params.temperature, top_p=params.top_p,  # temperature 0: greedy

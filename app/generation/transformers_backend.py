@@ -136,6 +136,16 @@ class TransformersGenerator:
         """Control tokens (e.g. <|im_start|>) that must never reach the model from documents."""
         return [t for t in self.tokenizer.all_special_tokens if t] + list(self.tokenizer.added_tokens_encoder)
 
+    def _beam_search(self, inputs, kwargs: dict, num_beams: int) -> str:
+        kwargs = {k: v for k, v in kwargs.items() if k != "streamer"}
+        with self._lock:
+            try:
+                with torch.inference_mode():
+                    output = self.model.generate(**kwargs, num_beams=num_beams, early_stopping=True)
+            except Exception as exc:
+                raise GenerationError(f"generation failed: {exc}") from exc
+        return self.tokenizer.decode(output[0, inputs["input_ids"].shape[1]:], skip_special_tokens=True)
+
     def stream(self, prompt: str, params: GenerationParams) -> Iterator[str]:
         """Yield text deltas; generation runs in a worker thread behind the model lock."""
         inputs = self.tokenizer(prompt, return_tensors="pt", add_special_tokens=False).to(self.model.device)
@@ -153,6 +163,9 @@ class TransformersGenerator:
             kwargs.update(temperature=params.temperature, top_p=params.top_p)
         if params.stop:
             kwargs.update(stop_strings=list(params.stop), tokenizer=self.tokenizer)
+        if params.num_beams > 1:  # streamers cannot follow several beams: the answer comes whole
+            yield self._beam_search(inputs, kwargs, params.num_beams)
+            return
 
         def run() -> None:
             try:
