@@ -48,6 +48,11 @@ def load_config() -> dict[str, object]:
         "MODEL_PATH": _env("DECKCHAT_MODEL_PATH", ""),
         # auto: llama.cpp for a GGUF when llama-cpp-python is installed, else transformers.
         "BACKEND": _env("DECKCHAT_BACKEND", "auto"),
+        # DECKCHAT_BACKEND=openai: a model served elsewhere (llama.cpp server, vLLM, TGI, Ollama).
+        "OPENAI_BASE_URL": _env("DECKCHAT_OPENAI_BASE_URL", ""),
+        "OPENAI_MODEL": _env("DECKCHAT_OPENAI_MODEL", ""),
+        "OPENAI_API_KEY": _env("DECKCHAT_OPENAI_API_KEY", ""),
+        "OPENAI_CONTEXT_TOKENS": _env_int("DECKCHAT_OPENAI_CONTEXT_TOKENS", 4096),
         # transformers only: none | int8 (CPU, torch dynamic) | bnb-8bit | bnb-4bit (CUDA + bitsandbytes).
         "QUANTIZATION": _env("DECKCHAT_QUANTIZATION", "none"),
         "MODEL_CACHE_DIR": _env_path("DECKCHAT_MODEL_CACHE_DIR", instance / "model-cache"),
@@ -81,6 +86,8 @@ def load_config() -> dict[str, object]:
 
 
 def _redact(key: str, value: object) -> object:
+    if key.endswith("_API_KEY") and value:
+        return "***"
     # A database URL may carry a password; show the rest.
     if key == "DATABASE_URL" and isinstance(value, str) and "@" in value and "://" in value:
         scheme, rest = value.split("://", 1)

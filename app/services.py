@@ -28,6 +28,11 @@ def load_default_generator(config: dict) -> Generator:
     A GGUF runs on llama.cpp when llama-cpp-python is installed (backend "auto"), else on
     transformers; a model folder always runs on transformers. The log says which and why.
     """
+    if config["BACKEND"] == "openai":
+        from app.generation.openai_backend import OpenAICompatibleGenerator
+
+        return OpenAICompatibleGenerator(config["OPENAI_BASE_URL"], config["OPENAI_MODEL"], config["OPENAI_API_KEY"],
+                                         config["OPENAI_CONTEXT_TOKENS"])
     path = Path(config["MODEL_PATH"]) if config["MODEL_PATH"] else embedded_model_path()
     if not path.exists():
         raise GenerationError(f"model path {path} does not exist; check DECKCHAT_MODEL_PATH")
@@ -55,6 +60,8 @@ def check_model_settings(config: dict) -> None:
     if config["QUANTIZATION"] not in QUANTIZATIONS:
         raise GenerationError(f"unknown DECKCHAT_QUANTIZATION {config['QUANTIZATION']!r}; "
                               f"use one of {', '.join(QUANTIZATIONS)}")
+    if config["BACKEND"] == "openai" and not config["OPENAI_BASE_URL"]:
+        raise GenerationError("DECKCHAT_BACKEND=openai needs DECKCHAT_OPENAI_BASE_URL (e.g. http://host:8080/v1)")
     if config["MODEL_PATH"] and not Path(config["MODEL_PATH"]).exists():
         raise GenerationError(f"DECKCHAT_MODEL_PATH {config['MODEL_PATH']} does not exist")
     if config["NUM_BEAMS"] > 1 and config["BACKEND"] == "llamacpp":

@@ -20,7 +20,7 @@ class GenerationParams:
     stop: tuple[str, ...] = ("\n\n",)
 
 
-BACKENDS = ("auto", "llamacpp", "transformers")
+BACKENDS = ("auto", "llamacpp", "transformers", "openai")
 QUANTIZATIONS = ("none", "int8", "bnb-8bit", "bnb-4bit")
 
 

@@ -1,0 +1,73 @@
+"""The OpenAI-compatible backend against a stand-in server that runs the embedded model."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy.orm import Session
+
+from app import create_app
+from app.eval.metrics import answer_matches
+from app.generation.embedded import embedded_model_path
+from app.models import Turn
+from app.services import Services
+from tests.conftest import app_config
+from tests.openai_standin import StandinServer, make_standin
+from tests.test_http_server import free_port
+from tests.test_streaming import parse_events
+
+llama_cpp = pytest.importorskip("llama_cpp", reason="the stand-in server runs the model with llama-cpp-python")
+
+
+@pytest.fixture(scope="module")
+def standin():
+    llm = llama_cpp.Llama(model_path=str(embedded_model_path()), n_ctx=2048, n_threads=2, verbose=False)
+    app = make_standin(llm)
+    with StandinServer(app) as server:
+        yield server, app
+
+
+def remote_app(tmp_path, example_index, embedder, base_url):
+    config = app_config(tmp_path, example_index) | {
+        "BACKEND": "openai", "OPENAI_BASE_URL": base_url, "OPENAI_MODEL": "smollm2-standin"}
+    return create_app(config, make_services=lambda cfg: Services(cfg, embedder=embedder))
+
+
+def test_answers_come_from_the_server_with_the_pipeline_prompt(standin, tmp_path, example_index, embedder):
+    server, standin_app = standin
+    app = remote_app(tmp_path, example_index, embedder, server.base_url)
+    body = app.test_client().post("/api/chat", json={"deck": "example", "question": "When does the seed round close?"})
+    assert body.status_code == 200, body.get_json()
+    answer = body.get_json()
+    assert answer_matches("30 April 2026", answer["answer"]), answer["answer"]
+    sent = standin_app.config["requests"][-1]
+    assert sent["stream"] is True and sent["model"] == "smollm2-standin" and sent["stop"] == ["\n\n"]
+    assert [m["role"] for m in sent["messages"]] == ["system", "user"]
+    assert sent["messages"][1]["content"].startswith("Context:\n[1] ")
+    with Session(app.extensions["deckchat"].log.engine) as db:
+        assert db.get(Turn, answer["message_id"]).model_id == "smollm2-standin"
+
+
+def test_the_stream_endpoint_relays_the_servers_tokens(standin, tmp_path, example_index, embedder):
+    server, _ = standin
+    app = remote_app(tmp_path, example_index, embedder, server.base_url)
+    response = app.test_client().post("/api/chat/stream", json={"deck": "example", "question": "What revenue is projected for 2029?"})
+    events = parse_events(response.get_data(as_text=True))
+    tokens = [data["text"] for name, data in events if name == "token"]
+    assert len(tokens) > 2 and events[-1][0] == "done"
+    assert "".join(tokens).strip() == events[-1][1]["answer"]
+
+
+def test_a_server_that_is_down_gives_503_and_the_turn_keeps_the_error(tmp_path, example_index, embedder):
+    app = remote_app(tmp_path, example_index, embedder, f"http://127.0.0.1:{free_port()}/v1")
+    response = app.test_client().post("/api/chat", json={"deck": "example", "question": "When does the seed round close?"})
+    assert response.status_code == 503
+    with Session(app.extensions["deckchat"].log.engine) as db:
+        assert "failed" in db.get(Turn, response.get_json()["message_id"]).error
+
+
+def test_the_api_key_is_never_printed(tmp_path, example_index, embedder):
+    config = app_config(tmp_path, example_index) | {"BACKEND": "openai", "OPENAI_BASE_URL": "http://127.0.0.1:9/v1",
+                                                     "OPENAI_API_KEY": "sk-very-secret"}
+    app = create_app(config, make_services=lambda cfg: Services(cfg, embedder=embedder))
+    output = app.test_cli_runner().invoke(args=["config"]).output
+    assert "sk-very-secret" not in output and "OPENAI_API_KEY = ***" in output
