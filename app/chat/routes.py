@@ -75,7 +75,7 @@ def chat():
     message_id = svc.log.record_turn(session_id, deck, question, result)
     if result.error:
         return jsonify(error=MODEL_UNAVAILABLE, session_id=session_id, message_id=message_id), 503
-    return jsonify(answer=result.answer, refused=result.refused, sources=result.sources,
+    return jsonify(answer=result.answer, refused=result.refused, grounded=result.grounded, sources=result.sources,
                    session_id=session_id, message_id=message_id)
 
 
@@ -110,7 +110,9 @@ def chat_stream():
             if result.error:
                 yield _event("error", {"error": MODEL_UNAVAILABLE, "message_id": message_id})
             else:
-                yield _event("done", {"message_id": message_id, "answer": result.answer, "refused": result.refused})
+                yield _event("done", {"message_id": message_id, "answer": result.answer, "refused": result.refused,
+                                      "grounded": result.grounded,
+                                      "used": [i for i, s in enumerate(result.sources) if s.get("used")]})
         finally:
             if not logged:  # the reader disconnected: keep the partial answer, marked interrupted
                 result.error = result.error or INTERRUPTED

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from app.generation.base import GenerationError, GenerationParams, Generator
 from app.rag.evidence import LineSelector
+from app.rag.grounding import check as check_grounding
 from app.rag.prompt_formats import UnknownPromptFormat, format_for_model, format_named
 from app.rag.prompting import REFUSAL_SENTENCE, ChatTemplateFormat, PromptBuilder, PromptFormat
 from app.rag.refusal import is_refusal
@@ -36,6 +37,8 @@ class AnswerResult:
     retrieval_ms: float = 0.0
     generation_ms: float = 0.0
     error: str | None = None
+    grounded: bool | None = None  # None: no model answer to check (refusal, error)
+    unsupported: list[str] = field(default_factory=list)  # numbers and names found in no block
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,8 @@ class AnswerSettings:
     params: GenerationParams = GenerationParams()
     # "auto": the model's own chat template, else the format its name reveals (prompt_formats.py).
     prompt_format: str = "auto"
+    # Replace an answer that states a number or name found in no context block with the refusal.
+    refuse_ungrounded: bool = False
 
 
 def source_of(hit: ScoredChunk) -> dict:
@@ -109,13 +114,32 @@ class AnswerPipeline:
             return AnswerStream(AnswerResult(REFUSAL_SENTENCE, True, [], retrieved, retrieval_ms=retrieval_ms))
         result = AnswerResult("", False, [source_of(h) for h in prompt.chunks], retrieved,
                               generator.model_id, prompt.tokens, retrieval_ms=retrieval_ms)
-        return AnswerStream(result, generator, prompt.text, params)
+        return AnswerStream(result, generator, prompt.text, params,
+                            Evidence([h.chunk.text for h in prompt.chunks], question, self.settings.refuse_ungrounded))
 
 
 def cut_at_stop(text: str, stops: tuple[str, ...]) -> str:
     """The text before the first stop string (backends may emit the stop string itself)."""
     cuts = [text.find(stop) for stop in stops if stop and stop in text]
     return text[:min(cuts)] if cuts else text
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What the answer is checked against once it is complete."""
+
+    blocks: list[str]
+    question: str
+    refuse_ungrounded: bool = False
+
+    def judge(self, result: AnswerResult) -> None:
+        """Mark the sources the answer used and whether its facts are all in the evidence."""
+        grounding = check_grounding(result.answer, self.blocks, self.question)
+        result.grounded, result.unsupported = grounding.grounded, grounding.unsupported
+        for index, source in enumerate(result.sources):
+            source["used"] = index in grounding.used
+        if self.refuse_ungrounded and not grounding.grounded:
+            result.refused, result.answer = True, REFUSAL_SENTENCE
 
 
 class AnswerStream:
@@ -127,8 +151,9 @@ class AnswerStream:
     """
 
     def __init__(self, result: AnswerResult, generator: Generator | None = None, prompt: str = "",
-                 params: GenerationParams | None = None):
+                 params: GenerationParams | None = None, evidence: Evidence | None = None):
         self.result = result
+        self._evidence = evidence
         self._generator = generator
         self._prompt = prompt
         self._params = params
@@ -159,6 +184,8 @@ class AnswerStream:
             if finished:
                 result.refused = is_refusal(text)
                 result.answer = REFUSAL_SENTENCE if result.refused else text
+                if not result.refused and self._evidence:
+                    self._evidence.judge(result)
             else:
                 result.answer = text
                 result.error = result.error or INTERRUPTED

@@ -1,0 +1,63 @@
+"""Which context blocks an answer rests on, and whether it states facts that none of them holds.
+
+A small model invents figures and names even with the right page in front of it. The check is
+literal on purpose: every number and proper name in the answer must appear in the evidence the
+model was given (or in the question). Explicit citations ([2]) are honoured when a model writes
+them; otherwise a block counts as used when it holds one of the answer's facts.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_WORD = re.compile(r"[A-Za-z][\w'-]*")
+_CITATION = re.compile(r"\[(\d{1,2})\]")
+# Capitalised words that are not names: sentence openers and the model's stock phrases.
+_NOT_NAMES = {"the", "a", "an", "it", "its", "they", "their", "this", "that", "these", "those", "i", "we",
+              "our", "you", "yes", "no", "in", "on", "at", "by", "for", "of", "and", "or", "to", "as",
+              "there", "he", "she", "his", "her", "is", "are", "was", "based", "according", "context",
+              "document", "documents", "answer", "question", "however", "also", "each", "per"}
+
+
+@dataclass(frozen=True)
+class Grounding:
+    """The answer's facts that no block or the question contains, and the blocks it rests on."""
+
+    unsupported: list[str]
+    used: list[int]  # 0-based block indexes
+
+    @property
+    def grounded(self) -> bool:
+        return not self.unsupported
+
+
+def _normalise_number(text: str) -> str:
+    return text.replace(",", "").rstrip(".")
+
+
+def facts(answer: str) -> list[str]:
+    """Numbers and proper names stated in the answer (names: capitalised words not opening a sentence)."""
+    found = [_normalise_number(n) for n in _NUMBER.findall(answer)]
+    for sentence in re.split(r"(?<=[.!?:])\s+|\n+", answer):
+        words = _WORD.findall(sentence)
+        found += [w for w in words[1:] if w[0].isupper() and w.lower() not in _NOT_NAMES and len(w) > 2]
+    return list(dict.fromkeys(found))
+
+
+def _contains(text: str, fact: str) -> bool:
+    if fact[0].isdigit():
+        numbers = {_normalise_number(n) for n in _NUMBER.findall(text)}
+        return fact in numbers
+    return re.search(rf"\b{re.escape(fact.lower())}", text.lower()) is not None
+
+
+def check(answer: str, blocks: Sequence[str], question: str = "") -> Grounding:
+    """Which facts of the answer are unsupported, and which blocks it used."""
+    stated = facts(answer)
+    unsupported = [f for f in stated if not any(_contains(b, f) for b in blocks) and not _contains(question, f)]
+    cited = [int(n) - 1 for n in _CITATION.findall(answer) if 0 < int(n) <= len(blocks)]
+    used = sorted(set(cited)) or [i for i, block in enumerate(blocks) if any(_contains(block, f) for f in stated)]
+    return Grounding(unsupported, used)

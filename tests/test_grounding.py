@@ -1,0 +1,33 @@
+"""Grounding: facts in the answer that no context block holds, and the blocks an answer used."""
+
+from __future__ import annotations
+
+from app.rag.grounding import check, facts
+
+BLOCKS = [
+    "Tidewater Robotics is raising a $4.5 million seed round at a $22 million cap.",
+    "The deck unit carries a 7.2 kWh battery pack.",
+    "Founded in Gothenburg by Maja Lind and Erik Holm.",
+]
+
+
+def test_facts_are_numbers_and_names_not_sentence_openers():
+    assert facts("The round is $4.5 million. Maja Lind leads it, with 1,200 users.") == ["4.5", "1200", "Lind"]
+
+
+def test_a_grounded_answer_uses_the_blocks_holding_its_facts():
+    result = check("They are raising $4.5 million; the battery holds 7.2 kWh.", BLOCKS)
+    assert result.grounded and result.used == [0, 1]
+
+
+def test_invented_figures_and_names_are_flagged():
+    result = check("The round is $6 million, led by Sequoia.", BLOCKS)
+    assert not result.grounded and result.unsupported == ["6", "Sequoia"]
+
+
+def test_the_question_also_grounds_what_the_answer_repeats():
+    assert check("Nothing about 2018 here.", BLOCKS, question="What happened in 2018?").grounded
+
+
+def test_explicit_citations_are_honoured():
+    assert check("The battery holds 7.2 kWh [2].", BLOCKS).used == [1]
