@@ -43,3 +43,11 @@ def test_every_turn_is_logged_with_its_sources_and_timings(client, app):
         assert turn.retrieval_ms > 0 and turn.generation_ms > 0 and turn.error is None
         assert [(s.doc, s.page) for s in turn.sources] == [(s["doc"], s["page"]) for s in body["sources"]]
         assert db.scalars(select(Turn)).all() == [turn]
+
+
+def test_a_right_answer_is_grounded_and_marks_the_source_it_used(client):
+    body = client.post("/api/chat", json={"deck": "example", "question": "When does the seed round close?"}).get_json()
+    assert body["grounded"] is True, body["answer"]
+    used = [s for s in body["sources"] if s["used"]]
+    assert any(s["doc"] == "faq.md" and s["page"] == 7 for s in used)
+    assert all("30" in s["snippet"] or "April" in s["snippet"] for s in used)
