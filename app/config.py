@@ -66,6 +66,8 @@ def load_config() -> dict[str, object]:
         # SmolLM2-135M loses the thread past ~1,600 tokens of context; keep prompts short.
         "CONTEXT_TOKENS": _env_int("DECKCHAT_CONTEXT_TOKENS", 800),
         "TOP_K": _env_int("DECKCHAT_TOP_K", 5),
+        # Earlier turns of a session shown to the model with a follow-up (0: none).
+        "HISTORY_TOKENS": _env_int("DECKCHAT_HISTORY_TOKENS", 200),
         # auto: the model's chat template, else the format its name says; or chatml, llama2, llama3,
         # mistral, gemma, alpaca, vicuna, stablebeluga (app/rag/prompt_formats.py).
         "PROMPT_FORMAT": _env("DECKCHAT_PROMPT_FORMAT", "auto"),

@@ -16,6 +16,8 @@ from app.rag.answer import AnswerResult
 class ConversationLog(Protocol):
     def record_turn(self, session_id: str, deck: str, question: str, result: AnswerResult) -> int: ...
 
+    def recent_turns(self, session_id: str, limit: int = 3) -> list[tuple[str, str]]: ...
+
 
 def make_engine(url: str) -> Engine:
     """Engine for the log database; SQLite gets WAL and a busy timeout for threaded writers."""
@@ -62,6 +64,16 @@ class SqlConversationLog:
             db.add(turn)
             db.flush()
             return turn.id
+
+    def recent_turns(self, session_id: str, limit: int = 3) -> list[tuple[str, str]]:
+        """The session's last answered turns as (question, answer), oldest first."""
+        with Session(self.engine) as db:
+            rows = db.execute(
+                select(Turn.question, Turn.answer)
+                .where(Turn.session_id == session_id, Turn.refused.is_(False), Turn.error.is_(None))
+                .order_by(Turn.id.desc()).limit(limit)
+            ).all()
+        return [(q, a) for q, a in reversed(rows)]
 
     def session_deck(self, session_id: str) -> str | None:
         """The deck a session belongs to, or None for a new session."""

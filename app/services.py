@@ -121,6 +121,7 @@ class Services:
             top_k=config["TOP_K"], evidence_lines=config["EVIDENCE_LINES"], min_score=config["MIN_SCORE"],
             context_tokens=config["CONTEXT_TOKENS"], params=decoding_params(config),
             prompt_format=config["PROMPT_FORMAT"], refuse_ungrounded=config["REFUSE_UNGROUNDED"],
+            history_tokens=config["HISTORY_TOKENS"],
         )
         selector = LineSelector(self.embedder.embed, settings.evidence_lines)
         self.pipeline = AnswerPipeline(self.retriever, self.generator, settings, selector)

@@ -71,7 +71,7 @@ def chat():
     deck, question, session_id = _session_request()
     svc = services()
     with svc.queue.place():
-        result = svc.pipeline.answer(deck, question)
+        result = svc.pipeline.answer(deck, question, svc.log.recent_turns(session_id))
     message_id = svc.log.record_turn(session_id, deck, question, result)
     if result.error:
         return jsonify(error=MODEL_UNAVAILABLE, session_id=session_id, message_id=message_id), 503
@@ -90,7 +90,7 @@ def chat_stream():
     svc = services()
     svc.queue.enter()  # held until the response is closed
     try:
-        stream = svc.pipeline.start(deck, question)  # retrieval errors are still plain JSON 4xx/503
+        stream = svc.pipeline.start(deck, question, svc.log.recent_turns(session_id))  # retrieval errors are still plain JSON 4xx/503
     except BaseException:
         svc.queue.leave()
         raise

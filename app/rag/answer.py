@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 
 from app.generation.base import GenerationError, GenerationParams, Generator
 from app.rag.evidence import LineSelector
+from app.rag.followup import is_follow_up, retrieval_query
 from app.rag.grounding import check as check_grounding
+from app.rag.lexical import fuse
 from app.rag.prompt_formats import UnknownPromptFormat, format_for_model, format_named
 from app.rag.prompting import REFUSAL_SENTENCE, ChatTemplateFormat, PromptBuilder, PromptFormat
 from app.rag.refusal import is_refusal
@@ -50,6 +52,7 @@ class AnswerSettings:
     params: GenerationParams = GenerationParams()
     # "auto": the model's own chat template, else the format its name reveals (prompt_formats.py).
     prompt_format: str = "auto"
+    history_tokens: int = 200  # earlier turns shown to the model (0: none)
     # Replace an answer that states a number or name found in no context block with the refusal.
     refuse_ungrounded: bool = False
 
@@ -85,19 +88,27 @@ class AnswerPipeline:
     def _builder(self, generator: Generator, fmt: PromptFormat) -> PromptBuilder:
         budget = generator.context_window - self.settings.params.max_new_tokens
         return PromptBuilder(fmt, generator.count_tokens, generator.special_tokens(),
-                             self.settings.context_tokens, budget)
+                             self.settings.context_tokens, budget, self.settings.history_tokens)
 
-    def answer(self, deck: str, question: str) -> AnswerResult:
+    def answer(self, deck: str, question: str, history: list[tuple[str, str]] | None = None) -> AnswerResult:
         """Retrieve, then either refuse (nothing relevant) or ask the model; the whole answer at once."""
-        stream = self.start(deck, question)
+        stream = self.start(deck, question, history)
         for _ in stream:
             pass
         return stream.result
 
-    def start(self, deck: str, question: str) -> AnswerStream:
-        """Retrieve and build the prompt; the returned stream yields the model's text as it comes."""
+    def start(self, deck: str, question: str, history: list[tuple[str, str]] | None = None) -> AnswerStream:
+        """Retrieve and build the prompt; the returned stream yields the model's text as it comes.
+
+        `history` holds the session's earlier (question, answer) pairs, oldest first.
+        """
+        # Earlier turns matter only to a follow-up; a standalone question is answered on its own.
+        history = history if history and is_follow_up(question) else []
         started = time.perf_counter()
-        hits = self.retriever.retrieve(deck, question, self.settings.top_k)
+        query = retrieval_query(question, history)
+        hits = self.retriever.retrieve(deck, query, self.settings.top_k)
+        if query != question:  # a follow-up: what it says itself counts as much as what it refers to
+            hits = fuse_hits([self.retriever.retrieve(deck, question, self.settings.top_k), hits], self.settings.top_k)
         retrieval_ms = (time.perf_counter() - started) * 1000
         retrieved = [source_of(h) for h in hits]
         relevant = [h for h in hits if h.score >= self.settings.min_score]
@@ -108,14 +119,26 @@ class AnswerPipeline:
             fmt, params = self._format(generator)
         except (GenerationError, UnknownPromptFormat) as exc:
             return AnswerStream(AnswerResult("", False, [], retrieved, retrieval_ms=retrieval_ms, error=str(exc)))
-        evidence = self.selector.select(question, relevant) if self.selector else relevant
-        prompt = self._builder(generator, fmt).build(question, evidence)
+        evidence = self.selector.select(query, relevant) if self.selector else relevant
+        prompt = self._builder(generator, fmt).build(question, evidence, history)
         if not prompt.chunks:  # nothing fits the budget: the model would answer from thin air
             return AnswerStream(AnswerResult(REFUSAL_SENTENCE, True, [], retrieved, retrieval_ms=retrieval_ms))
         result = AnswerResult("", False, [source_of(h) for h in prompt.chunks], retrieved,
                               generator.model_id, prompt.tokens, retrieval_ms=retrieval_ms)
         return AnswerStream(result, generator, prompt.text, params,
                             Evidence([h.chunk.text for h in prompt.chunks], question, self.settings.refuse_ungrounded))
+
+
+def fuse_hits(rankings: list[list[ScoredChunk]], k: int) -> list[ScoredChunk]:
+    """Reciprocal rank fusion of several retrievals; each chunk keeps its best score."""
+    best: dict[str, ScoredChunk] = {}
+    for ranking in rankings:
+        for hit in ranking:
+            if hit.chunk.id not in best or hit.score > best[hit.chunk.id].score:
+                best[hit.chunk.id] = hit
+    ids = list(best)
+    rows = [[ids.index(hit.chunk.id) for hit in ranking] for ranking in rankings]
+    return [best[ids[row]] for row in fuse(rows, k)]
 
 
 def cut_at_stop(text: str, stops: tuple[str, ...]) -> str:

@@ -69,23 +69,44 @@ class PromptBuilder:
     """Fits the best-scored chunks into a token budget; the question is never cut."""
 
     def __init__(self, fmt: PromptFormat, count_tokens: Callable[[str], int],
-                 control_tokens: Sequence[str], context_tokens: int, max_prompt_tokens: int):
+                 control_tokens: Sequence[str], context_tokens: int, max_prompt_tokens: int,
+                 history_tokens: int = 0):
         self.fmt = fmt
+        self.history_tokens = history_tokens  # earlier turns of the session shown to the model
         self.count_tokens = count_tokens
         self.control_tokens = list(control_tokens)
         self.context_tokens = context_tokens
         self.max_prompt_tokens = max_prompt_tokens
 
-    def _render(self, hits: Sequence[ScoredChunk], question: str) -> str:
+    def _render(self, hits: Sequence[ScoredChunk], question: str, history: Sequence[tuple[str, str]] = ()) -> str:
         blocks = [neutralise(context_block(i + 1, h), self.control_tokens) for i, h in enumerate(hits)]
+        earlier = [{"role": role, "content": neutralise(text, self.control_tokens)}
+                   for q, a in history for role, text in (("user", q), ("assistant", a))]
         return self.fmt.render([
-            {"role": "system", "content": SYSTEM_PROMPT},
+            {"role": "system", "content": SYSTEM_PROMPT}, *earlier,
             {"role": "user", "content": user_message(blocks, question)},
         ])
 
-    def build(self, question: str, hits: Sequence[ScoredChunk]) -> Prompt:
-        """Keep adding chunks best-first while the context and whole prompt stay within budget."""
+    def _fit_history(self, history: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
+        """The most recent turns that fit the history budget (oldest dropped first)."""
+        kept: list[tuple[str, str]] = []
+        used = 0
+        for q, a in reversed(history):
+            cost = self.count_tokens(q) + self.count_tokens(a)
+            if used + cost > self.history_tokens:
+                break
+            kept.insert(0, (q, a))
+            used += cost
+        return kept
+
+    def build(self, question: str, hits: Sequence[ScoredChunk], history: Sequence[tuple[str, str]] = ()) -> Prompt:
+        """Keep adding chunks best-first while the context and whole prompt stay within budget.
+
+        Earlier turns of the session go before the question, newest kept; when the whole prompt is
+        too long, the oldest turns go first, then the lowest-scored chunks. The question stays whole.
+        """
         question = neutralise(question, self.control_tokens).strip()
+        turns = self._fit_history(history)
         ranked = sorted(hits, key=lambda h: h.score, reverse=True)
         kept: list[ScoredChunk] = []
         used = 0
@@ -95,10 +116,13 @@ class PromptBuilder:
                 continue  # a smaller, lower-scored chunk may still fit
             kept.append(hit)
             used += cost
-        text = self._render(kept, question)
+        text = self._render(kept, question, turns)
         tokens = self.count_tokens(text)
-        while kept and tokens > self.max_prompt_tokens:
-            kept.pop()  # the lowest-scored goes first
-            text = self._render(kept, question)
+        while (kept or turns) and tokens > self.max_prompt_tokens:
+            if turns:
+                turns.pop(0)  # the oldest turn goes first
+            else:
+                kept.pop()  # then the lowest-scored chunk
+            text = self._render(kept, question, turns)
             tokens = self.count_tokens(text)
         return Prompt(text, kept, tokens)
