@@ -7,9 +7,14 @@ import json
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app import create_app
 from app.eval.metrics import answer_matches
+from app.generation.base import GenerationError
 from app.models import Turn
 from app.rag.answer import INTERRUPTED
+from app.services import Services
+from tests.conftest import app_config
+from tests.fakes import ScriptedGenerator
 
 
 def parse_events(raw: str) -> list[tuple[str, dict]]:
@@ -68,3 +73,24 @@ def test_bad_stream_requests_are_json_errors_before_any_event(client):
     assert client.post("/api/chat/stream", json={"deck": "example"}).status_code == 400
     missing = client.post("/api/chat/stream", json={"deck": "nope", "question": "Hi?"})
     assert missing.status_code == 404 and missing.is_json
+
+
+class FailingMidStream(ScriptedGenerator):
+    """Writes two words, then the backend fails (a remote server dropping the connection, say)."""
+
+    def stream(self, prompt, params):
+        yield "The round"
+        yield " closes"
+        raise GenerationError("connection reset by the model server")
+
+
+def test_a_model_failure_mid_stream_ends_with_an_error_event_and_is_logged(tmp_path, example_index, embedder):
+    app = create_app(app_config(tmp_path, example_index),
+                     make_services=lambda cfg: Services(cfg, embedder=embedder, generator=FailingMidStream()))
+    response = app.test_client().post("/api/chat/stream", json={"deck": "example", "question": "When does the seed round close?"})
+    events = parse_events(response.get_data(as_text=True))
+    assert [name for name, _ in events] == ["sources", "token", "token", "error"]
+    assert "try again" in events[-1][1]["error"]
+    with Session(app.extensions["deckchat"].log.engine) as db:
+        turn = db.get(Turn, events[-1][1]["message_id"])
+        assert turn.error == "connection reset by the model server" and turn.answer == "The round closes"
