@@ -12,7 +12,8 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from app import create_app  # noqa: E402
 from app.config import REPO_ROOT, load_config  # noqa: E402
-from app.services import Services, load_default_generator  # noqa: E402
+from app.generation.loading import load_default_generator  # noqa: E402
+from app.services import Services  # noqa: E402
 from ingest.chunking import PageChunker  # noqa: E402
 from ingest.embedding import SentenceTransformerEmbedder  # noqa: E402
 from ingest.pipeline import DeckIngester  # noqa: E402

@@ -16,7 +16,7 @@ from app.generation.embedded import embedded_model_path
 from app.rag.answer import AnswerPipeline, AnswerSettings
 from app.rag.evidence import LineSelector
 from app.rag.retrieval import FaissRetriever
-from app.services import check_model_settings, choose_backend
+from app.generation.loading import check_model_settings, choose_backend
 from tests.test_end_to_end import ANSWERABLE
 
 HAS_LLAMA_CPP = importlib.util.find_spec("llama_cpp") is not None
