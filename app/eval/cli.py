@@ -42,7 +42,7 @@ def evaluate(pipeline: AnswerPipeline, deck: str, questions: list[dict], k: int,
             answer=result.answer, refused=result.refused,
             hit_at_1=is_hit(retrieved[:1], item["doc"], page), hit_at_k=is_hit(retrieved, item["doc"], page),
             correct=gold is not None and not result.refused and answer_matches(gold, result.answer),
-            seconds=round(seconds, 3), sources=retrieved, error=result.error,
+            seconds=round(seconds, 3), sources=retrieved, error=result.error, grounded=result.grounded,
         ))
         click.echo(f"[{number}/{len(questions)}] {seconds:5.1f}s {'refused' if result.refused else 'answered'}: "
                    f"{item['question'][:70]}", err=True)

@@ -46,6 +46,7 @@ class QuestionResult:
     seconds: float
     sources: list[dict]
     error: str | None = None
+    grounded: bool | None = None
 
 
 def summarise(results: list[QuestionResult], k: int, answered: bool = True) -> dict:
@@ -65,11 +66,13 @@ def summarise(results: list[QuestionResult], k: int, answered: bool = True) -> d
         "answer_accuracy": rate(answerable, lambda r: r.correct),
         "refusal_accuracy": rate(unanswerable, lambda r: r.refused),
         "false_refusal_rate": rate(answerable, lambda r: r.refused),
+        # Of the answers given (not refused): every number and name in them is in the evidence.
+        "grounded_rate": rate([r for r in results if not r.refused and r.grounded is not None], lambda r: r.grounded),
         "errors": sum(1 for r in results if r.error),
         "latency_p50_s": round(statistics.median(seconds), 2) if seconds else None,
         "latency_p95_s": round(seconds[min(len(seconds) - 1, int(0.95 * len(seconds)))], 2) if seconds else None,
     }
     if not answered:
-        for key in ("answer_accuracy", "refusal_accuracy", "false_refusal_rate"):
+        for key in ("answer_accuracy", "refusal_accuracy", "false_refusal_rate", "grounded_rate"):
             summary[key] = None
     return summary
