@@ -5,11 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Protocol
 
-from sqlalchemy import create_engine, event, select
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import create_engine, event, inspect, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.models import Base, ChatSession, Turn, TurnSource
+from app.models import ChatSession, Turn, TurnSource
 from app.rag.answer import AnswerResult
 
 
@@ -36,12 +38,28 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+FIRST_REVISION = "0001"  # the tables as create_all() made them before migrations existed
+
+
+def upgrade_schema(engine: Engine) -> None:
+    """Bring the log database to the newest schema with Alembic (a new database gets every table)."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        tables = inspect(connection)
+        if tables.has_table("turn") and not tables.has_table("alembic_version"):
+            command.stamp(config, FIRST_REVISION)  # a log written by a DeckChat from before migrations
+        command.upgrade(config, "head")
+
+
 class SqlConversationLog:
     """ConversationLog on any SQLAlchemy database (SQLite by default)."""
 
     def __init__(self, url: str):
         self.engine = make_engine(url)
-        Base.metadata.create_all(self.engine)
+        upgrade_schema(self.engine)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     def record_turn(self, session_id: str, deck: str, question: str, result: AnswerResult) -> int:
@@ -54,11 +72,11 @@ class SqlConversationLog:
                 session_id=session_id, question=question, answer=result.answer, refused=result.refused,
                 model_id=result.model_id, prompt_tokens=result.prompt_tokens,
                 completion_tokens=result.completion_tokens, retrieval_ms=result.retrieval_ms,
-                generation_ms=result.generation_ms, error=result.error,
+                generation_ms=result.generation_ms, error=result.error, grounded=result.grounded,
             )
             turn.sources = [
                 TurnSource(rank=i + 1, doc=s["doc"], page=s["page"], kind=s["kind"], title=s["title"],
-                           score=s["score"])
+                           score=s["score"], used=s.get("used"))
                 for i, s in enumerate(result.sources)
             ]
             db.add(turn)

@@ -43,6 +43,8 @@ class Turn(Base):
     retrieval_ms: Mapped[float] = mapped_column(Float, default=0.0)
     generation_ms: Mapped[float] = mapped_column(Float, default=0.0)
     error: Mapped[str | None] = mapped_column(Text)
+    # False: the answer states a number or name found in no source (None: refusal, error, older turn).
+    grounded: Mapped[bool | None] = mapped_column(Boolean)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
     session: Mapped[ChatSession] = relationship(back_populates="turns")
     sources: Mapped[list[TurnSource]] = relationship(back_populates="turn", order_by="TurnSource.rank")
@@ -62,6 +64,7 @@ class TurnSource(Base):
     kind: Mapped[str] = mapped_column(String(16))
     title: Mapped[str | None] = mapped_column(String(255))
     score: Mapped[float] = mapped_column(Float)
+    used: Mapped[bool | None] = mapped_column(Boolean)  # the answer rests on this source
     turn: Mapped[Turn] = relationship(back_populates="sources")
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.orm import Session
 
-from app.conversation_log import SqlConversationLog
+from app.conversation_log import FIRST_REVISION, MIGRATIONS, SqlConversationLog
 from app.models import ChatSession, Turn, TurnSource
 from app.rag.answer import AnswerResult
 
@@ -39,3 +41,37 @@ def test_sqlite_runs_in_wal_mode(tmp_path):
     log = SqlConversationLog(f"sqlite:///{tmp_path / 'log.sqlite3'}")
     with log.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+
+
+def test_grounding_and_used_sources_are_stored(tmp_path):
+    log = SqlConversationLog(f"sqlite:///{tmp_path / 'log.sqlite3'}")
+    answer = result()
+    answer.grounded = False
+    answer.sources[0]["used"], answer.sources[1]["used"] = True, False
+    turn_id = log.record_turn("session-0002", "example", "How many?", answer)
+    with Session(log.engine) as db:
+        turn = db.get(Turn, turn_id)
+        assert turn.grounded is False and [s.used for s in turn.sources] == [True, False]
+
+
+def test_a_log_from_before_migrations_is_upgraded_and_keeps_its_turns(tmp_path):
+    url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
+    engine = create_engine(url)
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as connection:  # the tables as an older DeckChat's create_all() left them
+        config.attributes["connection"] = connection
+        command.upgrade(config, FIRST_REVISION)
+        connection.execute(text("DROP TABLE alembic_version"))
+        connection.execute(text("INSERT INTO chat_session (id, deck, created_at) VALUES ('old-session', 'example', '2026-01-01')"))
+        connection.execute(text(
+            "INSERT INTO turn (session_id, question, answer, refused, prompt_tokens, completion_tokens, retrieval_ms, "
+            "generation_ms, created_at) VALUES ('old-session', 'Old question?', 'Old answer.', 0, 1, 1, 1, 1, '2026-01-01')"))
+    engine.dispose()
+    log = SqlConversationLog(url)
+    new_id = log.record_turn("old-session", "example", "New question?", result())
+    with Session(log.engine) as db:
+        turns = db.scalars(select(Turn).order_by(Turn.id)).all()
+        assert [t.question for t in turns] == ["Old question?", "New question?"] and turns[-1].id == new_id
+        assert turns[0].grounded is None
+        assert db.scalar(text("SELECT version_num FROM alembic_version")) == "0002"

@@ -45,9 +45,12 @@ def test_every_turn_is_logged_with_its_sources_and_timings(client, app):
         assert db.scalars(select(Turn)).all() == [turn]
 
 
-def test_a_right_answer_is_grounded_and_marks_the_source_it_used(client):
+def test_a_right_answer_is_grounded_and_marks_the_source_it_used(client, app):
     body = client.post("/api/chat", json={"deck": "example", "question": "When does the seed round close?"}).get_json()
     assert body["grounded"] is True, body["answer"]
     used = [s for s in body["sources"] if s["used"]]
     assert any(s["doc"] == "faq.md" and s["page"] == 7 for s in used)
     assert all("30" in s["snippet"] or "April" in s["snippet"] for s in used)
+    with Session(app.extensions["deckchat"].log.engine) as db:  # the owner sees the same in the log
+        turn = db.get(Turn, body["message_id"])
+        assert turn.grounded is True and [s.used for s in turn.sources] == [s["used"] for s in body["sources"]]
