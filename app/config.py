@@ -78,8 +78,9 @@ def load_config() -> dict[str, object]:
         "EVIDENCE_LINES": _env_int("DECKCHAT_EVIDENCE_LINES", 4),
         # Below this cosine similarity nothing retrieved counts as relevant: refuse unasked.
         "MIN_SCORE": _env_float("DECKCHAT_MIN_SCORE", 0.2),
-        # Refuse an answer stating a number or name that no context block holds (docs/architecture.md).
-        "REFUSE_UNGROUNDED": _env("DECKCHAT_REFUSE_UNGROUNDED", "0") == "1",
+        # Refuse an answer stating a number or name that no context block holds when the best
+        # retrieval score is below this (0: never, 1.1: always); measured in docs/architecture.md.
+        "UNGROUNDED_REFUSAL_SCORE": _env_float("DECKCHAT_UNGROUNDED_REFUSAL_SCORE", 0.5),
         # Readers who may wait while the model answers someone else; more get 503 + Retry-After.
         # Keep it below gunicorn's thread count so health and pages stay served (Makefile: 8).
         "QUEUE_WAITING": _env_int("DECKCHAT_QUEUE_WAITING", 4),

@@ -39,7 +39,7 @@ class Services:
         settings = AnswerSettings(
             top_k=config["TOP_K"], evidence_lines=config["EVIDENCE_LINES"], min_score=config["MIN_SCORE"],
             context_tokens=config["CONTEXT_TOKENS"], params=decoding_params(config),
-            prompt_format=config["PROMPT_FORMAT"], refuse_ungrounded=config["REFUSE_UNGROUNDED"],
+            prompt_format=config["PROMPT_FORMAT"], ungrounded_refusal_score=config["UNGROUNDED_REFUSAL_SCORE"],
             history_tokens=config["HISTORY_TOKENS"],
         )
         selector = LineSelector(self.embedder.embed, settings.evidence_lines)

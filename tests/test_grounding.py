@@ -31,3 +31,30 @@ def test_the_question_also_grounds_what_the_answer_repeats():
 
 def test_explicit_citations_are_honoured():
     assert check("The battery holds 7.2 kWh [2].", BLOCKS).used == [1]
+
+
+def pipeline_with(example_index, embedder, reply):
+    from app.rag.answer import AnswerPipeline, AnswerSettings
+    from app.rag.retrieval import FaissRetriever
+    from tests.fakes import ScriptedGenerator
+
+    return AnswerPipeline(FaissRetriever(example_index, embedder), lambda: ScriptedGenerator(reply), AnswerSettings())
+
+
+def test_invented_facts_on_weak_evidence_become_a_refusal(example_index, embedder):
+    # The best source for this question scores about 0.45: under the 0.5 line.
+    result = pipeline_with(example_index, embedder, "The ticker is TIDE on the NASDAQ.").answer(
+        "example", "What is Tidewater Robotics' stock ticker symbol on the NASDAQ?")
+    assert result.refused and result.answer == "The documents do not say." and result.grounded is False
+
+
+def test_invented_facts_on_strong_evidence_are_flagged_not_refused(example_index, embedder):
+    result = pipeline_with(example_index, embedder, "They are raising $9 million.").answer(
+        "example", "How much money is Tidewater Robotics raising?")
+    assert not result.refused and result.grounded is False and result.unsupported == ["9"]
+
+
+def test_the_embedded_model_refuses_a_question_the_deck_does_not_answer(client):
+    body = client.post("/api/chat", json={"deck": "example",
+                                          "question": "What is Tidewater Robotics' stock ticker symbol on the NASDAQ?"})
+    assert body.get_json()["refused"] is True, body.get_json()["answer"]

@@ -53,8 +53,10 @@ class AnswerSettings:
     # "auto": the model's own chat template, else the format its name reveals (prompt_formats.py).
     prompt_format: str = "auto"
     history_tokens: int = 200  # earlier turns shown to the model (0: none)
-    # Replace an answer that states a number or name found in no context block with the refusal.
-    refuse_ungrounded: bool = False
+    # An ungrounded answer (a number or name found in no context block) is replaced by the refusal
+    # when the best retrieval score is below this: weak evidence plus invented facts is the mark of
+    # a question the documents do not answer. 0: never; above 1: always (docs/architecture.md).
+    ungrounded_refusal_score: float = 0.5
 
 
 def source_of(hit: ScoredChunk) -> dict:
@@ -126,7 +128,8 @@ class AnswerPipeline:
         result = AnswerResult("", False, [source_of(h) for h in prompt.chunks], retrieved,
                               generator.model_id, prompt.tokens, retrieval_ms=retrieval_ms)
         return AnswerStream(result, generator, prompt.text, params,
-                            Evidence([h.chunk.text for h in prompt.chunks], question, self.settings.refuse_ungrounded))
+                            Evidence([h.chunk.text for h in prompt.chunks], question,
+                                     max(h.score for h in hits) < self.settings.ungrounded_refusal_score))
 
 
 def fuse_hits(rankings: list[list[ScoredChunk]], k: int) -> list[ScoredChunk]:
@@ -153,7 +156,7 @@ class Evidence:
 
     blocks: list[str]
     question: str
-    refuse_ungrounded: bool = False
+    refuse_ungrounded: bool = False  # retrieval was weak enough that invented facts mean "not in here"
 
     def judge(self, result: AnswerResult) -> None:
         """Mark the sources the answer used and whether its facts are all in the evidence."""

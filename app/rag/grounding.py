@@ -43,7 +43,8 @@ def facts(answer: str) -> list[str]:
     found = [_normalise_number(n) for n in _NUMBER.findall(answer)]
     for sentence in re.split(r"(?<=[.!?:])\s+|\n+", answer):
         words = _WORD.findall(sentence)
-        found += [w for w in words[1:] if w[0].isupper() and w.lower() not in _NOT_NAMES and len(w) > 2]
+        names = [re.sub(r"'s?$", "", w) for w in words[1:]]  # Tidewater's -> Tidewater
+        found += [w for w in names if w[0].isupper() and w.lower() not in _NOT_NAMES and len(w) > 2]
     return list(dict.fromkeys(found))
 
 
@@ -51,7 +52,7 @@ def _contains(text: str, fact: str) -> bool:
     if fact[0].isdigit():
         numbers = {_normalise_number(n) for n in _NUMBER.findall(text)}
         return fact in numbers
-    return re.search(rf"\b{re.escape(fact.lower())}", text.lower()) is not None
+    return re.search(rf"\b{re.escape(fact.lower())}\b", text.lower()) is not None
 
 
 def check(answer: str, blocks: Sequence[str], question: str = "") -> Grounding:
