@@ -114,13 +114,13 @@ class TransformersGenerator:
         if quantization == "int8":
             self.model = quantize_int8(self.model)
         self.model.eval()
-        self.quantization = quantization
         self.model_id = model_path.name
         self.has_chat_template = bool(self.tokenizer.chat_template)
         self.context_window = int(getattr(self.model.config, "max_position_embeddings", 2048))
         self.load_seconds = time.perf_counter() - started
         self._lock = threading.Lock()
-        log.info("loaded %s with transformers in %.1f s", self.model_id, self.load_seconds)
+        log.info("loaded %s with transformers (quantization %s) in %.1f s", self.model_id, quantization,
+                 self.load_seconds)
 
     def count_tokens(self, text: str) -> int:
         """Tokens the model sees for `text`."""

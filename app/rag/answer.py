@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from app.generation.base import GenerationError, GenerationParams, Generator
 from app.rag.evidence import LineSelector
-from app.rag.followup import is_follow_up, retrieval_query
+from app.rag.followup import retrieval_query
 from app.rag.grounding import check as check_grounding
 from app.rag.lexical import fuse
 from app.rag.prompt_formats import UnknownPromptFormat, format_for_model, format_named
@@ -104,12 +104,12 @@ class AnswerPipeline:
 
         `history` holds the session's earlier (question, answer) pairs, oldest first.
         """
-        # Earlier turns matter only to a follow-up; a standalone question is answered on its own.
-        history = history if history and is_follow_up(question) else []
         started = time.perf_counter()
-        query = retrieval_query(question, history)
+        query = retrieval_query(question, history or [])
+        # Earlier turns matter only to a follow-up; a standalone question is answered on its own.
+        history = history if query != question else []
         hits = self.retriever.retrieve(deck, query, self.settings.top_k)
-        if query != question:  # a follow-up: what it says itself counts as much as what it refers to
+        if history:  # a follow-up: what it says itself counts as much as what it refers to
             hits = fuse_hits([self.retriever.retrieve(deck, question, self.settings.top_k), hits], self.settings.top_k)
         retrieval_ms = (time.perf_counter() - started) * 1000
         retrieved = [source_of(h) for h in hits]
@@ -140,7 +140,8 @@ def fuse_hits(rankings: list[list[ScoredChunk]], k: int) -> list[ScoredChunk]:
             if hit.chunk.id not in best or hit.score > best[hit.chunk.id].score:
                 best[hit.chunk.id] = hit
     ids = list(best)
-    rows = [[ids.index(hit.chunk.id) for hit in ranking] for ranking in rankings]
+    row_of = {chunk_id: row for row, chunk_id in enumerate(ids)}
+    rows = [[row_of[hit.chunk.id] for hit in ranking] for ranking in rankings]
     return [best[ids[row]] for row in fuse(rows, k)]
 
 
@@ -183,17 +184,16 @@ class AnswerStream:
         self._generator = generator
         self._prompt = prompt
         self._params = params
-        self._deltas: Iterator[str] | None = None
 
     def __iter__(self) -> Iterator[str]:
         if self._generator is None:
             return  # decided without the model (refusal or load failure): nothing streams
         result, parts = self.result, []
         started = time.perf_counter()
-        self._deltas = self._generator.stream(self._prompt, self._params or GenerationParams())
+        deltas = self._generator.stream(self._prompt, self._params or GenerationParams())
         finished = False
         try:
-            for delta in self._deltas:
+            for delta in deltas:
                 parts.append(delta)
                 yield delta
             finished = True
@@ -201,7 +201,7 @@ class AnswerStream:
             log.exception("generation failed for model %s", result.model_id)
             result.error = str(exc)
         finally:
-            close = getattr(self._deltas, "close", None)
+            close = getattr(deltas, "close", None)
             if close:
                 close()  # stops the model (and frees its lock) if the reader left mid-answer
             text = cut_at_stop("".join(parts), self._params.stop if self._params else ()).strip()
