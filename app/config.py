@@ -80,7 +80,7 @@ def load_config() -> dict[str, object]:
         "MIN_SCORE": _env_float("DECKCHAT_MIN_SCORE", 0.2),
         # Refuse an answer stating a number or name that no context block holds when the best
         # retrieval score is below this (0: never, 1.1: always); measured in docs/architecture.md.
-        "UNGROUNDED_REFUSAL_SCORE": _env_float("DECKCHAT_UNGROUNDED_REFUSAL_SCORE", 0.5),
+        "UNGROUNDED_REFUSAL_SCORE": _env_float("DECKCHAT_UNGROUNDED_REFUSAL_SCORE", 0.6),
         # Readers who may wait while the model answers someone else; more get 503 + Retry-After.
         # Keep it below gunicorn's thread count so health and pages stay served (Makefile: 8).
         "QUEUE_WAITING": _env_int("DECKCHAT_QUEUE_WAITING", 4),

@@ -73,6 +73,9 @@ class SqlConversationLog:
                 model_id=result.model_id, prompt_tokens=result.prompt_tokens,
                 completion_tokens=result.completion_tokens, retrieval_ms=result.retrieval_ms,
                 generation_ms=result.generation_ms, error=result.error, grounded=result.grounded,
+                quote=result.quote["text"] if result.quote else None,
+                quote_rank=result.quote["source"] + 1 if result.quote else None,
+                model_answer=result.model_answer,
             )
             turn.sources = [
                 TurnSource(rank=i + 1, doc=s["doc"], page=s["page"], kind=s["kind"], title=s["title"],

@@ -45,6 +45,11 @@ class Turn(Base):
     error: Mapped[str | None] = mapped_column(Text)
     # False: the answer states a number or name found in no source (None: refusal, error, older turn).
     grounded: Mapped[bool | None] = mapped_column(Boolean)
+    # The documents' line shown with the answer, and the rank of the source it comes from.
+    quote: Mapped[str | None] = mapped_column(Text)
+    quote_rank: Mapped[int | None] = mapped_column(Integer)
+    # What the model wrote, kept when the reader was shown something else (a quote or the refusal).
+    model_answer: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
     session: Mapped[ChatSession] = relationship(back_populates="turns")
     sources: Mapped[list[TurnSource]] = relationship(back_populates="turn", order_by="TurnSource.rank")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from alembic import command
 from alembic.config import Config
+from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.orm import Session
 
@@ -54,6 +55,18 @@ def test_grounding_and_used_sources_are_stored(tmp_path):
         assert turn.grounded is False and [s.used for s in turn.sources] == [True, False]
 
 
+def test_the_quote_and_the_replaced_model_answer_are_stored(tmp_path):
+    log = SqlConversationLog(f"sqlite:///{tmp_path / 'log.sqlite3'}")
+    answer = result()
+    answer.quote = {"text": "The round closes on 30 April 2026.", "source": 1}
+    answer.model_answer = "It closes in May 2031."
+    with Session(log.engine) as db:
+        turn = db.get(Turn, log.record_turn("s-quote", "example", "When?", answer))
+        assert (turn.quote, turn.quote_rank, turn.model_answer) == (
+            "The round closes on 30 April 2026.", 2, "It closes in May 2031.")
+        assert turn.sources[turn.quote_rank - 1].rank == 2
+
+
 def test_a_log_from_before_migrations_is_upgraded_and_keeps_its_turns(tmp_path):
     url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
     engine = create_engine(url)
@@ -74,4 +87,4 @@ def test_a_log_from_before_migrations_is_upgraded_and_keeps_its_turns(tmp_path):
         turns = db.scalars(select(Turn).order_by(Turn.id)).all()
         assert [t.question for t in turns] == ["Old question?", "New question?"] and turns[-1].id == new_id
         assert turns[0].grounded is None
-        assert db.scalar(text("SELECT version_num FROM alembic_version")) == "0002"
+        assert db.scalar(text("SELECT version_num FROM alembic_version")) == ScriptDirectory.from_config(config).get_current_head()

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.eval.metrics import answer_matches
+from app.eval.metrics import answer_matches, shown_text
 from app.models import Turn
 
 # Facts stated once in content/example (question, fact, file, page or FAQ section).
@@ -22,9 +22,13 @@ def test_answer_states_the_fact_and_cites_its_page(client, question, fact, doc, 
     response = client.post("/api/chat", json={"deck": "example", "question": question})
     assert response.status_code == 200
     body = response.get_json()
-    assert not body["refused"]
-    assert answer_matches(fact, body["answer"]), body["answer"]
+    assert not body["refused"] and body["grounded"] is True
+    # The reader is shown the answer and, under it, the documents' own line that supports it.
+    assert answer_matches(fact, shown_text(body["answer"], body["quote"])), body
     assert any(s["doc"] == doc and s["page"] == page for s in body["sources"]), body["sources"]
+    quoted = body["sources"][body["quote"]["source"]]
+    assert (quoted["doc"], quoted["page"]) == (doc, page) and quoted["used"] is True
+    assert body["quote"]["text"] in quoted["snippet"]
 
 
 def test_question_the_documents_do_not_answer_is_refused(client):

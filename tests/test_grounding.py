@@ -35,23 +35,20 @@ def test_explicit_citations_are_honoured():
 
 def pipeline_with(example_index, embedder, reply):
     from app.rag.answer import AnswerPipeline, AnswerSettings
+    from app.rag.evidence import LineSelector
     from app.rag.retrieval import FaissRetriever
     from tests.fakes import ScriptedGenerator
 
-    return AnswerPipeline(FaissRetriever(example_index, embedder), lambda: ScriptedGenerator(reply), AnswerSettings())
+    return AnswerPipeline(FaissRetriever(example_index, embedder), lambda: ScriptedGenerator(reply), AnswerSettings(),
+                          LineSelector(embedder.embed, 4))
 
 
 def test_invented_facts_on_weak_evidence_become_a_refusal(example_index, embedder):
-    # The best source for this question scores about 0.45: under the 0.5 line.
+    # The best line for this question (the founding year) scores about 0.49: under the 0.6 line.
     result = pipeline_with(example_index, embedder, "The ticker is TIDE on the NASDAQ.").answer(
         "example", "What is Tidewater Robotics' stock ticker symbol on the NASDAQ?")
     assert result.refused and result.answer == "The documents do not say." and result.grounded is False
-
-
-def test_invented_facts_on_strong_evidence_are_flagged_not_refused(example_index, embedder):
-    result = pipeline_with(example_index, embedder, "They are raising $9 million.").answer(
-        "example", "How much money is Tidewater Robotics raising?")
-    assert not result.refused and result.grounded is False and result.unsupported == ["9"]
+    assert result.quote is None and result.model_answer == "The ticker is TIDE on the NASDAQ."
 
 
 def test_the_embedded_model_refuses_a_question_the_deck_does_not_answer(client):

@@ -37,9 +37,10 @@ def test_sources_then_tokens_then_done_with_the_logged_answer(client, app):
     streamed = "".join(data["text"] for name, data in events if name == "token")
     assert not done["refused"] and streamed.strip() == done["answer"]
     assert answer_matches("30 April 2026", done["answer"]), done["answer"]
+    assert "30 April 2026" in done["quote"]["text"] and done["quote"]["source"] in done["used"]
     with Session(app.extensions["deckchat"].log.engine) as db:
         turn = db.get(Turn, done["message_id"])
-        assert turn.answer == done["answer"] and turn.error is None
+        assert turn.answer == done["answer"] and turn.error is None and turn.quote == done["quote"]["text"]
         assert turn.session_id == sources["session_id"]
 
 

@@ -75,8 +75,8 @@ def chat():
     message_id = svc.log.record_turn(session_id, deck, question, result)
     if result.error:
         return jsonify(error=MODEL_UNAVAILABLE, session_id=session_id, message_id=message_id), 503
-    return jsonify(answer=result.answer, refused=result.refused, grounded=result.grounded, sources=result.sources,
-                   session_id=session_id, message_id=message_id)
+    return jsonify(answer=result.answer, refused=result.refused, grounded=result.grounded, quote=result.quote,
+                   sources=result.sources, session_id=session_id, message_id=message_id)
 
 
 def _event(name: str, data: dict) -> str:
@@ -111,7 +111,7 @@ def chat_stream():
                 yield _event("error", {"error": MODEL_UNAVAILABLE, "message_id": message_id})
             else:
                 yield _event("done", {"message_id": message_id, "answer": result.answer, "refused": result.refused,
-                                      "grounded": result.grounded,
+                                      "grounded": result.grounded, "quote": result.quote,
                                       "used": [i for i, s in enumerate(result.sources) if s.get("used")]})
         finally:
             if not logged:  # the reader disconnected: keep the partial answer, marked interrupted

@@ -11,7 +11,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from app.eval.metrics import QuestionResult, answer_matches, is_hit, summarise
+from app.eval.metrics import QuestionResult, answer_matches, is_hit, shown_text, summarise
 from app.eval.qa_file import QAFileError, read_qa_file
 from app.rag.answer import AnswerPipeline, AnswerResult, source_of
 
@@ -41,8 +41,10 @@ def evaluate(pipeline: AnswerPipeline, deck: str, questions: list[dict], k: int,
             question=item["question"], doc=item["doc"], gold_answer=gold, gold_page=page,
             answer=result.answer, refused=result.refused,
             hit_at_1=is_hit(retrieved[:1], item["doc"], page), hit_at_k=is_hit(retrieved, item["doc"], page),
-            correct=gold is not None and not result.refused and answer_matches(gold, result.answer),
+            correct=gold is not None and not result.refused and answer_matches(gold, shown_text(result.answer, result.quote)),
+            text_correct=gold is not None and not result.refused and answer_matches(gold, result.answer),
             seconds=round(seconds, 3), sources=retrieved, error=result.error, grounded=result.grounded,
+            quote=result.quote,
         ))
         click.echo(f"[{number}/{len(questions)}] {seconds:5.1f}s {'refused' if result.refused else 'answered'}: "
                    f"{item['question'][:70]}", err=True)

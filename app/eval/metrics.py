@@ -27,6 +27,11 @@ def answer_matches(gold: str, answer: str) -> bool:
     return bool(gold_n) and f" {gold_n} " in f" {normalise(answer)} "
 
 
+def shown_text(answer: str, quote: dict | None) -> str:
+    """What the reader is shown: the answer and, under it, the supporting quote."""
+    return answer + (f"\n{quote['text']}" if quote else "")
+
+
 def is_hit(sources: list[dict], doc: str, page: int | None) -> bool:
     """A source is the gold document and page (any page when the gold page is unknown)."""
     return any(s["doc"] == doc and (page is None or s["page"] == page) for s in sources)
@@ -42,11 +47,13 @@ class QuestionResult:
     refused: bool
     hit_at_1: bool
     hit_at_k: bool
-    correct: bool
+    correct: bool  # the gold answer is in what the reader is shown (answer and supporting quote)
     seconds: float
     sources: list[dict]
     error: str | None = None
     grounded: bool | None = None
+    text_correct: bool = False  # ... in the answer text alone
+    quote: dict | None = None
 
 
 def summarise(results: list[QuestionResult], k: int, answered: bool = True) -> dict:
@@ -64,6 +71,7 @@ def summarise(results: list[QuestionResult], k: int, answered: bool = True) -> d
         "hit_at_1": rate(answerable, lambda r: r.hit_at_1),
         f"hit_at_{k}": rate(answerable, lambda r: r.hit_at_k),
         "answer_accuracy": rate(answerable, lambda r: r.correct),
+        "answer_text_accuracy": rate(answerable, lambda r: r.text_correct),
         "refusal_accuracy": rate(unanswerable, lambda r: r.refused),
         "false_refusal_rate": rate(answerable, lambda r: r.refused),
         # Of the answers given (not refused): every number and name in them is in the evidence.
@@ -73,6 +81,6 @@ def summarise(results: list[QuestionResult], k: int, answered: bool = True) -> d
         "latency_p95_s": round(seconds[min(len(seconds) - 1, int(0.95 * len(seconds)))], 2) if seconds else None,
     }
     if not answered:
-        for key in ("answer_accuracy", "refusal_accuracy", "false_refusal_rate", "grounded_rate"):
+        for key in ("answer_accuracy", "answer_text_accuracy", "refusal_accuracy", "false_refusal_rate", "grounded_rate"):
             summary[key] = None
     return summary

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from app.generation.base import GenerationError, GenerationParams, Generator
-from app.rag.evidence import LineSelector
+from app.rag.evidence import LineSelector, Selection
 from app.rag.followup import retrieval_query
 from app.rag.grounding import check as check_grounding
 from app.rag.lexical import fuse
@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 
 SNIPPET_CHARS = 300
 INTERRUPTED = "interrupted: the reader left before the answer was finished"
+QUOTED_ANSWER = "The documents say: \u201c{quote}\u201d"
 
 
 @dataclass
@@ -41,6 +42,10 @@ class AnswerResult:
     error: str | None = None
     grounded: bool | None = None  # None: no model answer to check (refusal, error)
     unsupported: list[str] = field(default_factory=list)  # numbers and names found in no block
+    # The line of the documents that best answers the question, word for word: {"text", "source"
+    # (0-based index into sources)}. Shown with every answer so the reader can check it.
+    quote: dict | None = None
+    model_answer: str | None = None  # the model's own text, when the reader is shown something else
 
 
 @dataclass(frozen=True)
@@ -54,9 +59,10 @@ class AnswerSettings:
     prompt_format: str = "auto"
     history_tokens: int = 200  # earlier turns shown to the model (0: none)
     # An ungrounded answer (a number or name found in no context block) is replaced by the refusal
-    # when the best retrieval score is below this: weak evidence plus invented facts is the mark of
-    # a question the documents do not answer. 0: never; above 1: always (docs/architecture.md).
-    ungrounded_refusal_score: float = 0.5
+    # when the evidence is weak: the supporting quote's line score (the best chunk's score when there
+    # is no quote) is below this. Weak evidence plus invented facts is the mark of a question the
+    # documents do not answer. 0: never; above 2: always (docs/architecture.md).
+    ungrounded_refusal_score: float = 0.6
 
 
 def source_of(hit: ScoredChunk) -> dict:
@@ -111,25 +117,37 @@ class AnswerPipeline:
         hits = self.retriever.retrieve(deck, query, self.settings.top_k)
         if history:  # a follow-up: what it says itself counts as much as what it refers to
             hits = fuse_hits([self.retriever.retrieve(deck, question, self.settings.top_k), hits], self.settings.top_k)
-        retrieval_ms = (time.perf_counter() - started) * 1000
         retrieved = [source_of(h) for h in hits]
         relevant = [h for h in hits if h.score >= self.settings.min_score]
         if not relevant:
+            return AnswerStream(AnswerResult(REFUSAL_SENTENCE, True, [], retrieved,
+                                             retrieval_ms=(time.perf_counter() - started) * 1000))
+        selection = self.selector.selection(query, relevant, question) if self.selector else Selection(relevant, None)
+        if selection.missing:  # look twice as deep before concluding the documents do not state it
+            wider = [h for h in self.retriever.retrieve(deck, query, 2 * self.settings.top_k)
+                     if h.score >= self.settings.min_score]
+            selection = self.selector.selection(query, wider, question)
+        retrieval_ms = (time.perf_counter() - started) * 1000  # line selection included
+        if selection.missing:  # asks for an amount (say) that no relevant line states: the model would invent one
+            log.info("refused without the model: no relevant line states a %s", selection.missing.name)
             return AnswerStream(AnswerResult(REFUSAL_SENTENCE, True, [], retrieved, retrieval_ms=retrieval_ms))
         try:
             generator = self._generator()
             fmt, params = self._format(generator)
         except (GenerationError, UnknownPromptFormat) as exc:
             return AnswerStream(AnswerResult("", False, [], retrieved, retrieval_ms=retrieval_ms, error=str(exc)))
-        evidence = self.selector.select(query, relevant) if self.selector else relevant
-        prompt = self._builder(generator, fmt).build(question, evidence, history)
+        prompt = self._builder(generator, fmt).build(question, selection.hits, history)
         if not prompt.chunks:  # nothing fits the budget: the model would answer from thin air
             return AnswerStream(AnswerResult(REFUSAL_SENTENCE, True, [], retrieved, retrieval_ms=retrieval_ms))
         result = AnswerResult("", False, [source_of(h) for h in prompt.chunks], retrieved,
                               generator.model_id, prompt.tokens, retrieval_ms=retrieval_ms)
+        strength = selection.quote.score if selection.quote else max(h.score for h in hits)
+        ids = [h.chunk.id for h in prompt.chunks]
+        if selection.quote and selection.quote.chunk_id in ids:
+            result.quote = {"text": selection.quote.text, "source": ids.index(selection.quote.chunk_id)}
         return AnswerStream(result, generator, prompt.text, params,
                             Evidence([h.chunk.text for h in prompt.chunks], question,
-                                     max(h.score for h in hits) < self.settings.ungrounded_refusal_score))
+                                     strength < self.settings.ungrounded_refusal_score))
 
 
 def fuse_hits(rankings: list[list[ScoredChunk]], k: int) -> list[ScoredChunk]:
@@ -165,8 +183,15 @@ class Evidence:
         result.grounded, result.unsupported = grounding.grounded, grounding.unsupported
         for index, source in enumerate(result.sources):
             source["used"] = index in grounding.used
-        if self.refuse_ungrounded and not grounding.grounded:
-            result.refused, result.answer = True, REFUSAL_SENTENCE
+        if not grounding.grounded and self.refuse_ungrounded:
+            result.refused, result.answer, result.quote = True, REFUSAL_SENTENCE, None
+            return
+        if not grounding.grounded and result.quote:
+            # The model's sentence states what no block holds: the documents' own words instead.
+            result.answer = QUOTED_ANSWER.format(quote=result.quote["text"])
+            result.grounded = True
+        if result.quote:  # the quote shown with the answer is evidence it rests on
+            result.sources[result.quote["source"]]["used"] = True
 
 
 class AnswerStream:
@@ -210,8 +235,12 @@ class AnswerStream:
             if finished:
                 result.refused = is_refusal(text)
                 result.answer = REFUSAL_SENTENCE if result.refused else text
-                if not result.refused and self._evidence:
+                if result.refused:
+                    result.quote = None
+                elif self._evidence:
                     self._evidence.judge(result)
+                if result.answer != text:
+                    result.model_answer = text
             else:
                 result.answer = text
                 result.error = result.error or INTERRUPTED

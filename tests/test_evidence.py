@@ -1,0 +1,89 @@
+"""Evidence lines, the supporting quote, and refusing a question whose type of fact is nowhere stated."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.rag.answer import QUOTED_ANSWER, AnswerPipeline, AnswerSettings
+from app.rag.answer_type import MONEY, PERCENT, QUANTITY, expected_type
+from app.rag.evidence import LineSelector, terms, unwrap
+from app.rag.retrieval import FaissRetriever
+from tests.fakes import ScriptedGenerator
+
+
+@pytest.mark.parametrize("question, wanted", [
+    ("How much money is Tidewater Robotics raising?", MONEY),
+    ("What percentage fee does Unstuck take from each completed task?", PERCENT),
+    ("What share of recent mining deaths involved powered haulage?", PERCENT),
+    ("How many FTE staff is OSHA funding?", QUANTITY),  # counts people, not dollars
+    ("When does the seed round close?", QUANTITY),
+    ("What is the monthly burn rate?", MONEY),
+    ("Where does Unstuck route users when a task needs a human?", None),  # "when" mid-question
+    ("Who leads the round?", None),
+])
+def test_the_type_of_fact_a_question_asks_for(question, wanted):
+    assert expected_type(question) is wanted
+
+
+def test_lines_state_a_type_by_their_form():
+    assert MONEY.stated_in("Raising $4.5 million seed") and MONEY.stated_in("costs 300 EUR a year")
+    assert not MONEY.stated_in("500 million pages by 2024")
+    assert PERCENT.stated_in("about 20 percent of the workforce") and PERCENT.stated_in("About half of all")
+    assert QUANTITY.stated_in("eight years") and not QUANTITY.stated_in("a GUI job board")
+
+
+def test_a_sentence_wrapped_over_pdf_lines_is_one_line_again():
+    lines = ["Federal contractors, with 120,000 establishments, employ approximately 20 percent of",
+             "the American workforce.", "Bullet one", "| a | b |", "| c | d |"]
+    assert unwrap(lines) == ["Federal contractors, with 120,000 establishments, employ approximately 20 percent of "
+                             "the American workforce.", "Bullet one", "| a | b |", "| c | d |"]
+    assert unwrap(["About half of all U.S.", "mining deaths involved haulage."]) == [
+        "About half of all U.S. mining deaths involved haulage."]
+
+
+def test_terms_are_stemmed_and_figures_kept_whole():
+    assert terms("When does the round close?") == terms("The round closes") == {"round", "close"}
+    assert "2,000" in terms("2,000 ships")
+
+
+def test_the_quote_is_the_line_that_states_the_fact(example_index, embedder):
+    question = "How much does the subscription cost per ship per year?"
+    hits = FaissRetriever(example_index, embedder).retrieve("example", question, 5)
+    selection = LineSelector(embedder.embed, 4).selection(question, hits)
+    assert selection.missing is None
+    assert "$48,000" in selection.quote.text
+    quoted = next(h for h in selection.hits if h.chunk.id == selection.quote.chunk_id)
+    assert quoted.chunk.doc == "pitch_deck.pdf" and selection.quote.text in quoted.chunk.text.split("\n")
+    assert sum(len(h.chunk.text.split("\n")) for h in selection.hits) == 4
+
+
+def test_a_question_whose_type_of_fact_no_line_states_is_refused_without_the_model(example_index, embedder):
+    def no_model():
+        raise AssertionError("the model must not be asked")
+
+    pipeline = AnswerPipeline(FaissRetriever(example_index, embedder), no_model, AnswerSettings(),
+                              LineSelector(embedder.embed, 4))
+    result = pipeline.answer("example", "What is Tidewater's annual customer churn rate?")
+    assert result.refused and result.answer == "The documents do not say." and result.quote is None
+    assert result.retrieved  # the sources searched are still reported for the log
+
+
+def scripted(example_index, embedder, reply):
+    return AnswerPipeline(FaissRetriever(example_index, embedder), lambda: ScriptedGenerator(reply),
+                          AnswerSettings(), LineSelector(embedder.embed, 4))
+
+
+def test_an_invented_figure_on_strong_evidence_gives_way_to_the_documents_own_line(example_index, embedder):
+    result = scripted(example_index, embedder, "The subscription costs $9,000.").answer(
+        "example", "How much does the subscription cost per ship per year?")
+    assert not result.refused and result.grounded is True
+    assert result.answer == QUOTED_ANSWER.format(quote=result.quote["text"]) and "$48,000" in result.answer
+    assert result.model_answer == "The subscription costs $9,000."  # kept for the owner's review
+    assert result.sources[result.quote["source"]]["used"] is True
+
+
+def test_a_grounded_answer_keeps_its_words_and_carries_the_quote(example_index, embedder):
+    result = scripted(example_index, embedder, "It costs $48,000 per ship per year.").answer(
+        "example", "How much does the subscription cost per ship per year?")
+    assert result.answer == "It costs $48,000 per ship per year." and result.model_answer is None
+    assert "$48,000" in result.quote["text"] and result.grounded is True
