@@ -81,6 +81,7 @@ def load_config() -> dict[str, object]:
         # Refuse an answer stating a number or name that no context block holds when the best
         # retrieval score is below this (0: never, 1.1: always); measured in docs/architecture.md.
         "UNGROUNDED_REFUSAL_SCORE": _env_float("DECKCHAT_UNGROUNDED_REFUSAL_SCORE", 0.6),
+        "CONSTRAIN_NUMBERS": _env("DECKCHAT_CONSTRAIN_NUMBERS", "0") == "1",
         # Readers who may wait while the model answers someone else; more get 503 + Retry-After.
         # Keep it below gunicorn's thread count so health and pages stay served (Makefile: 8).
         "QUEUE_WAITING": _env_int("DECKCHAT_QUEUE_WAITING", 4),

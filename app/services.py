@@ -40,7 +40,7 @@ class Services:
             top_k=config["TOP_K"], evidence_lines=config["EVIDENCE_LINES"], min_score=config["MIN_SCORE"],
             context_tokens=config["CONTEXT_TOKENS"], params=decoding_params(config),
             prompt_format=config["PROMPT_FORMAT"], ungrounded_refusal_score=config["UNGROUNDED_REFUSAL_SCORE"],
-            history_tokens=config["HISTORY_TOKENS"],
+            history_tokens=config["HISTORY_TOKENS"], constrain_numbers=config["CONSTRAIN_NUMBERS"],
         )
         selector = LineSelector(self.embedder.embed, settings.evidence_lines)
         self.pipeline = AnswerPipeline(self.retriever, self.generator, settings, selector)

@@ -12,6 +12,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from app import create_app  # noqa: E402
 from app.config import REPO_ROOT, load_config  # noqa: E402
+from app.generation.embedded import embedded_model_path  # noqa: E402
 from app.generation.loading import load_default_generator  # noqa: E402
 from app.services import Services  # noqa: E402
 from ingest.chunking import PageChunker  # noqa: E402
@@ -30,6 +31,15 @@ def embedder():
 def generator():
     """The embedded SmolLM2, converted once into the repo's instance/ cache and shared by all tests."""
     return load_default_generator(load_config())
+
+
+@pytest.fixture(scope="session")
+def transformers_generator():
+    """The embedded SmolLM2 on the transformers backend (fp32), whatever the default backend is."""
+    from app.generation.transformers_backend import TransformersGenerator
+
+    config = load_config()
+    return TransformersGenerator(embedded_model_path(), Path(config["MODEL_CACHE_DIR"]), config["THREADS"])
 
 
 def make_ingester(index_dir: Path, embedder) -> DeckIngester:

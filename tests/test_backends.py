@@ -23,14 +23,6 @@ HAS_LLAMA_CPP = importlib.util.find_spec("llama_cpp") is not None
 needs_llama_cpp = pytest.mark.skipif(not HAS_LLAMA_CPP, reason="llama-cpp-python is not installed (make install builds it)")
 
 
-@pytest.fixture(scope="module")
-def transformers_generator():
-    from app.generation.transformers_backend import TransformersGenerator
-
-    config = load_config()
-    return TransformersGenerator(embedded_model_path(), Path(config["MODEL_CACHE_DIR"]), config["THREADS"])
-
-
 @pytest.mark.parametrize("setting, value, named", [
     ("BACKEND", "vllm", "DECKCHAT_BACKEND"), ("QUANTIZATION", "int4", "DECKCHAT_QUANTIZATION"),
     ("MODEL_PATH", "/nowhere/model.gguf", "DECKCHAT_MODEL_PATH"), ("PROMPT_FORMAT", "chatmll", "DECKCHAT_PROMPT_FORMAT"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from app.eval.metrics import answer_matches, is_hit, normalise
+from app.eval.metrics import answer_matches, is_hit, normalise, shown_text
 
 
 def test_normalisation_ignores_case_space_separators_and_currency():
@@ -14,6 +14,13 @@ def test_normalisation_ignores_case_space_separators_and_currency():
     assert answer_matches("100,000 cubic feet", "about 100000 cubic feet a year")
     assert not answer_matches("4.5 million", "45 million")
     assert not answer_matches("17", "about 170 people")
+    assert not answer_matches("3", "They have two robots [3].")  # a citation mark is not a figure
+
+
+def test_what_the_reader_is_shown_includes_the_quote():
+    quote = {"text": "The round closes on 30 April 2026.", "source": 0}
+    assert answer_matches("30 April 2026", shown_text("It closes soon [1].", quote))
+    assert not answer_matches("30 April 2026", shown_text("It closes soon [1].", None))
 
 
 def test_hit_needs_the_right_document_and_page():

@@ -77,13 +77,24 @@ def test_an_invented_figure_on_strong_evidence_gives_way_to_the_documents_own_li
     result = scripted(example_index, embedder, "The subscription costs $9,000.").answer(
         "example", "How much does the subscription cost per ship per year?")
     assert not result.refused and result.grounded is True
-    assert result.answer == QUOTED_ANSWER.format(quote=result.quote["text"]) and "$48,000" in result.answer
+    mark = f"[{result.quote['source'] + 1}]"  # the block the quote comes from, cited in the answer
+    assert result.answer == f"{QUOTED_ANSWER.format(quote=result.quote['text'])} {mark}" and "$48,000" in result.answer
     assert result.model_answer == "The subscription costs $9,000."  # kept for the owner's review
-    assert result.sources[result.quote["source"]]["used"] is True
+    assert [s["used"] for s in result.sources] == [i == result.quote["source"] for i in range(len(result.sources))]
 
 
 def test_a_grounded_answer_keeps_its_words_and_carries_the_quote(example_index, embedder):
     result = scripted(example_index, embedder, "It costs $48,000 per ship per year.").answer(
         "example", "How much does the subscription cost per ship per year?")
-    assert result.answer == "It costs $48,000 per ship per year." and result.model_answer is None
+    cited = [i + 1 for i, source in enumerate(result.sources) if source["used"]]
+    assert cited and result.quote["source"] + 1 in cited
+    assert result.answer == "It costs $48,000 per ship per year. " + "".join(f"[{n}]" for n in cited)
+    assert result.model_answer is None  # the reader got the model's own words
     assert "$48,000" in result.quote["text"] and result.grounded is True
+
+
+def test_an_answer_that_cites_its_blocks_itself_is_left_as_written(example_index, embedder):
+    result = scripted(example_index, embedder, "It costs $48,000 per ship per year [1].").answer(
+        "example", "How much does the subscription cost per ship per year?")
+    assert result.answer == "It costs $48,000 per ship per year [1]."
+    assert result.sources[0]["used"] is True

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from app.generation.base import GenerationError, GenerationParams, Generator
+from app.generation.number_constraint import numbers_in
 from app.rag.evidence import LineSelector, Selection
 from app.rag.followup import retrieval_query
 from app.rag.grounding import check as check_grounding
@@ -63,6 +64,8 @@ class AnswerSettings:
     # is no quote) is below this. Weak evidence plus invented facts is the mark of a question the
     # documents do not answer. 0: never; above 2: always (docs/architecture.md).
     ungrounded_refusal_score: float = 0.6
+    # Constrained decoding: the model may write only figures found in its evidence or the question.
+    constrain_numbers: bool = False
 
 
 def source_of(hit: ScoredChunk) -> dict:
@@ -141,6 +144,8 @@ class AnswerPipeline:
             return AnswerStream(AnswerResult(REFUSAL_SENTENCE, True, [], retrieved, retrieval_ms=retrieval_ms))
         result = AnswerResult("", False, [source_of(h) for h in prompt.chunks], retrieved,
                               generator.model_id, prompt.tokens, retrieval_ms=retrieval_ms)
+        if self.settings.constrain_numbers:
+            params = dataclasses.replace(params, allowed_numbers=numbers_in([h.chunk.text for h in prompt.chunks] + [question]))
         strength = selection.quote.score if selection.quote else max(h.score for h in hits)
         ids = [h.chunk.id for h in prompt.chunks]
         if selection.quote and selection.quote.chunk_id in ids:
@@ -175,23 +180,48 @@ class Evidence:
 
     blocks: list[str]
     question: str
-    refuse_ungrounded: bool = False  # retrieval was weak enough that invented facts mean "not in here"
+    # The best line (or chunk) scored under DECKCHAT_UNGROUNDED_REFUSAL_SCORE: invented facts then
+    # mean "not in here", and the model saying so is believed.
+    weak: bool = False
 
-    def judge(self, result: AnswerResult) -> None:
-        """Mark the sources the answer used and whether its facts are all in the evidence."""
-        grounding = check_grounding(result.answer, self.blocks, self.question)
+    def judge(self, result: AnswerResult, text: str) -> None:
+        """Settle the answer from the model's finished text: refusal, its own words, or the quote.
+
+        Marks the sources the answer rests on and whether its facts are all in the evidence.
+        """
+        result.answer = text
+        if is_refusal(text):
+            if self.weak or result.quote is None:
+                self._refuse(result, text)
+                return
+            # The model says the documents do not answer, but a strong line does: show that line.
+            result.answer, result.model_answer = QUOTED_ANSWER.format(quote=result.quote["text"]), text
+            text = result.answer
+        grounding = check_grounding(text, self.blocks, self.question)
         result.grounded, result.unsupported = grounding.grounded, grounding.unsupported
         for index, source in enumerate(result.sources):
             source["used"] = index in grounding.used
-        if not grounding.grounded and self.refuse_ungrounded:
-            result.refused, result.answer, result.quote = True, REFUSAL_SENTENCE, None
+        if not grounding.grounded and self.weak:
+            self._refuse(result, text)
             return
+        cited = grounding.cited
         if not grounding.grounded and result.quote:
-            # The model's sentence states what no block holds: the documents' own words instead.
-            result.answer = QUOTED_ANSWER.format(quote=result.quote["text"])
-            result.grounded = True
+            # The model's sentence states what no block holds: the documents' own words instead,
+            # resting on the quote's block alone.
+            result.answer, result.model_answer = QUOTED_ANSWER.format(quote=result.quote["text"]), text
+            result.grounded, cited = True, False
+            for source in result.sources:
+                source["used"] = False
         if result.quote:  # the quote shown with the answer is evidence it rests on
             result.sources[result.quote["source"]]["used"] = True
+        if not cited:  # say which blocks the answer rests on, as a model that cites would
+            marks = "".join(f"[{i + 1}]" for i, s in enumerate(result.sources) if s.get("used"))
+            result.answer = f"{result.answer} {marks}" if marks else result.answer
+
+    @staticmethod
+    def _refuse(result: AnswerResult, text: str) -> None:
+        result.refused, result.answer, result.quote = True, REFUSAL_SENTENCE, None
+        result.model_answer = text if text != REFUSAL_SENTENCE else None
 
 
 class AnswerStream:
@@ -233,14 +263,11 @@ class AnswerStream:
             result.generation_ms = (time.perf_counter() - started) * 1000
             result.completion_tokens = self._generator.count_tokens(text) if text else 0
             if finished:
-                result.refused = is_refusal(text)
-                result.answer = REFUSAL_SENTENCE if result.refused else text
-                if result.refused:
-                    result.quote = None
-                elif self._evidence:
-                    self._evidence.judge(result)
-                if result.answer != text:
-                    result.model_answer = text
+                if self._evidence:
+                    self._evidence.judge(result, text)
+                else:  # nothing to check it against: only a refusal is told apart
+                    result.refused = is_refusal(text)
+                    result.answer = REFUSAL_SENTENCE if result.refused else text
             else:
                 result.answer = text
                 result.error = result.error or INTERRUPTED

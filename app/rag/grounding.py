@@ -3,7 +3,8 @@
 A small model invents figures and names even with the right page in front of it. The check is
 literal on purpose: every number and proper name in the answer must appear in the evidence the
 model was given (or in the question). Explicit citations ([2]) are honoured when a model writes
-them; otherwise a block counts as used when it holds one of the answer's facts.
+them; otherwise a block counts as used when it holds one of the answer's facts, and the pipeline
+adds the citation marks itself.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ class Grounding:
 
     unsupported: list[str]
     used: list[int]  # 0-based block indexes
+    cited: bool = False  # the answer names its blocks itself ([2])
 
     @property
     def grounded(self) -> bool:
@@ -57,8 +59,8 @@ def _contains(text: str, fact: str) -> bool:
 
 def check(answer: str, blocks: Sequence[str], question: str = "") -> Grounding:
     """Which facts of the answer are unsupported, and which blocks it used."""
-    stated = facts(answer)
+    stated = facts(_CITATION.sub(" ", answer))  # "[1]" cites a block; it states no figure
     unsupported = [f for f in stated if not any(_contains(b, f) for b in blocks) and not _contains(question, f)]
     cited = [int(n) - 1 for n in _CITATION.findall(answer) if 0 < int(n) <= len(blocks)]
     used = sorted(set(cited)) or [i for i, block in enumerate(blocks) if any(_contains(block, f) for f in stated)]
-    return Grounding(unsupported, used)
+    return Grounding(unsupported, used, bool(cited))
