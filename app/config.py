@@ -78,9 +78,11 @@ def load_config() -> dict[str, object]:
         "EVIDENCE_LINES": _env_int("DECKCHAT_EVIDENCE_LINES", 4),
         # Below this cosine similarity nothing retrieved counts as relevant: refuse unasked.
         "MIN_SCORE": _env_float("DECKCHAT_MIN_SCORE", 0.2),
-        # Refuse an answer stating a number or name that no context block holds when the best
-        # retrieval score is below this (0: never, 1.1: always); measured in docs/architecture.md.
+        # Refuse an answer stating a number or name that no context block holds when the supporting
+        # quote's line score (the best chunk's cosine with DECKCHAT_EVIDENCE_LINES=0) is below this;
+        # line scores run from about -0.5 to 1.5 (-9: never, 9: always). docs/architecture.md.
         "UNGROUNDED_REFUSAL_SCORE": _env_float("DECKCHAT_UNGROUNDED_REFUSAL_SCORE", 0.6),
+        # Constrained decoding: only the evidence's figures may be written (off: measured worse).
         "CONSTRAIN_NUMBERS": _env("DECKCHAT_CONSTRAIN_NUMBERS", "0") == "1",
         # Readers who may wait while the model answers someone else; more get 503 + Retry-After.
         # Keep it below gunicorn's thread count so health and pages stay served (Makefile: 8).

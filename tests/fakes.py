@@ -35,3 +35,13 @@ class ScriptedGenerator:
         yield from reply.split(" ")[:1]
         for word in reply.split(" ")[1:]:
             yield " " + word
+
+
+def scripted_pipeline(index_dir, embedder, *replies: str | Exception):
+    """The real retrieval, line selection and checks around a scripted model (4 evidence lines)."""
+    from app.rag.answer import AnswerPipeline, AnswerSettings
+    from app.rag.evidence import LineSelector
+    from app.rag.retrieval import FaissRetriever
+
+    return AnswerPipeline(FaissRetriever(index_dir, embedder), lambda: ScriptedGenerator(*replies), AnswerSettings(),
+                          LineSelector(embedder.embed, 4))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from app.rag.grounding import check, facts
+from tests.fakes import scripted_pipeline
 
 BLOCKS = [
     "Tidewater Robotics is raising a $4.5 million seed round at a $22 million cap.",
@@ -33,19 +34,9 @@ def test_explicit_citations_are_honoured():
     assert check("The battery holds 7.2 kWh [2].", BLOCKS).used == [1]
 
 
-def pipeline_with(example_index, embedder, reply):
-    from app.rag.answer import AnswerPipeline, AnswerSettings
-    from app.rag.evidence import LineSelector
-    from app.rag.retrieval import FaissRetriever
-    from tests.fakes import ScriptedGenerator
-
-    return AnswerPipeline(FaissRetriever(example_index, embedder), lambda: ScriptedGenerator(reply), AnswerSettings(),
-                          LineSelector(embedder.embed, 4))
-
-
 def test_invented_facts_on_weak_evidence_become_a_refusal(example_index, embedder):
     # The best line for this question (the founding year) scores about 0.49: under the 0.6 line.
-    result = pipeline_with(example_index, embedder, "The ticker is TIDE on the NASDAQ.").answer(
+    result = scripted_pipeline(example_index, embedder, "The ticker is TIDE on the NASDAQ.").answer(
         "example", "What is Tidewater Robotics' stock ticker symbol on the NASDAQ?")
     assert result.refused and result.answer == "The documents do not say." and result.grounded is False
     assert result.quote is None and result.model_answer == "The ticker is TIDE on the NASDAQ."

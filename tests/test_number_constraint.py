@@ -31,14 +31,22 @@ def test_numbers_start_go_on_and_end_only_as_evidence_numbers_do():
     assert "<eos>" in allowed_after(constraint, "in 2020.")  # a full stop after a whole figure
 
 
+def test_a_token_opening_with_a_digit_does_not_extend_a_number():
+    constraint = NumberConstraint({"12", "5"}, NumberTokens.of([*VOCAB, "5%"]))
+    mask = constraint.allowed_tokens("up 12")
+    assert not mask[len(VOCAB)]  # "12" + "5%" would write 125%
+    assert constraint.allowed_tokens("up ")[len(VOCAB)]  # on its own, 5% is an evidence figure
+
+
 def test_the_mask_never_leaves_no_way_on():
     constraint = NumberConstraint({"7"}, NumberTokens.of(VOCAB))
     assert constraint.allowed_tokens("odd run 4.,").any()
 
 
-def constrained_answer(generator, allowed: set[str]) -> str:
+def constrained_answer(generator, allowed: set[str] | None) -> str:
     prompt = generator.render_chat([{"role": "user", "content": "Write the year the first iPhone came out."}])
-    return "".join(generator.stream(prompt, GenerationParams(max_new_tokens=24, allowed_numbers=frozenset(allowed))))
+    numbers = None if allowed is None else frozenset(allowed)
+    return "".join(generator.stream(prompt, GenerationParams(max_new_tokens=24, allowed_numbers=numbers)))
 
 
 @pytest.mark.parametrize("backend", ["llamacpp", "transformers"])
@@ -48,6 +56,8 @@ def test_a_real_model_writes_only_allowed_figures(backend, request):
         generator = request.getfixturevalue("generator")
     else:
         generator = request.getfixturevalue("transformers_generator")
+    unconstrained = constrained_answer(generator, None)
+    assert re.search(r"\d{4}", unconstrained), unconstrained  # left alone, the model writes a year
     free = constrained_answer(generator, set())  # no figure allowed: the model must do without
     assert not re.search(r"\d", free), free
     text = constrained_answer(generator, {"1999"})

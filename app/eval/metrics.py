@@ -7,10 +7,11 @@ import statistics
 import unicodedata
 from dataclasses import dataclass
 
+from app.rag.grounding import strip_citations
+
 _CURRENCY = re.compile(r"[$\u20ac\u00a3\u00a5]")
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}\b)")
 _PUNCT = re.compile(r"[^\w.%]+")
-_CITATION = re.compile(r"\[\d{1,2}\]")
 
 
 def normalise(text: str) -> str:
@@ -26,7 +27,7 @@ def answer_matches(gold: str, answer: str) -> bool:
     """The gold answer appears in the model's answer after normalisation (citation marks ignored:
     "[3]" is not the figure 3)."""
     gold_n = normalise(gold)
-    return bool(gold_n) and f" {gold_n} " in f" {normalise(_CITATION.sub(' ', answer))} "
+    return bool(gold_n) and f" {gold_n} " in f" {normalise(strip_citations(answer))} "
 
 
 def shown_text(answer: str, quote: dict | None) -> str:

@@ -16,8 +16,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _TRAILING = re.compile(r"\d[\d.,]*$")
+_DIGITS = re.compile(r"\d+")
 
 
 def normalise(number: str) -> str:
@@ -27,7 +28,7 @@ def normalise(number: str) -> str:
 
 def numbers_in(texts: Iterable[str]) -> frozenset[str]:
     """Every figure written in the texts."""
-    return frozenset(normalise(n) for text in texts for n in _NUMBER.findall(text))
+    return frozenset(normalise(n) for text in texts for n in NUMBER.findall(text))
 
 
 @dataclass(frozen=True)
@@ -37,24 +38,28 @@ class NumberTokens:
     size: int
     digits: list[tuple[int, str, bool]]  # (id, its digits, starts with a space)
     mixed: dict[int, list[str]]  # id -> the figures in a token that mixes digits with other text
+    digit_led: np.ndarray  # mixed tokens opening with a digit ("5%"): inside a number they extend it
     commas: np.ndarray
     dots: np.ndarray
 
     @classmethod
     def of(cls, token_texts: Sequence[str]) -> NumberTokens:
-        digits, mixed, commas, dots = [], {}, [], []
+        digits, mixed, digit_led, commas, dots = [], {}, [], [], []
         for token_id, text in enumerate(token_texts):
             if text == ",":
                 commas.append(token_id)
             elif text == ".":
                 dots.append(token_id)
-            elif any(ch.isdigit() for ch in text):
+            elif NUMBER.search(text):  # ASCII-style digits only: "²" writes no figure
                 stripped = text.lstrip()
-                if stripped.isdigit():
+                if _DIGITS.fullmatch(stripped):
                     digits.append((token_id, stripped, stripped != text))
                 else:
-                    mixed[token_id] = [normalise(n) for n in _NUMBER.findall(text)]
-        return cls(len(token_texts), digits, mixed, np.array(commas, dtype=int), np.array(dots, dtype=int))
+                    mixed[token_id] = [normalise(n) for n in NUMBER.findall(text)]
+                    if text[:1].isascii() and text[:1].isdigit():
+                        digit_led.append(token_id)
+        return cls(len(token_texts), digits, mixed, np.array(digit_led, dtype=int),
+                   np.array(commas, dtype=int), np.array(dots, dtype=int))
 
 
 class NumberConstraint:
@@ -88,6 +93,8 @@ class NumberConstraint:
             mask[token_id] = (complete and digits in self.prefixes) if spaced else normalise(run + digits) in self.prefixes
         if self.mixed.size:
             mask[self.mixed] = complete & self._fresh[self.mixed]
+        if in_number and self.tokens.digit_led.size:
+            mask[self.tokens.digit_led] = False  # "12" + "5%" would write 125%
         if in_number:  # a separator may go on with the number, or close a whole one
             mask[self.tokens.commas] = complete or number in self.digit_followed
             mask[self.tokens.dots] = complete or f"{number}." in self.prefixes

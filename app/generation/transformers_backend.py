@@ -50,10 +50,12 @@ class _OnlyEvidenceNumbers(LogitsProcessor):
         self.prompt_length = prompt_length
 
     def __call__(self, input_ids: torch.LongTensor, scores: torch.FloatTensor) -> torch.FloatTensor:
+        width = scores.shape[-1]  # the output layer may be wider or narrower than the tokenizer
         for row in range(input_ids.shape[0]):  # one row per beam
             generated = self.tokenizer.decode(input_ids[row, self.prompt_length:], skip_special_tokens=True)
-            allowed = torch.from_numpy(self.constraint.allowed_tokens(generated)).to(scores.device)
-            scores[row, : allowed.shape[0]] = scores[row, : allowed.shape[0]].masked_fill(~allowed, -float("inf"))
+            allowed = torch.from_numpy(self.constraint.allowed_tokens(generated)[:width]).to(scores.device)
+            n = allowed.shape[0]
+            scores[row, :n] = scores[row, :n].masked_fill(~allowed, -float("inf"))
         return scores
 
 
@@ -184,7 +186,7 @@ class TransformersGenerator:
         if params.stop:
             kwargs.update(stop_strings=list(params.stop), tokenizer=self.tokenizer)
         if params.allowed_numbers is not None:
-            if self._number_tokens is None:
+            if self._number_tokens is None:  # two first requests may both build it: same result
                 self._number_tokens = NumberTokens.of([self.tokenizer.decode([t]) for t in range(len(self.tokenizer))])
             kwargs["logits_processor"] = LogitsProcessorList([_OnlyEvidenceNumbers(
                 NumberConstraint(params.allowed_numbers, self._number_tokens), self.tokenizer,

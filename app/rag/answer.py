@@ -14,6 +14,7 @@ from app.generation.number_constraint import numbers_in
 from app.rag.evidence import LineSelector, Selection
 from app.rag.followup import retrieval_query
 from app.rag.grounding import check as check_grounding
+from app.rag.grounding import strip_citations
 from app.rag.lexical import fuse
 from app.rag.prompt_formats import UnknownPromptFormat, format_for_model, format_named
 from app.rag.prompting import REFUSAL_SENTENCE, ChatTemplateFormat, PromptBuilder, PromptFormat
@@ -62,7 +63,7 @@ class AnswerSettings:
     # An ungrounded answer (a number or name found in no context block) is replaced by the refusal
     # when the evidence is weak: the supporting quote's line score (the best chunk's score when there
     # is no quote) is below this. Weak evidence plus invented facts is the mark of a question the
-    # documents do not answer. 0: never; above 2: always (docs/architecture.md).
+    # documents do not answer. Line scores run from about -0.5 to 1.5 (docs/architecture.md).
     ungrounded_refusal_score: float = 0.6
     # Constrained decoding: the model may write only figures found in its evidence or the question.
     constrain_numbers: bool = False
@@ -114,7 +115,9 @@ class AnswerPipeline:
         `history` holds the session's earlier (question, answer) pairs, oldest first.
         """
         started = time.perf_counter()
-        query = retrieval_query(question, history or [])
+        # Earlier answers' [n] marks cite that turn's blocks, not this one's: the model must not copy them.
+        history = [(q, " ".join(strip_citations(a).split())) for q, a in history or []]
+        query = retrieval_query(question, history)
         # Earlier turns matter only to a follow-up; a standalone question is answered on its own.
         history = history if query != question else []
         hits = self.retriever.retrieve(deck, query, self.settings.top_k)
@@ -190,25 +193,25 @@ class Evidence:
         Marks the sources the answer rests on and whether its facts are all in the evidence.
         """
         result.answer = text
-        if is_refusal(text):
+        overruled = is_refusal(text)
+        if overruled:
             if self.weak or result.quote is None:
                 self._refuse(result, text)
                 return
             # The model says the documents do not answer, but a strong line does: show that line.
-            result.answer, result.model_answer = QUOTED_ANSWER.format(quote=result.quote["text"]), text
-            text = result.answer
-        grounding = check_grounding(text, self.blocks, self.question)
+            self._quote_instead(result, text)
+        grounding = check_grounding(result.answer, self.blocks, self.question)
         result.grounded, result.unsupported = grounding.grounded, grounding.unsupported
         for index, source in enumerate(result.sources):
             source["used"] = index in grounding.used
+        cited = grounding.cited and not overruled  # a "[2]" inside the quoted line is the document's own
         if not grounding.grounded and self.weak:
             self._refuse(result, text)
             return
-        cited = grounding.cited
         if not grounding.grounded and result.quote:
             # The model's sentence states what no block holds: the documents' own words instead,
             # resting on the quote's block alone.
-            result.answer, result.model_answer = QUOTED_ANSWER.format(quote=result.quote["text"]), text
+            self._quote_instead(result, text)
             result.grounded, cited = True, False
             for source in result.sources:
                 source["used"] = False
@@ -217,6 +220,10 @@ class Evidence:
         if not cited:  # say which blocks the answer rests on, as a model that cites would
             marks = "".join(f"[{i + 1}]" for i, s in enumerate(result.sources) if s.get("used"))
             result.answer = f"{result.answer} {marks}" if marks else result.answer
+
+    @staticmethod
+    def _quote_instead(result: AnswerResult, text: str) -> None:
+        result.answer, result.model_answer = QUOTED_ANSWER.format(quote=result.quote["text"]), text
 
     @staticmethod
     def _refuse(result: AnswerResult, text: str) -> None:

@@ -26,24 +26,35 @@ class AnswerType:
         return bool(self.states.search(line))
 
 
+# The question patterns are narrow on purpose: a question wrongly typed is refused without the
+# model ("What data do they share?" is not asking for a percentage), a question left untyped is
+# only answered the usual way.
 PERCENT = AnswerType(
     "percentage",
-    re.compile(r"\b(what|which)\b.*\b(percentage|percent|share|fraction|proportion|(?<!burn )rate)\b|\bhow (big|large) a share\b",
+    re.compile(r"\bwhat (percentage|percent|share|fraction|proportion) of\b|\bwhat percentage\b|"
+               r"\bhow (big|large) a share\b|\bwhat ([\w.'\u2019-]+ ){0,5}(?<!burn )rate\b(?!\s+limit)",
                re.IGNORECASE),
-    re.compile(r"\d\s*%|\d\s*(percent|per cent)\b|\b(half|third|quarter|fifth|majority|minority)\b|\b(one|two|three) in (\d+|ten)\b",
-               re.IGNORECASE),
+    re.compile(r"\d\s*%|\d\s*(percent|per cent)\b|\b(half|third|quarter|fifth|majority|minority)\b|"
+               r"\b(one|two|three) in (\d+|ten)\b", re.IGNORECASE),
 )
+_MONEY_WORDS = (r"money|funding|fund|raise|raising|raised|cost|costs|charge|charges|pay|paid|spend|spent|valuation|"
+                r"revenue|revenues|budget|price|salary|wage|fee|fees|dollars?|assets|burn|investment|invested")
 MONEY = AnswerType(
     "amount of money",
-    re.compile(r"\b(how much|what)\b.*\b(budget|funding|fund|raise|raising|raised|valuation|price|cost|costs|revenue|"
-               r"salary|wage|fee|fees|spend|spent|assets|dollars?|money|investment|burn)\b", re.IGNORECASE),
-    re.compile(r"[$\u20ac\u00a3\u00a5]\s*\d|\d[\d,.]*\s*(k|m|bn|b)?\s*(dollars|usd|eur|euros?|gbp|pounds|chf|yen)\b",
+    re.compile(rf"\bhow much\b.*\b({_MONEY_WORDS})\b|"
+               r"\bwhat ((is|was|are|were) )?(the |its |their |his |her )?([\w'\u2019-]+ ){0,3}"
+               r"(valuation|budget|price|cost|revenue|salary|wage|fee|burn rate|funding)( cap)?\s*"
+               r"(\?|$|\b(for|of|in|at|per|by|on|does|do|did|is|was|are|were|will)\b)",
                re.IGNORECASE),
+    re.compile(r"[$\u20ac\u00a3\u00a5]\s*\d|\b(usd|eur|gbp|chf|jpy|cad|aud|sek|nok|dkk|inr)\s*\d|"
+               r"\d[\d,.]*\s*(k|m|bn|b|thousand|million|billion|trillion)?\s*"
+               r"(dollars|usd|eur|euros?|gbp|pounds|chf|francs|yen|sek|kronor|rupees)\b", re.IGNORECASE),
 )
 QUANTITY = AnswerType(
     "number or date",
-    re.compile(r"^\s*(when|in what year|by when)\b|\bhow (many|much|long|old|often|large|big|fast|far)\b|"
-               r"\b(what|which) (number|amount|year|date|version|release|size)\b|\bby what date\b",
+    re.compile(r"^\s*(when (did|was|were|is|are|will|does|do)|in what year|by when)\b|"
+               r"\bhow (many|much|long|old|often|large|big|fast|far)\b|"
+               r"\b(what|which) (number|amount|year|date|version|release)\b|\bby what date\b",
                re.IGNORECASE),
     re.compile(rf"\d|\b({_NUMBER_WORDS})\b", re.IGNORECASE),
 )

@@ -55,7 +55,8 @@ def _continues(line: str, following: str) -> bool:
         return False
     if following[0].islower():  # "... of all U.S." / "mining deaths ..." reads on, whatever ends the line
         return True
-    return line[-1] not in ".!?:;" and line.rsplit(" ", 1)[-1].lower() in _STOP  # "... 20 percent of" / "American ..."
+    # "... 20 percent of" / "American ...": a line ending on a function word reads on.
+    return line[-1] not in ".!?:;" and line.rsplit(" ", 1)[-1].lower() in STOPWORDS_EN
 
 
 def unwrap(lines: list[str]) -> list[str]:
@@ -126,8 +127,9 @@ class LineSelector:
         order = [int(i) for i in np.argsort(-scores)]
         quote_at = order[0]
         if wanted:
-            typed = [i for i in order if wanted.stated_in(candidates[i][2])
-                     and scores[i] >= TYPED_LINE_SHARE * scores[order[0]]]
+            best = float(scores[order[0]])
+            floor = best - (1 - TYPED_LINE_SHARE) * abs(best)  # 0.75 of the best, even below zero
+            typed = [i for i in order if wanted.stated_in(candidates[i][2]) and scores[i] >= floor]
             if not typed:
                 return Selection([], None, wanted)
             quote_at = typed[0]

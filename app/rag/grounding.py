@@ -13,7 +13,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+from app.generation.number_constraint import NUMBER, normalise
+
 _WORD = re.compile(r"[A-Za-z][\w'-]*")
 _CITATION = re.compile(r"\[(\d{1,2})\]")
 # Capitalised words that are not names: sentence openers and the model's stock phrases.
@@ -36,13 +37,14 @@ class Grounding:
         return not self.unsupported
 
 
-def _normalise_number(text: str) -> str:
-    return text.replace(",", "").rstrip(".")
+def strip_citations(text: str) -> str:
+    """The text without its [n] citation marks (they cite blocks, they state no figure)."""
+    return _CITATION.sub(" ", text)
 
 
 def facts(answer: str) -> list[str]:
     """Numbers and proper names stated in the answer (names: capitalised words not opening a sentence)."""
-    found = [_normalise_number(n) for n in _NUMBER.findall(answer)]
+    found = [normalise(n) for n in NUMBER.findall(answer)]
     for sentence in re.split(r"(?<=[.!?:])\s+|\n+", answer):
         words = _WORD.findall(sentence)
         names = [re.sub(r"'s?$", "", w) for w in words[1:]]  # Tidewater's -> Tidewater
@@ -52,14 +54,14 @@ def facts(answer: str) -> list[str]:
 
 def _contains(text: str, fact: str) -> bool:
     if fact[0].isdigit():
-        numbers = {_normalise_number(n) for n in _NUMBER.findall(text)}
+        numbers = {normalise(n) for n in NUMBER.findall(text)}
         return fact in numbers
     return re.search(rf"\b{re.escape(fact.lower())}\b", text.lower()) is not None
 
 
 def check(answer: str, blocks: Sequence[str], question: str = "") -> Grounding:
     """Which facts of the answer are unsupported, and which blocks it used."""
-    stated = facts(_CITATION.sub(" ", answer))  # "[1]" cites a block; it states no figure
+    stated = facts(strip_citations(answer))
     unsupported = [f for f in stated if not any(_contains(b, f) for b in blocks) and not _contains(question, f)]
     cited = [int(n) - 1 for n in _CITATION.findall(answer) if 0 < int(n) <= len(blocks)]
     used = sorted(set(cited)) or [i for i, block in enumerate(blocks) if any(_contains(block, f) for f in stated)]
