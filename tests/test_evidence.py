@@ -20,6 +20,7 @@ from tests.fakes import ScriptedGenerator, scripted_pipeline
     ("What is the monthly burn rate?", MONEY),
     ("What hourly federal minimum wage does the plan cite?", MONEY),
     ("What is NARA's annual budget for this plan?", MONEY),
+    ("What are the estimated total assets of the plans?", MONEY),
     ("Where does Unstuck route users when a task needs a human?", None),  # "when" mid-question
     ("Who leads the round?", None),
     # Money, share, rate and size words that do not ask for a figure: typed, these would be refused.

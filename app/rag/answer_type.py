@@ -43,7 +43,7 @@ MONEY = AnswerType(
     "amount of money",
     re.compile(rf"\bhow much\b.*\b({_MONEY_WORDS})\b|"
                r"\bwhat ((is|was|are|were) )?(the |its |their |his |her )?([\w'\u2019-]+ ){0,3}"
-               r"(valuation|budget|price|cost|revenue|salary|wage|fee|burn rate|funding)( cap)?\s*"
+               r"(valuation|budget|price|cost|revenue|salary|wage|fee|burn rate|funding|assets)( cap)?\s*"
                r"(\?|$|\b(for|of|in|at|per|by|on|does|do|did|is|was|are|were|will)\b)",
                re.IGNORECASE),
     re.compile(r"[$\u20ac\u00a3\u00a5]\s*\d|\b(usd|eur|gbp|chf|jpy|cad|aud|sek|nok|dkk|inr)\s*\d|"
