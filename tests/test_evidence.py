@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from app.rag.answer import QUOTED_ANSWER, AnswerPipeline, AnswerSettings
@@ -52,6 +54,15 @@ def test_a_sentence_wrapped_over_pdf_lines_is_one_line_again():
     assert unwrap(["About half of all U.S.", "mining deaths involved haulage."]) == [
         "About half of all U.S. mining deaths involved haulage."]
     assert unwrap(["Market share", "Revenue grew 20% in 2024"]) == ["Market share", "Revenue grew 20% in 2024"]
+
+
+def test_the_quote_leaves_out_a_bullet(example_index, embedder):
+    from app.rag.retrieval import ScoredChunk
+
+    hit = FaissRetriever(example_index, embedder).retrieve("example", "When does the seed round close?", 1)[0]
+    bulleted = ScoredChunk(replace(hit.chunk, text="\u2022 The round closes on 30 April 2026."), hit.score)
+    quote = LineSelector(embedder.embed, 4).selection("When does the seed round close?", [bulleted]).quote
+    assert quote.text == "The round closes on 30 April 2026."
 
 
 def test_terms_are_stemmed_and_figures_kept_whole():

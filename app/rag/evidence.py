@@ -41,6 +41,7 @@ _TYPE_WORDS = {"money", "amount", "percentage", "percent", "share", "fraction", 
 _STOP = set(STOPWORDS_EN) | _QUESTION_WORDS | _TYPE_WORDS
 _TERM = re.compile(r"[a-z0-9]+(?:[.,'\u2019][a-z0-9]+)*")
 _STEM = SnowballStemmer("english").stem
+_BULLET = re.compile(r"^(?:[\u2022\u25aa\u2023\u25e6\u00b7*]\s*|[-\u2013]\s+)")  # a slide's bullet is no part of the quote
 
 
 def terms(text: str) -> set[str]:
@@ -140,7 +141,7 @@ class LineSelector:
         kept = [ScoredChunk(replace(hits[rank].chunk, text="\n".join(candidates[i][2] for i in selected[rank])),
                             hits[rank].score) for rank in sorted(selected)]
         rank, _, line = candidates[quote_at]
-        return Selection(kept, Quote(line, hits[rank].chunk.id, float(scores[quote_at])))
+        return Selection(kept, Quote(_BULLET.sub("", line), hits[rank].chunk.id, float(scores[quote_at])))
 
     def _scores(self, question: str, candidates: list[tuple[int, int, str]]) -> np.ndarray:
         vectors = self.embed([question] + [line for _, _, line in candidates])
