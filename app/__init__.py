@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import logging
 import os
+import secrets
 
 from flask import Flask
+from flask_wtf.csrf import CSRFProtect
 
 from app.config import config_command, load_config
 
@@ -28,13 +30,26 @@ def create_app(test_config: dict | None = None, make_services=None) -> Flask:
     app.extensions["deckchat"] = (make_services or Services)(app.config)
     register_error_handlers(app)
 
+    if not app.config.get("SECRET_KEY"):
+        # Signs the admin session cookie; a per-process key only means logging in again after a restart.
+        app.config["SECRET_KEY"] = secrets.token_hex(32)
+        logging.getLogger(__name__).warning("DECKCHAT_SECRET_KEY is not set: admin logins last until restart")
+    app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax")
+
+    from app.admin.routes import bp as admin_bp
     from app.chat.routes import bp as chat_bp
 
+    csrf = CSRFProtect(app)  # every admin form; the JSON API carries no cookie to forge
+    csrf.exempt(chat_bp)
     app.register_blueprint(chat_bp)
+    app.register_blueprint(admin_bp)
 
     from app.eval.cli import eval_command
     from ingest.cli import ingest_command
 
+    from app.admin.cli import admin_cli
+
+    app.cli.add_command(admin_cli)
     app.cli.add_command(config_command)
     app.cli.add_command(ingest_command)
     app.cli.add_command(eval_command)

@@ -84,6 +84,11 @@ def load_config() -> dict[str, object]:
         "UNGROUNDED_REFUSAL_SCORE": _env_float("DECKCHAT_UNGROUNDED_REFUSAL_SCORE", 0.6),
         # Constrained decoding: only the evidence's figures may be written (off: measured worse).
         "CONSTRAIN_NUMBERS": _env("DECKCHAT_CONSTRAIN_NUMBERS", "0") == "1",
+        # Admin pages: the login password's hash (`flask admin set-password` prints one) and the key
+        # that signs session cookies. No hash: admin login is refused. No key: a random one per
+        # process (admins log in again after a restart).
+        "ADMIN_PASSWORD_HASH": _env("DECKCHAT_ADMIN_PASSWORD_HASH", ""),
+        "SECRET_KEY": _env("DECKCHAT_SECRET_KEY", ""),
         # Readers who may wait while the model answers someone else; more get 503 + Retry-After.
         # Keep it below gunicorn's thread count so health and pages stay served (Makefile: 8).
         "QUEUE_WAITING": _env_int("DECKCHAT_QUEUE_WAITING", 4),
@@ -94,7 +99,7 @@ def load_config() -> dict[str, object]:
 
 
 def _redact(key: str, value: object) -> object:
-    if key.endswith("_API_KEY") and value:
+    if (key.endswith("_API_KEY") or key in ("SECRET_KEY", "ADMIN_PASSWORD_HASH")) and value:
         return "***"
     # A database URL may carry a password; show the rest.
     if key == "DATABASE_URL" and isinstance(value, str) and "@" in value and "://" in value:

@@ -7,12 +7,29 @@ from typing import Protocol
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import create_engine, event, inspect, select
-from sqlalchemy.engine import Engine
-from sqlalchemy.orm import Session, sessionmaker
+from dataclasses import dataclass
+from datetime import datetime
 
-from app.models import ChatSession, Turn, TurnSource
+from sqlalchemy import create_engine, event, func, inspect, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, selectinload, sessionmaker
+
+from app.models import ChatSession, Feedback, Turn, TurnSource
 from app.rag.answer import AnswerResult
+
+
+@dataclass(frozen=True)
+class SessionSummary:
+    """One line of the owner's sessions list."""
+
+    id: str
+    deck: str
+    started: datetime
+    first_question: str
+    turns: int
+    thumbs_up: int
+    thumbs_down: int
+    errors: int
 
 
 class ConversationLog(Protocol):
@@ -100,3 +117,32 @@ class SqlConversationLog:
         """The deck a session belongs to, or None for a new session."""
         with Session(self.engine) as db:
             return db.scalar(select(ChatSession.deck).where(ChatSession.id == session_id))
+
+    def list_sessions(self, page: int = 1, per_page: int = 50, deck: str | None = None) -> tuple[list[SessionSummary], int]:
+        """A page of sessions, newest first, and how many there are in all."""
+        of_session = Turn.session_id == ChatSession.id
+        first = select(Turn.question).where(of_session).order_by(Turn.id).limit(1).scalar_subquery()
+        turns = select(func.count(Turn.id)).where(of_session).scalar_subquery()
+        errors = select(func.count(Turn.id)).where(of_session, Turn.error.is_not(None)).scalar_subquery()
+
+        def thumbs(up: bool):
+            return (select(func.count(Feedback.id)).join(Turn, Feedback.turn_id == Turn.id)
+                    .where(of_session, Feedback.rating > 0 if up else Feedback.rating < 0).scalar_subquery())
+
+        query = select(ChatSession.id, ChatSession.deck, ChatSession.created_at, first, turns,
+                       thumbs(True), thumbs(False), errors)
+        count = select(func.count(ChatSession.id))
+        if deck:
+            query, count = query.where(ChatSession.deck == deck), count.where(ChatSession.deck == deck)
+        with Session(self.engine) as db:
+            rows = db.execute(query.order_by(ChatSession.created_at.desc(), ChatSession.id)
+                              .limit(per_page).offset((max(page, 1) - 1) * per_page)).all()
+            total = db.scalar(count) or 0
+        return [SessionSummary(*row[:3], row[3] or "", *(int(v or 0) for v in row[4:])) for row in rows], total
+
+    def transcript(self, session_id: str) -> ChatSession | None:
+        """A session with every turn, its sources and its feedback, for the owner to read."""
+        with Session(self.engine) as db:
+            return db.scalar(select(ChatSession).where(ChatSession.id == session_id).options(
+                selectinload(ChatSession.turns).selectinload(Turn.sources),
+                selectinload(ChatSession.turns).selectinload(Turn.feedback)))

@@ -1,0 +1,1 @@
+"""The owner's side: login, and every conversation to review."""

@@ -1,0 +1,115 @@
+"""The owner's admin pages: login from an environment hash, CSRF on every form, sessions and transcripts."""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+
+import pytest
+from werkzeug.security import check_password_hash
+
+from app import create_app
+from app.admin.auth import hash_password
+from app.conversation_log import SqlConversationLog
+from app.rag.answer import AnswerResult
+from app.services import Services
+from tests.conftest import app_config
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def admin_app(tmp_path, example_index, embedder, generator):
+    config = app_config(tmp_path, example_index) | {"ADMIN_PASSWORD_HASH": hash_password(PASSWORD),
+                                                    "SECRET_KEY": "test-secret"}
+    return create_app(config, make_services=lambda cfg: Services(cfg, embedder=embedder, generator=generator))
+
+
+def csrf_token(client, path="/admin/login") -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', client.get(path).get_data(as_text=True)).group(1)
+
+
+def log_in(client, password=PASSWORD, next_path=""):
+    token = csrf_token(client)
+    return client.post(f"/admin/login{next_path}", data={"password": password, "csrf_token": token})
+
+
+def test_admin_pages_need_a_login(admin_app):
+    client = admin_app.test_client()
+    response = client.get("/admin/")
+    assert response.status_code == 302 and "/admin/login" in response.headers["Location"]
+    assert client.get("/admin/sessions/anything").status_code == 302
+
+
+def test_a_wrong_password_gets_no_hint_a_delay_and_a_log_line(admin_app, caplog):
+    client = admin_app.test_client()
+    started = time.perf_counter()
+    with caplog.at_level(logging.WARNING, logger="app.admin.auth"):
+        response = log_in(client, "wrong password")
+    assert time.perf_counter() - started >= 1.0
+    assert response.status_code == 401 and "Login failed." in response.get_data(as_text=True)
+    assert "password" not in response.get_data(as_text=True).split("Login failed.")[1].lower()
+    assert any("admin login failed" in r.getMessage() for r in caplog.records)
+    assert client.get("/admin/").status_code == 302  # still logged out
+
+
+def test_a_missing_or_forged_csrf_token_is_refused(admin_app):
+    client = admin_app.test_client()
+    assert client.post("/admin/login", data={"password": PASSWORD}).status_code == 400
+    assert client.post("/admin/login", data={"password": PASSWORD, "csrf_token": "forged"}).status_code == 400
+    assert client.get("/admin/").status_code == 302
+
+
+def test_a_login_link_cannot_send_the_owner_to_another_site(admin_app):
+    response = log_in(admin_app.test_client(), next_path="?next=https://evil.example/")
+    assert response.status_code == 302 and response.headers["Location"] == "/admin/"
+
+
+def test_the_owner_reads_a_real_conversation_with_its_sources_and_timings(admin_app):
+    reader = admin_app.test_client()
+    asked = reader.post("/api/chat", json={"deck": "example", "question": "When does the seed round close?"}).get_json()
+    owner = admin_app.test_client()
+    assert log_in(owner).headers["Location"] == "/admin/"
+    listing = owner.get("/admin/").get_data(as_text=True)
+    assert "When does the seed round close?" in listing and "1 session" in listing
+    page = owner.get(f"/admin/sessions/{asked['session_id']}").get_data(as_text=True)
+    assert asked["quote"]["text"] in page and "faq.md" in page and "SmolLM2-135M-Instruct" in page
+    assert "retrieval" in page and "generation" in page
+    token = csrf_token(owner, "/admin/")
+    assert owner.post("/admin/logout", data={"csrf_token": token}).status_code == 302
+    assert owner.get("/admin/").status_code == 302
+
+
+def test_html_in_questions_and_answers_is_shown_as_text(admin_app):
+    log = admin_app.extensions["deckchat"].log
+    log.record_turn("s-html", "example", "<img src=x onerror=alert(1)>?",
+                    AnswerResult("<script>alert('x')</script>", False, model_id="m"))
+    client = admin_app.test_client()
+    log_in(client)
+    page = client.get("/admin/sessions/s-html").get_data(as_text=True)
+    assert "<script>alert" not in page and "&lt;script&gt;alert" in page
+    assert "<img src=x" not in page and "&lt;img src=x" in page
+    assert client.get("/admin/sessions/no-such-session").status_code == 404
+
+
+def test_the_sessions_list_pages_and_filters_by_deck(tmp_path):
+    log = SqlConversationLog(f"sqlite:///{tmp_path / 'log.sqlite3'}")
+    for n in range(55):
+        log.record_turn(f"s{n:02d}", "alpha" if n % 5 else "beta", f"Question {n}?", AnswerResult(f"Answer {n}.", False))
+    first, total = log.list_sessions(page=1, per_page=50)
+    second, _ = log.list_sessions(page=2, per_page=50)
+    assert total == 55 and len(first) == 50 and len(second) == 5
+    assert {s.id for s in first} | {s.id for s in second} == {f"s{n:02d}" for n in range(55)}
+    beta, beta_total = log.list_sessions(deck="beta")
+    assert beta_total == 11 and all(s.deck == "beta" for s in beta)
+    assert beta[0].turns == 1 and beta[0].first_question.startswith("Question ")
+
+
+def test_set_password_prints_a_hash_that_checks(admin_app):
+    result = admin_app.test_cli_runner().invoke(args=["admin", "set-password", "--password", "a long enough secret"])
+    assert result.exit_code == 0, result.output
+    stored = re.search(r"DECKCHAT_ADMIN_PASSWORD_HASH='([^']+)'", result.output).group(1)
+    assert check_password_hash(stored, "a long enough secret") and "a long enough secret" not in result.output
+    short = admin_app.test_cli_runner().invoke(args=["admin", "set-password", "--password", "short"])
+    assert short.exit_code != 0 and "10 characters" in short.output
