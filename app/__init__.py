@@ -48,8 +48,10 @@ def create_app(test_config: dict | None = None, make_services=None) -> Flask:
     from ingest.cli import ingest_command
 
     from app.admin.cli import admin_cli
+    from app.admin.logs_cli import logs_cli
 
     app.cli.add_command(admin_cli)
+    app.cli.add_command(logs_cli)
     app.cli.add_command(config_command)
     app.cli.add_command(ingest_command)
     app.cli.add_command(eval_command)

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Protocol
 
 from alembic import command
 from alembic.config import Config
-from dataclasses import dataclass
-from datetime import datetime
 
 from sqlalchemy import create_engine, event, func, inspect, select
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import Session, selectinload, sessionmaker
+from sqlalchemy.orm import Session, aliased, selectinload, sessionmaker
 
 from app.models import ChatSession, Feedback, Turn, TurnSource
 from app.rag.answer import AnswerResult
@@ -30,6 +31,22 @@ class SessionSummary:
     thumbs_up: int
     thumbs_down: int
     errors: int
+
+
+OUTCOMES = ("refused", "ungrounded", "errored", "thumbs-down")
+EXPORT_COLUMNS = ("session_id", "deck", "turn_id", "created_at", "question", "answer", "refused", "grounded",
+                  "error", "quote", "model_answer", "model_id", "sources", "feedback")
+
+
+@dataclass(frozen=True)
+class SessionFilter:
+    """Which sessions the owner wants: a session matches when one of its turns does."""
+
+    deck: str | None = None
+    since: datetime | None = None  # sessions started at or after
+    until: datetime | None = None  # ... and before
+    outcome: str | None = None  # one of OUTCOMES
+    search: str | None = None  # words in a question or an answer
 
 
 class ConversationLog(Protocol):
@@ -118,8 +135,9 @@ class SqlConversationLog:
         with Session(self.engine) as db:
             return db.scalar(select(ChatSession.deck).where(ChatSession.id == session_id))
 
-    def list_sessions(self, page: int = 1, per_page: int = 50, deck: str | None = None) -> tuple[list[SessionSummary], int]:
-        """A page of sessions, newest first, and how many there are in all."""
+    def list_sessions(self, page: int = 1, per_page: int = 50,
+                      where: SessionFilter = SessionFilter()) -> tuple[list[SessionSummary], int]:
+        """A page of the sessions that match, newest first, and how many match in all."""
         of_session = Turn.session_id == ChatSession.id
         first = select(Turn.question).where(of_session).order_by(Turn.id).limit(1).scalar_subquery()
         turns = select(func.count(Turn.id)).where(of_session).scalar_subquery()
@@ -132,8 +150,8 @@ class SqlConversationLog:
         query = select(ChatSession.id, ChatSession.deck, ChatSession.created_at, first, turns,
                        thumbs(True), thumbs(False), errors)
         count = select(func.count(ChatSession.id))
-        if deck:
-            query, count = query.where(ChatSession.deck == deck), count.where(ChatSession.deck == deck)
+        for condition in _conditions(where):
+            query, count = query.where(condition), count.where(condition)
         with Session(self.engine) as db:
             rows = db.execute(query.order_by(ChatSession.created_at.desc(), ChatSession.id)
                               .limit(per_page).offset((max(page, 1) - 1) * per_page)).all()
@@ -146,3 +164,49 @@ class SqlConversationLog:
             return db.scalar(select(ChatSession).where(ChatSession.id == session_id).options(
                 selectinload(ChatSession.turns).selectinload(Turn.sources),
                 selectinload(ChatSession.turns).selectinload(Turn.feedback)))
+
+    def export_rows(self, where: SessionFilter = SessionFilter()) -> Iterator[dict]:
+        """Every turn of the matching sessions, oldest first, flat enough for CSV."""
+        query = (select(Turn, ChatSession.deck).join(ChatSession, Turn.session_id == ChatSession.id)
+                 .options(selectinload(Turn.sources), selectinload(Turn.feedback)).order_by(Turn.id))
+        for condition in _conditions(where):
+            query = query.where(condition)
+        with Session(self.engine) as db:
+            for turn, deck in db.execute(query):
+                yield {
+                    "session_id": turn.session_id, "deck": deck, "turn_id": turn.id,
+                    "created_at": turn.created_at.isoformat(), "question": turn.question, "answer": turn.answer,
+                    "refused": turn.refused, "grounded": turn.grounded, "error": turn.error, "quote": turn.quote,
+                    "model_answer": turn.model_answer, "model_id": turn.model_id,
+                    "sources": "; ".join(f"{s.doc} p.{s.page}" if s.page else s.doc for s in turn.sources),
+                    "feedback": "; ".join(("up" if f.rating > 0 else "down") + (f": {f.comment}" if f.comment else "")
+                                          for f in turn.feedback),
+                }
+
+
+def _conditions(where: SessionFilter) -> list:
+    """SQL conditions on chat_session for a filter; turn-level ones as EXISTS over its turns."""
+    conditions = []
+    if where.deck:
+        conditions.append(ChatSession.deck == where.deck)
+    if where.since:
+        conditions.append(ChatSession.created_at >= where.since)
+    if where.until:
+        conditions.append(ChatSession.created_at < where.until)
+    t = aliased(Turn)  # its own name: the export's outer query selects turns too
+    turn = select(t.id).where(t.session_id == ChatSession.id)
+    if where.outcome == "refused":
+        conditions.append(turn.where(t.refused.is_(True)).exists())
+    elif where.outcome == "ungrounded":
+        conditions.append(turn.where(t.grounded.is_(False)).exists())
+    elif where.outcome == "errored":
+        conditions.append(turn.where(t.error.is_not(None)).exists())
+    elif where.outcome == "thumbs-down":
+        conditions.append(turn.join(Feedback, Feedback.turn_id == t.id).where(Feedback.rating < 0).exists())
+    elif where.outcome:
+        raise ValueError(f"unknown outcome {where.outcome!r}: one of {', '.join(OUTCOMES)}")
+    for word in (where.search or "").split():
+        pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        conditions.append(turn.where(t.question.ilike(pattern, escape="\\")
+                                     | t.answer.ilike(pattern, escape="\\")).exists())
+    return conditions

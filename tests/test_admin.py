@@ -11,7 +11,7 @@ from werkzeug.security import check_password_hash
 
 from app import create_app
 from app.admin.auth import hash_password
-from app.conversation_log import SqlConversationLog
+from app.conversation_log import SessionFilter, SqlConversationLog
 from app.rag.answer import AnswerResult
 from app.services import Services
 from tests.conftest import app_config
@@ -101,7 +101,7 @@ def test_the_sessions_list_pages_and_filters_by_deck(tmp_path):
     second, _ = log.list_sessions(page=2, per_page=50)
     assert total == 55 and len(first) == 50 and len(second) == 5
     assert {s.id for s in first} | {s.id for s in second} == {f"s{n:02d}" for n in range(55)}
-    beta, beta_total = log.list_sessions(deck="beta")
+    beta, beta_total = log.list_sessions(where=SessionFilter(deck="beta"))
     assert beta_total == 11 and all(s.deck == "beta" for s in beta)
     assert beta[0].turns == 1 and beta[0].first_question.startswith("Question ")
 
@@ -113,3 +113,81 @@ def test_set_password_prints_a_hash_that_checks(admin_app):
     assert check_password_hash(stored, "a long enough secret") and "a long enough secret" not in result.output
     short = admin_app.test_cli_runner().invoke(args=["admin", "set-password", "--password", "short"])
     assert short.exit_code != 0 and "10 characters" in short.output
+
+
+def seeded_log(log: SqlConversationLog) -> None:
+    """Four sessions, one of each outcome the owner filters by."""
+    from sqlalchemy.orm import Session
+
+    from app.models import Feedback
+
+    log.record_turn("s-refused", "example", "Who won the World Cup?", AnswerResult("The documents do not say.", True))
+    ungrounded = AnswerResult("They raise $9 million.", False, model_id="m")
+    ungrounded.grounded = False
+    log.record_turn("s-ungrounded", "example", "How much do they raise?", ungrounded)
+    log.record_turn("s-errored", "other", "When is the launch?", AnswerResult("", False, error="model failed"))
+    turn_id = log.record_turn("s-disliked", "example", "Where is the headquarters?", AnswerResult("Gothenburg.", False))
+    with Session(log.engine) as db, db.begin():
+        db.add(Feedback(turn_id=turn_id, rating=-1, comment="too short"))
+
+
+@pytest.mark.parametrize("where, expected", [
+    ({"outcome": "refused"}, {"s-refused"}),
+    ({"outcome": "ungrounded"}, {"s-ungrounded"}),
+    ({"outcome": "errored"}, {"s-errored"}),
+    ({"outcome": "thumbs-down"}, {"s-disliked"}),
+    ({"deck": "other"}, {"s-errored"}),
+    ({"q": "GOTHENBURG"}, {"s-disliked"}),  # answers too, any case
+    ({"q": "raise 9"}, {"s-ungrounded"}),  # every word must appear
+    ({"q": "100%"}, set()),  # LIKE wildcards are literal
+    ({"from": "2000-01-01", "to": "2999-12-31"}, {"s-refused", "s-ungrounded", "s-errored", "s-disliked"}),
+    ({"to": "2000-01-01"}, set()),
+])
+def test_the_owner_filters_sessions_by_outcome_deck_text_and_date(tmp_path, where, expected):
+    from app.admin.filters import session_filter
+
+    log = SqlConversationLog(f"sqlite:///{tmp_path / 'log.sqlite3'}")
+    seeded_log(log)
+    rows, total = log.list_sessions(where=session_filter(where))
+    assert {r.id for r in rows} == expected and total == len(expected)
+
+
+def test_the_filtered_turns_export_as_csv_and_jsonl_from_the_page(admin_app):
+    import csv
+    import io
+    import json
+
+    seeded_log(admin_app.extensions["deckchat"].log)
+    client = admin_app.test_client()
+    log_in(client)
+    listing = client.get("/admin/?outcome=thumbs-down").get_data(as_text=True)
+    assert "Where is the headquarters?" in listing and "Who won" not in listing
+    rows = list(csv.DictReader(io.StringIO(client.get("/admin/export.csv?outcome=thumbs-down").get_data(as_text=True))))
+    assert [(r["session_id"], r["feedback"]) for r in rows] == [("s-disliked", "down: too short")]
+    lines = client.get("/admin/export.jsonl?deck=example").get_data(as_text=True).splitlines()
+    assert {json.loads(line)["session_id"] for line in lines} == {"s-refused", "s-ungrounded", "s-disliked"}
+    assert client.get("/admin/?from=yesterday").status_code == 400
+    assert client.get("/admin/export.xml").status_code == 404
+    assert admin_app.test_client().get("/admin/export.csv").status_code == 302  # logged out: no export
+
+
+def test_flask_logs_export_writes_the_same_rows(admin_app, tmp_path):
+    import json
+
+    seeded_log(admin_app.extensions["deckchat"].log)
+    out = tmp_path / "errored.jsonl"
+    result = admin_app.test_cli_runner().invoke(args=["logs", "export", "--outcome", "errored", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [(r["session_id"], r["error"]) for r in rows] == [("s-errored", "model failed")]
+    bad = admin_app.test_cli_runner().invoke(args=["logs", "export", "--from", "24/11/2026"])
+    assert bad.exit_code != 0 and "2026-11-24" in bad.output
+
+
+def test_a_question_written_like_a_formula_exports_as_text():
+    from app.admin.filters import export_lines
+
+    row = {"session_id": "s", "question": "=HYPERLINK(\"http://evil\")", "answer": "-1 point", "turn_id": 3}
+    csv_text = "".join(export_lines([row], "csv"))
+    assert "'=HYPERLINK" in csv_text and "'-1 point" in csv_text and ",3," in csv_text
+    assert '"=HYPERLINK' in "".join(export_lines([row], "jsonl"))  # JSON keeps the reader's words

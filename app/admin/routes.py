@@ -5,9 +5,12 @@ from __future__ import annotations
 import math
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
+from flask import (Blueprint, Response, abort, current_app, redirect, render_template, request, session,
+                   stream_with_context, url_for)
 
 from app.admin.auth import login_required, password_ok
+from app.admin.filters import EXPORT_FORMATS, BadFilter, export_lines, session_filter
+from app.conversation_log import OUTCOMES, SessionFilter
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 PER_PAGE = 50
@@ -43,14 +46,34 @@ def logout():
     return redirect(url_for("admin.login"))
 
 
+def _filter() -> SessionFilter:
+    try:
+        return session_filter(request.args)
+    except BadFilter as exc:
+        abort(400, str(exc))
+
+
 @bp.get("/")
 @login_required
 def sessions():
     page = max(request.args.get("page", 1, type=int) or 1, 1)
-    deck = request.args.get("deck") or None
-    rows, total = _log().list_sessions(page, PER_PAGE, deck)
-    return render_template("admin/sessions.html", rows=rows, total=total, page=page, deck=deck,
-                           pages=max(1, math.ceil(total / PER_PAGE)))
+    rows, total = _log().list_sessions(page, PER_PAGE, _filter())
+    # The filter's own fields, for the form and the paging and export links.
+    args = {k: v for k, v in request.args.items() if k in ("deck", "from", "to", "outcome", "q") and v}
+    return render_template("admin/sessions.html", rows=rows, total=total, page=page, args=args,
+                           outcomes=OUTCOMES, pages=max(1, math.ceil(total / PER_PAGE)))
+
+
+@bp.get("/export.<fmt>")
+@login_required
+def export(fmt: str):
+    """The filtered sessions' turns as a download (CSV or JSON Lines)."""
+    if fmt not in EXPORT_FORMATS:
+        abort(404)
+    lines = export_lines(_log().export_rows(_filter()), fmt)
+    mimetype = "text/csv" if fmt == "csv" else "application/x-ndjson"
+    return Response(stream_with_context(lines), mimetype=mimetype,
+                    headers={"Content-Disposition": f"attachment; filename=deckchat-turns.{fmt}"})
 
 
 @bp.get("/sessions/<session_id>")
