@@ -21,7 +21,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export FLASK_APP := wsgi
 
-.PHONY: install run test ingest serve eval-example clean
+.PHONY: install browser run test ingest serve eval-example screenshots clean
 
 install: $(STAMP)
 
@@ -53,8 +53,24 @@ run: ingest serve
 eval-example: ingest
 	$(BIN)/flask eval tests/data/example_qa.jsonl --deck example --k 5
 
-test: install
+# The widget's browser tests drive Debian's Chromium. Installed once when apt can (root, or sudo
+# without a password); otherwise those tests skip and say why. Already there: nothing is run.
+browser:
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] && echo "" || echo "sudo -n" ); \
+	  if command -v apt-get >/dev/null && { [ -z "$$SUDO" ] || sudo -n true 2>/dev/null; }; then \
+	    echo "Installing chromium and chromium-driver for the browser tests (once)"; \
+	    DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y --no-install-recommends chromium chromium-driver >/dev/null || \
+	    { $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y --no-install-recommends chromium chromium-driver >/dev/null; } || \
+	    echo "WARNING: chromium could not be installed; the browser tests will skip"; \
+	  else echo "WARNING: no apt-get or no root: install chromium and chromium-driver yourself, or the browser tests skip"; fi; }
+
+test: install browser
 	$(BIN)/python -m pytest
+
+# Refresh docs/screenshots/ (the README shows them) from a run of the browser tests.
+screenshots: install browser
+	DECKCHAT_SCREENSHOT_DIR=docs/screenshots $(BIN)/python -m pytest tests/test_widget_browser.py
 
 clean:
 	rm -rf $(VENV) instance index_store/*/ index_store/.builds

@@ -15,7 +15,7 @@ from app.config import config_command, load_config
 def create_app(test_config: dict | None = None, make_services=None) -> Flask:
     """App factory: settings, services (models, index, log), blueprints and CLI commands."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    app = Flask(__name__, instance_path=None, template_folder="../templates")
+    app = Flask(__name__, instance_path=None, template_folder="../templates", static_folder="../static")
     app.config.from_mapping(load_config())
     if test_config:
         app.config.from_mapping(test_config)
@@ -38,11 +38,17 @@ def create_app(test_config: dict | None = None, make_services=None) -> Flask:
 
     from app.admin.routes import bp as admin_bp
     from app.chat.routes import bp as chat_bp
+    from app.log_retention import init_auto_purge
+    from app.security_headers import register_security_headers
+    from app.widget.routes import bp as widget_bp
 
     csrf = CSRFProtect(app)  # every admin form; the JSON API carries no cookie to forge
     csrf.exempt(chat_bp)
     app.register_blueprint(chat_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(widget_bp)
+    register_security_headers(app)
+    init_auto_purge(app)
 
     from app.eval.cli import eval_command
     from ingest.cli import ingest_command

@@ -89,6 +89,9 @@ def load_config() -> dict[str, object]:
         # process (admins log in again after a restart).
         "ADMIN_PASSWORD_HASH": _env("DECKCHAT_ADMIN_PASSWORD_HASH", ""),
         "SECRET_KEY": _env("DECKCHAT_SECRET_KEY", ""),
+        # Days a conversation is kept; older sessions are purged daily, with all their rows (0: forever).
+        # `flask logs purge` does the same by hand.
+        "RETENTION_DAYS": _env_int("DECKCHAT_RETENTION_DAYS", 0),
         # Readers who may wait while the model answers someone else; more get 503 + Retry-After.
         # Keep it below gunicorn's thread count so health and pages stay served (Makefile: 8).
         "QUEUE_WAITING": _env_int("DECKCHAT_QUEUE_WAITING", 4),

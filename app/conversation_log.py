@@ -11,11 +11,11 @@ from typing import Protocol
 from alembic import command
 from alembic.config import Config
 
-from sqlalchemy import create_engine, event, func, inspect, select
+from sqlalchemy import create_engine, delete, event, func, inspect, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, aliased, selectinload, sessionmaker
 
-from app.models import ChatSession, Feedback, Turn, TurnSource
+from app.models import ChatSession, Feedback, Handoff, Turn, TurnSource
 from app.rag.answer import AnswerResult
 
 
@@ -113,7 +113,7 @@ class SqlConversationLog:
             )
             turn.sources = [
                 TurnSource(rank=i + 1, doc=s["doc"], page=s["page"], kind=s["kind"], title=s["title"],
-                           score=s["score"], used=s.get("used"))
+                           score=s["score"], used=s.get("used"), snippet=s.get("snippet"))
                 for i, s in enumerate(result.sources)
             ]
             db.add(turn)
@@ -129,6 +129,44 @@ class SqlConversationLog:
                 .order_by(Turn.id.desc()).limit(limit)
             ).all()
         return [(q, a) for q, a in reversed(rows)]
+
+    def record_feedback(self, session_id: str, turn_id: int, rating: int, comment: str | None) -> bool:
+        """A reader's thumbs on one of their own turns (a second one replaces the first); False: no such turn."""
+        with self.sessions.begin() as db:
+            turn = db.scalar(select(Turn).where(Turn.id == turn_id, Turn.session_id == session_id)
+                             .options(selectinload(Turn.feedback)))
+            if turn is None:
+                return False
+            for earlier in turn.feedback:
+                db.delete(earlier)
+            db.add(Feedback(turn_id=turn.id, rating=rating, comment=comment))
+            return True
+
+    def record_handoff(self, session_id: str, question: str, email: str, turn_id: int | None = None) -> bool:
+        """A question left for the founders; False when the session (or its turn) does not exist."""
+        with self.sessions.begin() as db:
+            if db.get(ChatSession, session_id) is None:
+                return False
+            if turn_id is not None and db.scalar(select(Turn.id).where(
+                    Turn.id == turn_id, Turn.session_id == session_id)) is None:
+                return False
+            db.add(Handoff(session_id=session_id, turn_id=turn_id, question=question, email=email))
+            return True
+
+    def reader_turns(self, session_id: str, deck: str) -> list[dict]:
+        """What the widget shows again after a reload: the session's turns as the reader saw them."""
+        with Session(self.engine) as db:
+            turns = db.scalars(select(Turn).join(ChatSession, Turn.session_id == ChatSession.id)
+                               .where(Turn.session_id == session_id, ChatSession.deck == deck)
+                               .options(selectinload(Turn.sources), selectinload(Turn.feedback))
+                               .order_by(Turn.id)).all()
+            return [{
+                "message_id": t.id, "question": t.question, "answer": t.answer, "refused": t.refused,
+                "error": t.error is not None, "rating": t.feedback[-1].rating if t.feedback else None,
+                "quote": {"text": t.quote, "source": t.quote_rank - 1} if t.quote and t.quote_rank else None,
+                "sources": [{"doc": s.doc, "page": s.page, "kind": s.kind, "title": s.title, "snippet": s.snippet,
+                             "used": s.used} for s in t.sources],
+            } for t in turns]
 
     def session_deck(self, session_id: str) -> str | None:
         """The deck a session belongs to, or None for a new session."""
@@ -184,6 +222,51 @@ class SqlConversationLog:
                 }
 
 
+    def unanswered_questions(self, limit: int, where: SessionFilter = SessionFilter()) -> list[UnansweredQuestion]:
+        """The newest `limit` turns the documents did not answer well: refused, ungrounded or thumbed down."""
+        disliked = select(Feedback.id).where(Feedback.turn_id == Turn.id, Feedback.rating < 0).exists()
+        # Errors are left out: they say the server failed, not that the deck lacks an answer.
+        query = (select(Turn.id, Turn.session_id, ChatSession.deck, Turn.question, Turn.created_at)
+                 .join(ChatSession, Turn.session_id == ChatSession.id)
+                 .where(Turn.refused.is_(True) | Turn.grounded.is_(False) | disliked)
+                 .order_by(Turn.id.desc()).limit(limit))
+        for condition in _conditions(where):
+            query = query.where(condition)
+        with Session(self.engine) as db:
+            return [UnansweredQuestion(*row) for row in db.execute(query)]
+
+    def handoffs(self, limit: int, where: SessionFilter = SessionFilter()) -> list[HandoffRequest]:
+        """The newest `limit` questions readers left for the founders with their e-mail, newest first."""
+        query = (select(Handoff.session_id, ChatSession.deck, Handoff.question, Handoff.email, Handoff.created_at)
+                 .join(ChatSession, Handoff.session_id == ChatSession.id)
+                 .order_by(Handoff.created_at.desc(), Handoff.id.desc()).limit(limit))
+        for condition in _conditions(where):
+            query = query.where(condition)
+        with Session(self.engine) as db:
+            return [HandoffRequest(*row) for row in db.execute(query)]
+
+    def purge(self, before: datetime, dry_run: bool = False) -> tuple[int, int]:
+        """Delete the sessions started before `before` with every row of theirs; returns (sessions, turns)."""
+        old_sessions = select(ChatSession.id).where(ChatSession.created_at < before)
+        old_turns = select(Turn.id).where(Turn.session_id.in_(old_sessions))
+        with self.sessions.begin() as db:  # one transaction: all of a session goes, or none of it
+            counts = (db.scalar(select(func.count()).select_from(old_sessions.subquery())) or 0,
+                      db.scalar(select(func.count()).select_from(old_turns.subquery())) or 0)
+            if dry_run:
+                return counts
+            # Children first: SQLite enforces the foreign keys (PRAGMA foreign_keys=ON).
+            for statement in (
+                delete(Handoff).where(Handoff.session_id.in_(old_sessions) | Handoff.turn_id.in_(old_turns)),
+                delete(Feedback).where(Feedback.turn_id.in_(old_turns)),
+                delete(TurnSource).where(TurnSource.turn_id.in_(old_turns)),
+                delete(Turn).where(Turn.session_id.in_(old_sessions)),
+                delete(ChatSession).where(ChatSession.created_at < before),
+            ):
+                # Nothing is loaded in this session, so there are no objects to keep in step.
+                db.execute(statement.execution_options(synchronize_session=False))
+            return counts
+
+
 def _conditions(where: SessionFilter) -> list:
     """SQL conditions on chat_session for a filter; turn-level ones as EXISTS over its turns."""
     conditions = []
@@ -210,3 +293,25 @@ def _conditions(where: SessionFilter) -> list:
         conditions.append(turn.where(t.question.ilike(pattern, escape="\\")
                                      | t.answer.ilike(pattern, escape="\\")).exists())
     return conditions
+
+
+@dataclass(frozen=True)
+class UnansweredQuestion:
+    """A reader's question the documents did not answer well, for the owner's questions view."""
+
+    turn_id: int
+    session_id: str
+    deck: str
+    question: str
+    asked: datetime
+
+
+@dataclass(frozen=True)
+class HandoffRequest:
+    """A question a reader left for the founders, with the address to reply to."""
+
+    session_id: str
+    deck: str
+    question: str
+    email: str
+    created: datetime

@@ -24,6 +24,10 @@ class BadRequest(ApiError):
     status = 400
 
 
+class Forbidden(ApiError):
+    status = 403
+
+
 class NotFound(ApiError):
     status = 404
 

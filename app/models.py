@@ -70,6 +70,7 @@ class TurnSource(Base):
     title: Mapped[str | None] = mapped_column(String(255))
     score: Mapped[float] = mapped_column(Float)
     used: Mapped[bool | None] = mapped_column(Boolean)  # the answer rests on this source
+    snippet: Mapped[str | None] = mapped_column(Text)  # as the reader saw it (the widget restores it)
     turn: Mapped[Turn] = relationship(back_populates="sources")
 
 
@@ -84,3 +85,17 @@ class Feedback(Base):
     comment: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     turn: Mapped[Turn] = relationship(back_populates="feedback")
+
+
+class Handoff(Base):
+    """A reader's question the documents did not answer, left for the founders with a reply address."""
+
+    __tablename__ = "handoff"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_id: Mapped[str] = mapped_column(ForeignKey("chat_session.id"), index=True)
+    turn_id: Mapped[int | None] = mapped_column(ForeignKey("turn.id"))
+    question: Mapped[str] = mapped_column(Text)
+    email: Mapped[str] = mapped_column(String(254))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    session: Mapped[ChatSession] = relationship()

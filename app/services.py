@@ -15,6 +15,7 @@ from app.generation.loading import check_model_settings, decoding_params, load_d
 from app.rag.answer import AnswerPipeline, AnswerSettings
 from app.rag.evidence import LineSelector
 from app.rag.retrieval import FaissRetriever
+from app.widget.deck_settings import DeckSettingsStore
 from ingest.embedding import Embedder, SentenceTransformerEmbedder
 from ingest.store import list_decks, read_manifest
 
@@ -33,6 +34,7 @@ class Services:
         self.retriever = FaissRetriever(self.index_dir, self.embedder, hybrid=config["HYBRID"])
         self.log = conversation_log or SqlConversationLog(config["DATABASE_URL"])
         self.queue = GenerationQueue(config["QUEUE_WAITING"])
+        self.deck_settings = DeckSettingsStore(Path(config["CONTENT_DIR"]))
         self._generator = generator
         self._load_error: str | None = None
         self._load_lock = threading.Lock()

@@ -18,6 +18,7 @@ from ingest.chunking import Chunk, PageChunker
 from ingest.embedding import Embedder
 from ingest.isolation import IsolatedLoader
 from ingest.loaders import LoadError, is_supported
+from ingest.page_images import render_deck_pages
 from ingest.store import (deck_path, discard_build, load_deck_index, publish_build, read_manifest,
                           stage_build)
 
@@ -25,6 +26,7 @@ log = logging.getLogger(__name__)
 
 # A deck folder's own question set (the `flask eval` format): it gates re-indexing and is never indexed.
 EVAL_QUESTIONS = "qa.jsonl"
+DECK_SETTINGS = "deck.toml"  # the widget's settings for the deck (app/widget/deck_settings.py)
 
 
 @dataclass
@@ -93,7 +95,7 @@ def sha256_file(path: Path) -> str:
 def deck_files(source: Path) -> list[Path]:
     """The files of a deck folder, in name order (hidden files ignored)."""
     return sorted(p for p in source.iterdir()
-                  if p.is_file() and not p.name.startswith(".") and p.name != EVAL_QUESTIONS)
+                  if p.is_file() and not p.name.startswith(".") and p.name not in (EVAL_QUESTIONS, DECK_SETTINGS))
 
 
 class DeckIngester:
@@ -164,6 +166,7 @@ class DeckIngester:
         }
         build = stage_build(self.index_dir, deck, chunks, vectors, manifest)
         report.chunk_count = len(chunks)
+        render_deck_pages(source, [f["name"] for f in manifest["files"]], build)
         if self.gate and (source / EVAL_QUESTIONS).is_file():
             current = deck_path(self.index_dir, deck)
             verdict = self.gate.check(deck, source / EVAL_QUESTIONS, build,

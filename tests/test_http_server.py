@@ -2,24 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import socket
-import subprocess
-import sys
 import time
 
 import pytest
 import requests
 
-from app.config import REPO_ROOT, load_config
 from tests.conftest import EXAMPLE_DECK, make_ingester
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from tests.live_server import gunicorn
 
 
 @pytest.fixture(scope="module")
@@ -28,36 +18,8 @@ def server(example_index, generator, tmp_path_factory):
     instance = tmp_path_factory.mktemp("server_instance")
     index_dir = instance / "index_store"  # its own copy: the hot-swap test re-ingests into it
     shutil.copytree(example_index, index_dir, symlinks=True)
-    port = free_port()
-    env = os.environ | {
-        "DECKCHAT_INDEX_DIR": str(index_dir),
-        "DECKCHAT_INSTANCE_DIR": str(instance),
-        "DECKCHAT_MODEL_CACHE_DIR": load_config()["MODEL_CACHE_DIR"],
-        "DECKCHAT_PRELOAD_MODEL": "1",
-        "HF_HUB_OFFLINE": "1",
-    }
-    log = open(instance / "gunicorn.log", "w")  # noqa: SIM115 - open for the server's lifetime
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-w", "1", "-k", "gthread", "--threads", "4",
-         "-b", f"127.0.0.1:{port}", "wsgi:app"],
-        cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(f"{base}/api/health", timeout=10).status_code == 200:
-                break
-        except requests.RequestException:  # not listening yet, or busy loading the model
-            time.sleep(0.3)
-        assert proc.poll() is None, (instance / "gunicorn.log").read_text()
-    else:
-        proc.kill()
-        pytest.fail("gunicorn did not answer within 120 s:\n" + (instance / "gunicorn.log").read_text())
-    yield base, index_dir
-    proc.terminate()
-    proc.wait(timeout=30)
-    log.close()
+    with gunicorn(instance, index_dir) as base:
+        yield base, index_dir
 
 
 def test_health_over_http(server):

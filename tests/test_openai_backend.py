@@ -12,7 +12,7 @@ from app.models import Turn
 from app.services import Services
 from tests.conftest import app_config
 from tests.openai_standin import StandinServer, make_standin
-from tests.test_http_server import free_port
+from tests.live_server import free_port
 from tests.test_streaming import parse_events
 
 llama_cpp = pytest.importorskip("llama_cpp", reason="the stand-in server runs the model with llama-cpp-python")

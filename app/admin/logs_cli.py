@@ -1,15 +1,17 @@
-"""`flask logs export`: the conversation log's turns as CSV or JSON Lines, with the admin page's filter."""
+"""`flask logs export`: the turns as CSV or JSON Lines, with the admin page's filter; `flask logs purge`."""
 
 from __future__ import annotations
 
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from app.admin.filters import EXPORT_FORMATS, BadFilter, export_lines, session_filter
+from app.admin.filters import EXPORT_FORMATS, BadFilter, _day, export_lines, session_filter
+from app.log_retention import retention_cutoff
 from app.conversation_log import OUTCOMES
 
 logs_cli = AppGroup("logs", help="The conversation log.")
@@ -37,3 +39,29 @@ def export_command(fmt: str, deck: str | None, since: str | None, until: str | N
     with out.open("w", encoding="utf-8", newline="") as handle:
         handle.writelines(lines)
     click.echo(f"written to {out}", err=True)
+
+
+@logs_cli.command("purge")
+@click.option("--before", metavar="YYYY-MM-DD",
+              help="Delete the sessions started before this day (UTC). Default: DECKCHAT_RETENTION_DAYS ago.")
+@click.option("--dry-run", is_flag=True, help="Count what would be deleted, and delete nothing.")
+def purge_command(before: str | None, dry_run: bool) -> None:
+    """Delete old sessions with their turns, sources, feedback and hand-off requests."""
+    cutoff = _purge_cutoff(before)
+    sessions, turns = current_app.extensions["deckchat"].log.purge(cutoff, dry_run=dry_run)
+    done = "would remove" if dry_run else "removed"
+    click.echo(f"{done} {sessions} sessions and {turns} turns started before {cutoff:%Y-%m-%d} (UTC)")
+
+
+def _purge_cutoff(before: str | None) -> datetime:
+    """The day given, else the retention setting's; neither is an error, not a guess."""
+    try:
+        cutoff = _day(before, "--before")
+    except BadFilter as exc:
+        raise click.BadParameter(str(exc), param_hint="--before") from exc
+    if cutoff:
+        return cutoff
+    days = current_app.config["RETENTION_DAYS"]
+    if days <= 0:
+        raise click.UsageError("say which sessions to delete: --before YYYY-MM-DD, or set DECKCHAT_RETENTION_DAYS")
+    return retention_cutoff(days)

@@ -1,4 +1,4 @@
-"""Admin pages: login, logout, the sessions list and a session's transcript."""
+"""Admin pages: login, logout, the sessions list, a session's transcript and the unanswered questions."""
 
 from __future__ import annotations
 
@@ -10,10 +10,14 @@ from flask import (Blueprint, Response, abort, current_app, redirect, render_tem
 
 from app.admin.auth import login_required, password_ok
 from app.admin.filters import EXPORT_FORMATS, BadFilter, export_lines, session_filter
+from app.admin.question_groups import MAX_QUESTIONS, group_questions
 from app.conversation_log import OUTCOMES, SessionFilter
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 PER_PAGE = 50
+MAX_HANDOFFS = 500  # newest first; the page says when there are more
+SESSION_FILTER_ARGS = ("deck", "from", "to", "outcome", "q")
+QUESTION_FILTER_ARGS = ("deck", "from", "to")  # the outcomes are the view's own; no text search
 
 
 def _log():
@@ -46,11 +50,21 @@ def logout():
     return redirect(url_for("admin.login"))
 
 
-def _filter() -> SessionFilter:
+def _filter_args(names: tuple[str, ...]) -> dict[str, str]:
+    """The filter's own query arguments, for the form and the links that keep the filter."""
+    return {k: v for k, v in request.args.items() if k in names and v}
+
+
+def _filter(names: tuple[str, ...] = SESSION_FILTER_ARGS) -> SessionFilter:
     try:
-        return session_filter(request.args)
+        return session_filter(_filter_args(names))
     except BadFilter as exc:
         abort(400, str(exc))
+
+
+def _newest(rows: list, limit: int) -> tuple[list, bool]:
+    """The first `limit` of rows fetched with one extra, and whether that extra one was there."""
+    return rows[:limit], len(rows) > limit
 
 
 @bp.get("/")
@@ -58,8 +72,7 @@ def _filter() -> SessionFilter:
 def sessions():
     page = max(request.args.get("page", 1, type=int) or 1, 1)
     rows, total = _log().list_sessions(page, PER_PAGE, _filter())
-    # The filter's own fields, for the form and the paging and export links.
-    args = {k: v for k, v in request.args.items() if k in ("deck", "from", "to", "outcome", "q") and v}
+    args = _filter_args(SESSION_FILTER_ARGS)
     return render_template("admin/sessions.html", rows=rows, total=total, page=page, args=args,
                            outcomes=OUTCOMES, pages=max(1, math.ceil(total / PER_PAGE)))
 
@@ -83,3 +96,16 @@ def transcript(session_id: str):
     if chat is None:
         abort(404)
     return render_template("admin/transcript.html", chat=chat)
+
+
+@bp.get("/questions")
+@login_required
+def questions():
+    """Unanswered questions grouped by meaning, and the questions readers left for the founders."""
+    where = _filter(QUESTION_FILTER_ARGS)
+    unanswered, questions_capped = _newest(_log().unanswered_questions(MAX_QUESTIONS + 1, where), MAX_QUESTIONS)
+    vectors = current_app.extensions["deckchat"].embedder.embed([q.question for q in unanswered])
+    handoffs, handoffs_capped = _newest(_log().handoffs(MAX_HANDOFFS + 1, where), MAX_HANDOFFS)
+    return render_template("admin/questions.html", groups=group_questions(unanswered, vectors),
+                           questions=len(unanswered), questions_capped=questions_capped, handoffs=handoffs,
+                           handoffs_capped=handoffs_capped, args=_filter_args(QUESTION_FILTER_ARGS))

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from flask import Blueprint, Response, current_app, jsonify, request, stream_with_context
 
+from app.chat.cors import allow_origin, check_origin_for_deck, preflight
 from app.errors import BadRequest, NotFound
 from app.rag.answer import INTERRUPTED
 from ingest.store import is_valid_deck_name, list_decks
@@ -17,10 +18,22 @@ from ingest.store import is_valid_deck_name, list_decks
 bp = Blueprint("chat", __name__, url_prefix="/api")
 
 _SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+# Enough to catch a typo; the founders' reply will tell them the rest.
+_EMAIL = re.compile(r"^[^@\s<>\"']{1,64}@[^@\s<>\"']+\.[A-Za-z]{2,}$")
+MAX_COMMENT_CHARS = 1000
+
+bp.before_request(preflight)
+bp.after_request(allow_origin)
 
 
 def services():
     return current_app.extensions["deckchat"]
+
+
+def _session_id(value) -> str:
+    if not isinstance(value, str) or not _SESSION_ID.match(value):
+        raise BadRequest("'session_id' must be 8-64 letters, digits, '-' or '_'")
+    return value
 
 
 def _chat_request() -> tuple[str, str, str]:
@@ -30,15 +43,13 @@ def _chat_request() -> tuple[str, str, str]:
     deck, question, session_id = body.get("deck"), body.get("question"), body.get("session_id")
     if not isinstance(deck, str) or not is_valid_deck_name(deck):
         raise BadRequest("'deck' must be a deck name (letters, digits, '-' and '_')")
+    check_origin_for_deck(deck)
     if not isinstance(question, str) or not question.strip():
         raise BadRequest("'question' must be a non-empty string")
     limit = current_app.config["MAX_QUESTION_CHARS"]
     if len(question) > limit:
         raise BadRequest(f"'question' is longer than {limit} characters; shorten it")
-    if session_id is None:
-        session_id = uuid.uuid4().hex
-    elif not isinstance(session_id, str) or not _SESSION_ID.match(session_id):
-        raise BadRequest("'session_id' must be 8-64 letters, digits, '-' or '_'")
+    session_id = uuid.uuid4().hex if session_id is None else _session_id(session_id)
     if deck not in list_decks(services().index_dir):
         if (services().index_dir / deck).exists() or deck in _content_decks():
             return deck, question.strip(), session_id  # known but not (properly) built: 503 below
@@ -122,6 +133,70 @@ def chat_stream():
                         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
     response.call_on_close(svc.queue.leave)  # the server closes every response, even one never read
     return response
+
+
+def _json_body() -> dict:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise BadRequest("send a JSON object")
+    return body
+
+
+def _own_session(session_id: str) -> str:
+    """The deck of an existing session, after checking the calling page may use it."""
+    deck = services().log.session_deck(session_id)
+    if deck is None:
+        raise NotFound("no such session: ask a question first")
+    check_origin_for_deck(deck)
+    return deck
+
+
+@bp.post("/feedback")
+def feedback():
+    """A reader's thumbs up or down on one of the answers in their session, with an optional comment."""
+    body = _json_body()
+    session_id, message_id = _session_id(body.get("session_id")), body.get("message_id")
+    rating, comment = body.get("rating"), body.get("comment")
+    if not isinstance(message_id, int) or isinstance(message_id, bool):
+        raise BadRequest("'message_id' must be the number the answer came with")
+    if rating not in ("up", "down"):
+        raise BadRequest("'rating' must be \"up\" or \"down\"")
+    if comment is not None and (not isinstance(comment, str) or len(comment) > MAX_COMMENT_CHARS):
+        raise BadRequest(f"'comment' must be text of at most {MAX_COMMENT_CHARS} characters")
+    _own_session(session_id)
+    if not services().log.record_feedback(session_id, message_id, 1 if rating == "up" else -1,
+                                          (comment or "").strip() or None):
+        raise NotFound("no such answer in this session")
+    return jsonify(ok=True)
+
+
+@bp.post("/handoff")
+def handoff():
+    """A question the documents did not answer, left for the founders with the reader's e-mail."""
+    body = _json_body()
+    session_id, question, email = _session_id(body.get("session_id")), body.get("question"), body.get("email")
+    message_id = body.get("message_id")
+    limit = current_app.config["MAX_QUESTION_CHARS"]
+    if not isinstance(question, str) or not question.strip() or len(question) > limit:
+        raise BadRequest(f"'question' must be non-empty text of at most {limit} characters")
+    if not isinstance(email, str) or len(email) > 254 or not _EMAIL.match(email.strip()):
+        raise BadRequest("'email' must be an e-mail address the founders can reply to")
+    if message_id is not None and (not isinstance(message_id, int) or isinstance(message_id, bool)):
+        raise BadRequest("'message_id' must be the number the answer came with")
+    _own_session(session_id)
+    if not services().log.record_handoff(session_id, question.strip(), email.strip(), message_id):
+        raise NotFound("no such answer in this session")
+    return jsonify(ok=True), 201
+
+
+@bp.get("/sessions/<session_id>")
+def session_turns(session_id: str):
+    """A reader's own conversation, to show again after a reload (the session id is its key)."""
+    deck = request.args.get("deck", "")
+    if not is_valid_deck_name(deck):
+        raise BadRequest("'deck' must be a deck name")
+    check_origin_for_deck(deck)
+    return jsonify(session_id=_session_id(session_id), turns=services().log.reader_turns(session_id, deck))
 
 
 @bp.get("/health")

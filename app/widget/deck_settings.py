@@ -1,0 +1,99 @@
+"""A deck's widget settings, from `deck.toml` in the deck's content folder (beside its documents).
+
+    title = "Tidewater Robotics"
+    greeting = "Ask me anything about our seed round."
+    suggested_questions = ["How much are you raising?", "Who are the founders?"]
+    allowed_origins = ["https://www.tidewater.example"]   # sites that may embed the widget
+    handoff_url = "mailto:founders@tidewater.example"     # else readers may leave their e-mail
+    theme_color = "#0b5fff"
+
+Read on each request (cached by modification time), so an owner's edit applies without a restart.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ingest.pipeline import DECK_SETTINGS as SETTINGS_FILE
+
+log = logging.getLogger(__name__)
+
+# An origin is a scheme, a host and maybe a port: nothing that could end a CSP or CORS header value.
+_ORIGIN = re.compile(r"^https?://[A-Za-z0-9.-]+(:\d{1,5})?$")
+_COLOUR = re.compile(r"^#[0-9A-Fa-f]{3}([0-9A-Fa-f]{3})?$")
+_HANDOFF = re.compile(r"^(https://|http://|mailto:)[^\s\"'<>]+$")
+MAX_SUGGESTIONS = 6
+
+
+@dataclass(frozen=True)
+class DeckSettings:
+    title: str
+    greeting: str = "Ask a question about our deck, FAQ or whitepaper."
+    suggested_questions: tuple[str, ...] = ()
+    allowed_origins: tuple[str, ...] = ()  # none: only this app's own pages may embed the chat
+    handoff_url: str | None = None
+    theme_color: str = "#1f5f8b"
+    problems: tuple[str, ...] = field(default=(), compare=False)  # settings ignored, for the log
+
+
+def valid_colour(value: str | None) -> bool:
+    return bool(value and _COLOUR.match(value))
+
+
+def _parse(deck: str, raw: dict) -> DeckSettings:
+    problems: list[str] = []
+    origins = []
+    for origin in raw.get("allowed_origins", []) if isinstance(raw.get("allowed_origins"), list) else []:
+        if isinstance(origin, str) and _ORIGIN.match(origin.rstrip("/")):
+            origins.append(origin.rstrip("/").lower())
+        else:
+            problems.append(f"allowed_origins: {origin!r} is not an origin like https://www.example.com")
+    handoff = raw.get("handoff_url")
+    if handoff is not None and not (isinstance(handoff, str) and _HANDOFF.match(handoff)):
+        problems.append(f"handoff_url: {handoff!r} must start with https://, http:// or mailto:")
+        handoff = None
+    colour = raw.get("theme_color", DeckSettings.theme_color)
+    if not (isinstance(colour, str) and valid_colour(colour)):
+        problems.append(f"theme_color: {colour!r} must be a hex colour like #1f5f8b")
+        colour = DeckSettings.theme_color
+    questions = raw.get("suggested_questions", [])
+    questions = tuple(q.strip() for q in questions if isinstance(q, str) and q.strip())[:MAX_SUGGESTIONS] \
+        if isinstance(questions, list) else ()
+    text = lambda key, default: raw[key].strip() if isinstance(raw.get(key), str) and raw[key].strip() else default  # noqa: E731
+    return DeckSettings(title=text("title", deck), greeting=text("greeting", DeckSettings.greeting),
+                        suggested_questions=questions, allowed_origins=tuple(origins), handoff_url=handoff,
+                        theme_color=colour, problems=tuple(problems))
+
+
+class DeckSettingsStore:
+    """Settings per deck from `<content dir>/<deck>/deck.toml`; defaults when the file is absent."""
+
+    def __init__(self, content_dir: Path):
+        self.content_dir = content_dir
+        self._cache: dict[str, tuple[float, DeckSettings]] = {}
+
+    def get(self, deck: str) -> DeckSettings:
+        path = self.content_dir / deck / SETTINGS_FILE
+        try:
+            mtime = path.stat().st_mtime
+        except OSError:
+            return DeckSettings(title=deck)
+        cached = self._cache.get(deck)
+        if cached and cached[0] == mtime:
+            return cached[1]
+        try:
+            settings = _parse(deck, tomllib.loads(path.read_text(encoding="utf-8")))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            # Fail closed: a broken file must not open the widget to every site.
+            settings = DeckSettings(title=deck, problems=(f"{path} is not valid TOML ({exc}); using defaults",))
+        for problem in settings.problems:
+            log.warning("deck %s: %s (ignored; fix %s)", deck, problem, path)
+        self._cache[deck] = (mtime, settings)
+        return settings
+
+    def all_allowed_origins(self, decks: list[str]) -> set[str]:
+        return {origin for deck in decks for origin in self.get(deck).allowed_origins}

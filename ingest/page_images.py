@@ -1,0 +1,75 @@
+"""Pictures of a PDF's pages for the deck page (`/decks/<deck>`), rendered once at ingest time."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+import pypdfium2 as pdfium
+
+log = logging.getLogger(__name__)
+
+PAGES_DIR = "pages"  # in a build: pages/<file number>/<page number>.webp, file numbers as in the manifest
+SLIDE_FILES = "slides.json"  # in PAGES_DIR: the PDFs whose pages are landscape, i.e. slides
+WIDTH_PX = 1200  # sharp on a laptop's half screen; a slide is then ~60-120 KB as WebP
+MAX_PAGES = 300  # a long report's appendix is not worth the disk; its text is still indexed
+QUALITY = 80
+
+
+def page_image_path(build_dir: Path, file_number: int, page: int) -> Path:
+    return build_dir / PAGES_DIR / str(file_number) / f"{page}.webp"
+
+
+def render_pdf_pages(pdf_path: Path, build_dir: Path, file_number: int) -> tuple[int, bool]:
+    """Render up to MAX_PAGES pages as WebP: (how many, whether most pages are landscape).
+
+    A page that fails is left out and logged."""
+    out = build_dir / PAGES_DIR / str(file_number)
+    out.mkdir(parents=True, exist_ok=True)
+    pdf = pdfium.PdfDocument(str(pdf_path))
+    rendered = landscape = 0
+    count = min(len(pdf), MAX_PAGES)
+    try:
+        for index in range(count):
+            page = pdf[index]
+            landscape += page.get_width() > page.get_height()
+            try:
+                image = page.render(scale=WIDTH_PX / max(page.get_width(), 1)).to_pil()
+                image.convert("RGB").save(page_image_path(build_dir, file_number, index + 1), "WEBP", quality=QUALITY)
+                rendered += 1
+            except (pdfium.PdfiumError, OSError, ValueError) as exc:
+                log.warning("%s page %d: not rendered for the deck page (%s)", pdf_path.name, index + 1, exc)
+            finally:
+                page.close()
+    finally:
+        pdf.close()
+    return rendered, landscape * 2 > count
+
+
+def render_deck_pages(source: Path, file_names: list[str], build_dir: Path) -> dict[str, int]:
+    """Pictures for every PDF among the build's files; {file name: pages rendered}.
+
+    Also records which PDFs are slide decks (landscape pages), so readers see "slide 7", not "page 7"."""
+    rendered, slides = {}, []
+    for number, name in enumerate(file_names):
+        if not name.lower().endswith(".pdf"):
+            continue
+        try:
+            rendered[name], landscape = render_pdf_pages(source / name, build_dir, number)
+        except (pdfium.PdfiumError, OSError) as exc:  # the text is indexed; only the pictures are missing
+            log.warning("%s: pages not rendered for the deck page (%s)", name, exc)
+            continue
+        if landscape:
+            slides.append(name)
+    (build_dir / PAGES_DIR).mkdir(exist_ok=True)
+    (build_dir / PAGES_DIR / SLIDE_FILES).write_text(json.dumps(slides))
+    return rendered
+
+
+def slide_files(build_dir: Path) -> list[str]:
+    """The build's PDFs that are slide decks ([] for a build from before pictures)."""
+    try:
+        return json.loads((build_dir / PAGES_DIR / SLIDE_FILES).read_text())
+    except (OSError, ValueError):
+        return []

@@ -1,0 +1,416 @@
+// The chat inside the widget's iframe (/embed/<deck>). Everything the model or a document wrote
+// is put on the page as text nodes (textContent), never as HTML.
+(function () {
+  "use strict";
+  var config = JSON.parse(document.getElementById("deckchat-config").textContent);
+  var log = document.getElementById("log");
+  var form = document.getElementById("ask");
+  var input = document.getElementById("question");
+  var sendButton = document.getElementById("send");
+  var stopButton = document.getElementById("stop");
+  var suggestions = document.getElementById("suggestions");
+  var statusLine = document.getElementById("status");
+  var sessionKey = "deckchat:session:" + config.deck;
+  var memoryStore = {};
+  var current = null; // {controller, turn} while an answer streams
+
+  document.documentElement.style.setProperty("--accent", config.colour);
+
+  // --- the session survives a reload: its id lives in localStorage (memory when storage is blocked)
+  function store(key, value) {
+    try {
+      if (value === undefined) return window.localStorage.getItem(key);
+      if (value === null) window.localStorage.removeItem(key); else window.localStorage.setItem(key, value);
+    } catch (e) {
+      if (value === undefined) return memoryStore[key] || null;
+      memoryStore[key] = value;
+    }
+    return null;
+  }
+  function newSessionId() {
+    var bytes = new Uint8Array(16);
+    window.crypto.getRandomValues(bytes);
+    return Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+  }
+  var sessionId = store(sessionKey) || newSessionId();
+  store(sessionKey, sessionId);
+
+  // --- small DOM helpers (text only)
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined && text !== null) node.textContent = text;
+    return node;
+  }
+  function button(text, className, onClick, label) {
+    var b = el("button", className, text);
+    b.type = "button";
+    if (label) b.setAttribute("aria-label", label);
+    b.addEventListener("click", onClick);
+    return b;
+  }
+  function announce(text) { statusLine.textContent = text; }
+  function scrollDown() { log.scrollTop = log.scrollHeight; }
+
+  function sourceLabel(source) {
+    var kind = config.slideDocs.indexOf(source.doc) >= 0 ? "slide" : (source.kind || "page");
+    var where = source.page ? kind + " " + source.page : source.doc;
+    var title = source.title ? ": " + source.title : "";
+    return (config.slideDocs.indexOf(source.doc) >= 0 || !source.page ? where : source.doc + " " + where) + title;
+  }
+
+  // --- one question and its answer
+  function addQuestion(text) {
+    var item = el("li", "msg user");
+    item.appendChild(el("p", null, text));
+    log.appendChild(item);
+  }
+
+  function newTurn(question) {
+    var item = el("li", "msg bot streaming");
+    var text = el("p", "answer-text");
+    item.setAttribute("aria-busy", "true");
+    item.appendChild(text);
+    log.appendChild(item);
+    return { question: question, item: item, text: text, sources: [], streamed: "" };
+  }
+
+  // "[2]" in an answer becomes a button that opens source 2; the rest stays text.
+  function renderAnswer(turn, answer) {
+    turn.text.textContent = "";
+    var parts = answer.split(/(\[\d+\])/);
+    parts.forEach(function (part) {
+      var match = /^\[(\d+)\]$/.exec(part);
+      var index = match ? parseInt(match[1], 10) - 1 : -1;
+      if (match && turn.chips && turn.chips[index]) {
+        turn.text.appendChild(button(part, "cite", function () { openSource(turn, index); },
+                                     "Source " + (index + 1) + ": " + sourceLabel(turn.sources[index])));
+      } else {
+        turn.text.appendChild(document.createTextNode(part));
+      }
+    });
+  }
+
+  function renderSources(turn, used) {
+    var list = el("ul", "chips");
+    list.setAttribute("aria-label", "Sources");
+    turn.chips = {};
+    turn.sources.forEach(function (source, i) {
+      if (used.indexOf(i) < 0) return;
+      var snippetId = "snippet-" + Math.random().toString(36).slice(2);
+      var chip = button(sourceLabel(source), "chip", function () { openSource(turn, i); });
+      chip.setAttribute("aria-expanded", "false");
+      chip.setAttribute("aria-controls", snippetId);
+      chip.title = sourceLabel(source);
+      var snippet = el("p", "snippet", source.snippet || "");
+      snippet.id = snippetId;
+      snippet.hidden = true;
+      var li = el("li");
+      li.appendChild(chip);
+      list.appendChild(li);
+      turn.chips[i] = { chip: chip, snippet: snippet };
+    });
+    if (!Object.keys(turn.chips).length) return;
+    turn.item.appendChild(list);
+    Object.keys(turn.chips).forEach(function (i) { turn.item.appendChild(turn.chips[i].snippet); });
+  }
+
+  function openSource(turn, index) {
+    var entry = turn.chips[index];
+    var open = entry.chip.getAttribute("aria-expanded") !== "true";
+    entry.chip.setAttribute("aria-expanded", String(open));
+    entry.snippet.hidden = !open;
+    var source = turn.sources[index];
+    // Only this app's own deck page hears it: a host site framing the widget gets nothing.
+    if (window.parent !== window) {
+      window.parent.postMessage({ type: "deckchat:source", doc: source.doc, page: source.page }, location.origin);
+    }
+  }
+
+  function renderQuote(turn, quote, answer) {
+    if (!quote || !quote.text || answer.indexOf(quote.text) >= 0) return;
+    var block = el("blockquote", "quote", "“" + quote.text + "”");
+    var source = turn.sources[quote.source];
+    if (source) block.appendChild(el("span", "muted", " (" + sourceLabel(source) + ")"));
+    turn.item.appendChild(block);
+  }
+
+  function finish(turn, done) {
+    turn.item.classList.remove("streaming");
+    turn.item.setAttribute("aria-busy", "false");
+    turn.messageId = done.message_id;
+    var used = done.used && done.used.length ? done.used : [];
+    if (!used.length && done.quote && !done.refused) used = [done.quote.source];
+    renderSources(turn, done.refused ? [] : used);
+    renderAnswer(turn, done.answer);
+    if (!done.refused) renderQuote(turn, done.quote, done.answer);
+    if (done.refused) renderHandoff(turn);
+    renderFeedback(turn, done.rating);
+    announce("Answer complete.");
+  }
+
+  // --- thumbs up/down with an optional comment
+  function renderFeedback(turn, rating) {
+    var bar = el("div", "actions");
+    bar.appendChild(el("span", null, "Helpful?"));
+    var up = button("Yes", null, function () { rate("up"); }, "Helpful");
+    var down = button("No", null, function () { rate("down"); }, "Not helpful");
+    var thanks = el("span", "muted");
+    thanks.setAttribute("role", "status");
+    bar.appendChild(up);
+    bar.appendChild(down);
+    bar.appendChild(thanks);
+    turn.item.appendChild(bar);
+    function mark(value) {
+      up.setAttribute("aria-pressed", String(value === "up"));
+      down.setAttribute("aria-pressed", String(value === "down"));
+    }
+    mark(rating === 1 ? "up" : rating === -1 ? "down" : null);
+    function send(value, comment) {
+      return postJson("/api/feedback", { session_id: sessionId, message_id: turn.messageId, rating: value, comment: comment })
+        .then(function () { mark(value); thanks.textContent = "Thanks for the feedback."; })
+        .catch(function (err) { thanks.textContent = "Feedback not sent: " + err.message; });
+    }
+    function rate(value) {
+      send(value, null);
+      if (value === "down" && !turn.item.querySelector(".comment")) {
+        var row = el("form", "comment");
+        var id = "comment-" + turn.messageId;
+        var label = el("label", "visually-hidden", "What was wrong with this answer? (optional)");
+        label.htmlFor = id;
+        var box = el("input");
+        box.id = id;
+        box.maxLength = 1000;
+        box.placeholder = "What was wrong? (optional)";
+        row.appendChild(label);
+        row.appendChild(box);
+        row.appendChild(el("button", null, "Send"));
+        row.addEventListener("submit", function (event) {
+          event.preventDefault();
+          send("down", box.value.trim() || null).then(function () { row.remove(); });
+        });
+        turn.item.appendChild(row);
+        box.focus();
+      }
+    }
+  }
+
+  // --- when the documents do not answer: the founders' contact, or leave an e-mail
+  function renderHandoff(turn) {
+    var box = el("div", "handoff");
+    if (config.handoffUrl) {
+      box.appendChild(el("span", null, "The documents do not answer this."));
+      var link = el("a", null, "Ask the founders");
+      link.href = config.handoffUrl;
+      link.target = "_blank";
+      link.rel = "noopener";
+      box.appendChild(link);
+      turn.item.appendChild(box);
+      return;
+    }
+    var formEl = el("form", "handoff");
+    var id = "email-" + turn.messageId;
+    var label = el("label", null, "Not in the documents. Leave your e-mail and the founders will answer:");
+    label.htmlFor = id;
+    var email = el("input");
+    email.type = "email";
+    email.id = id;
+    email.required = true;
+    email.autocomplete = "email";
+    email.placeholder = "you@example.com";
+    var status = el("span", "muted");
+    status.setAttribute("role", "status");
+    formEl.appendChild(label);
+    formEl.appendChild(email);
+    formEl.appendChild(el("button", null, "Send"));
+    formEl.appendChild(status);
+    formEl.addEventListener("submit", function (event) {
+      event.preventDefault();
+      postJson("/api/handoff", { session_id: sessionId, message_id: turn.messageId, question: turn.question,
+                                 email: email.value.trim() })
+        .then(function () { formEl.textContent = ""; formEl.appendChild(el("span", null, "Sent: the founders will reply by e-mail.")); })
+        .catch(function (err) { status.textContent = err.message; });
+    });
+    turn.item.appendChild(formEl);
+  }
+
+  function postJson(path, body) {
+    return fetch(path, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) })
+      .then(function (response) {
+        return response.json().catch(function () { return {}; }).then(function (data) {
+          if (!response.ok) throw new Error(data.error || "the server answered " + response.status);
+          return data;
+        });
+      });
+  }
+
+  // --- asking: Server-Sent Events over a POST (EventSource can only GET)
+  function setBusy(busy) {
+    sendButton.hidden = busy;
+    stopButton.hidden = !busy;
+    input.disabled = busy;
+    if (!busy) input.focus();
+  }
+
+  function showFailure(turn, message, canRetry) {
+    turn.item.classList.remove("streaming");
+    turn.item.setAttribute("aria-busy", "false");
+    var row = el("div", "actions");
+    row.appendChild(el("span", "error-text", message));
+    if (canRetry) {
+      var retry = button("Retry", null, function () { row.remove(); turn.item.remove(); ask(turn.question, true); });
+      row.appendChild(retry);
+      // Back online: try once by itself.
+      window.addEventListener("online", function again() {
+        window.removeEventListener("online", again);
+        if (row.isConnected && !current) retry.click();
+      });
+    }
+    turn.item.appendChild(row);
+    announce(message);
+    scrollDown();
+  }
+
+  function ask(question, isRetry) {
+    question = question.trim();
+    if (!question || current) return;
+    suggestions.hidden = true;
+    if (!isRetry) addQuestion(question);
+    var turn = newTurn(question);
+    var controller = new AbortController();
+    current = { controller: controller, turn: turn };
+    setBusy(true);
+    announce("Answering…");
+    scrollDown();
+    var finished = false;
+    fetch("/api/chat/stream", {
+      method: "POST", signal: controller.signal, headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ deck: config.deck, question: question, session_id: sessionId })
+    }).then(function (response) {
+      if (!response.ok) {
+        return response.json().catch(function () { return {}; }).then(function (data) {
+          finished = true;
+          var wait = response.headers.get("Retry-After");
+          showFailure(turn, (data.error || "The server answered " + response.status + ".") +
+                      (wait ? " Try again in " + wait + " s." : ""), response.status >= 500 || response.status === 429);
+        });
+      }
+      return readEvents(response.body.getReader(), function (name, data) {
+        if (name === "sources") {
+          turn.sources = data.sources || [];
+        } else if (name === "token") {
+          turn.streamed += data.text;
+          turn.text.textContent = turn.streamed;
+          scrollDown();
+        } else if (name === "done") {
+          finished = true;
+          finish(turn, data);
+        } else if (name === "error") {
+          finished = true;
+          turn.messageId = data.message_id;
+          showFailure(turn, data.error, true);
+        }
+      });
+    }).catch(function (err) {
+      if (err && err.name === "AbortError") return;
+      finished = true;
+      showFailure(turn, "Connection lost before the answer was complete.", true);
+    }).then(function () {
+      if (controller.signal.aborted) {
+        turn.item.classList.remove("streaming");
+        turn.item.setAttribute("aria-busy", "false");
+        turn.item.appendChild(el("p", "muted", "Stopped."));
+        announce("Stopped.");
+      } else if (!finished) {
+        showFailure(turn, "Connection lost before the answer was complete.", true);
+      }
+      current = null;
+      setBusy(false);
+      scrollDown();
+    });
+  }
+
+  function readEvents(reader, onEvent) {
+    var decoder = new TextDecoder();
+    var buffer = "";
+    function pump() {
+      return reader.read().then(function (chunk) {
+        if (chunk.done) return;
+        buffer += decoder.decode(chunk.value, { stream: true });
+        var events = buffer.split("\n\n");
+        buffer = events.pop();
+        events.forEach(function (block) {
+          var name = "message", data = "";
+          block.split("\n").forEach(function (line) {
+            if (line.indexOf("event: ") === 0) name = line.slice(7);
+            else if (line.indexOf("data: ") === 0) data += line.slice(6);
+          });
+          if (data) onEvent(name, JSON.parse(data));
+        });
+        return pump();
+      });
+    }
+    return pump();
+  }
+
+  // --- restore the conversation after a reload
+  function restore() {
+    return fetch("/api/sessions/" + encodeURIComponent(sessionId) + "?deck=" + encodeURIComponent(config.deck))
+      .then(function (response) { return response.ok ? response.json() : { turns: [] }; })
+      .then(function (data) {
+        (data.turns || []).forEach(function (saved) {
+          addQuestion(saved.question);
+          var turn = newTurn(saved.question);
+          turn.sources = saved.sources;
+          if (saved.error) {
+            turn.text.textContent = saved.answer;
+            showFailure(turn, "This answer did not complete.", false);
+            return;
+          }
+          var used = [];
+          saved.sources.forEach(function (s, i) { if (s.used) used.push(i); });
+          finish(turn, { message_id: saved.message_id, answer: saved.answer, refused: saved.refused,
+                         quote: saved.quote, used: used, rating: saved.rating });
+        });
+        if (data.turns && data.turns.length) suggestions.hidden = true;
+        scrollDown();
+      })
+      .catch(function () { /* offline at load: start empty, asking will say so */ });
+  }
+
+  // --- set-up
+  var greeting = el("li", "msg bot");
+  greeting.appendChild(el("p", "answer-text", config.greeting));
+  log.appendChild(greeting);
+  config.questions.forEach(function (q) {
+    suggestions.appendChild(button(q, null, function () { ask(q); }));
+  });
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var question = input.value;
+    if (!question.trim()) return;
+    input.value = "";
+    ask(question);
+  });
+  input.addEventListener("keydown", function (event) {
+    if (event.key === "Enter" && !event.shiftKey) { event.preventDefault(); form.requestSubmit(); }
+  });
+  stopButton.addEventListener("click", function () { if (current) current.controller.abort(); });
+  document.getElementById("new-chat").addEventListener("click", function () {
+    if (current) current.controller.abort();
+    sessionId = newSessionId();
+    store(sessionKey, sessionId);
+    while (log.children.length > 1) log.removeChild(log.lastChild);
+    suggestions.hidden = false;
+    input.focus();
+  });
+  var close = document.getElementById("close");
+  if (config.inLauncher) {
+    close.hidden = false;
+    var hostOrigin = new URLSearchParams(location.search).get("host") || "*";
+    var closeWidget = function () { window.parent.postMessage({ type: "deckchat:close" }, hostOrigin); };
+    close.addEventListener("click", closeWidget);
+    document.addEventListener("keydown", function (event) { if (event.key === "Escape") closeWidget(); });
+  }
+  restore();
+})();

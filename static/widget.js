@@ -1,0 +1,68 @@
+// DeckChat's embed: <script src="https://HOST/widget.js" data-deck="example" async></script>
+// Options (data attributes): data-position="right|left", data-title, data-greeting,
+// data-questions="First question?|Second question?", data-color="#1f5f8b".
+// The chat runs in an iframe served by DeckChat (no dependency on the host page's CSS or JS); the
+// launcher lives in a shadow root so the host's styles cannot reach it, nor its styles the host.
+(function () {
+  "use strict";
+  var script = document.currentScript ||
+    document.querySelector('script[src*="widget.js"][data-deck]');
+  if (!script || !script.dataset.deck || script.dataset.deckchatLoaded) return;
+  script.dataset.deckchatLoaded = "1";
+  var options = script.dataset;
+  var appOrigin = new URL(script.src, location.href).origin;
+  var colour = /^#[0-9a-fA-F]{3}([0-9a-fA-F]{3})?$/.test(options.color || "") ? options.color : "#1f5f8b";
+  var side = options.position === "left" ? "left" : "right";
+
+  var params = new URLSearchParams({ launcher: "1", host: location.origin });
+  ["title", "greeting", "color"].forEach(function (name) { if (options[name]) params.set(name, options[name]); });
+  (options.questions || "").split("|").forEach(function (q) { if (q.trim()) params.append("q", q.trim()); });
+  var src = appOrigin + "/embed/" + encodeURIComponent(options.deck) + "?" + params.toString();
+
+  var host = document.createElement("div");
+  host.setAttribute("data-deckchat", options.deck);
+  var root = host.attachShadow({ mode: "open" });
+  var style = document.createElement("style");
+  style.textContent = [
+    ":host { all: initial; }",
+    ".launcher { position: fixed; bottom: 20px; " + side + ": 20px; z-index: 2147483646; border: 0;",
+    "  border-radius: 999px; padding: 12px 18px; background: " + colour + "; color: #fff; cursor: pointer;",
+    "  font: 600 15px/1 system-ui, sans-serif; box-shadow: 0 4px 14px rgba(0,0,0,.25); }",
+    ".launcher:focus-visible { outline: 3px solid #f0b429; outline-offset: 3px; }",
+    ".panel { position: fixed; bottom: 80px; " + side + ": 20px; z-index: 2147483647; width: 380px;",
+    "  height: min(640px, calc(100vh - 100px)); border-radius: 12px; overflow: hidden; background: #fff;",
+    "  box-shadow: 0 10px 40px rgba(0,0,0,.3); }",
+    ".panel[hidden] { display: none; }",
+    "iframe { width: 100%; height: 100%; border: 0; display: block; }",
+    "@media (max-width: 480px) { .panel { inset: 0; width: 100%; height: 100%; border-radius: 0; } }"
+  ].join("\n");
+  var launcher = document.createElement("button");
+  launcher.type = "button";
+  launcher.className = "launcher";
+  launcher.textContent = options.title ? "Ask: " + options.title : "Ask about this deck";
+  launcher.setAttribute("aria-expanded", "false");
+  var panel = document.createElement("div");
+  panel.className = "panel";
+  panel.hidden = true;
+  panel.setAttribute("role", "dialog");
+  panel.setAttribute("aria-label", options.title || "Chat about this deck");
+  var frame = document.createElement("iframe");
+  frame.title = options.title || "Chat about this deck";
+  panel.appendChild(frame);
+  root.appendChild(style);
+  root.appendChild(panel);
+  root.appendChild(launcher);
+
+  function setOpen(open) {
+    if (open && !frame.src) frame.src = src; // loaded on first open: no cost for readers who never ask
+    panel.hidden = !open;
+    launcher.setAttribute("aria-expanded", String(open));
+    if (open) frame.focus(); else launcher.focus();
+  }
+  launcher.addEventListener("click", function () { setOpen(panel.hidden); });
+  window.addEventListener("message", function (event) {
+    if (event.origin !== appOrigin || event.source !== frame.contentWindow) return;
+    if (event.data && event.data.type === "deckchat:close") setOpen(false);
+  });
+  (document.body || document.documentElement).appendChild(host);
+})();

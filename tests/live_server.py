@@ -1,0 +1,60 @@
+"""A real gunicorn (one worker, threads) serving wsgi:app on a loopback port, for the HTTP and browser tests."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+
+from app.config import REPO_ROOT, load_config
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def gunicorn(instance: Path, index_dir: Path, env: dict[str, str] | None = None) -> Iterator[str]:
+    """Start the server on `index_dir` (model from the shared cache, preloaded); yields its base URL."""
+    port = free_port()
+    env = os.environ | {
+        "DECKCHAT_INDEX_DIR": str(index_dir),
+        "DECKCHAT_INSTANCE_DIR": str(instance),
+        "DECKCHAT_MODEL_CACHE_DIR": load_config()["MODEL_CACHE_DIR"],
+        "DECKCHAT_PRELOAD_MODEL": "1",
+        "HF_HUB_OFFLINE": "1",
+    } | (env or {})
+    log_path = instance / "gunicorn.log"
+    with open(log_path, "w") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-w", "1", "-k", "gthread", "--threads", "4",
+             "-b", f"127.0.0.1:{port}", "wsgi:app"],
+            cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        )
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            try:
+                if requests.get(f"{base}/api/health", timeout=10).status_code == 200:
+                    break
+            except requests.RequestException:  # not listening yet, or busy loading the model
+                time.sleep(0.3)
+            assert proc.poll() is None, log_path.read_text()
+        else:
+            proc.kill()
+            pytest.fail("gunicorn did not answer within 120 s:\n" + log_path.read_text())
+        try:
+            yield base
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)

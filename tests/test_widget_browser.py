@@ -1,0 +1,224 @@
+"""The widget in a real headless Chromium against a real gunicorn, real models, index and log.
+
+A host page on another origin embeds the widget with its one script line; a reader asks, sees the
+answer stream in with source chips, gives a thumbs down; the deck page scrolls to a clicked source;
+the owner finds the turn and its feedback in the admin. Screenshots go to $DECKCHAT_SCREENSHOT_DIR
+(`make screenshots` sets docs/screenshots) or the test's temporary folder.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+
+from app.admin.auth import hash_password
+from tests.conftest import EXAMPLE_DECK, make_ingester
+from tests.live_server import free_port, gunicorn
+
+selenium = pytest.importorskip("selenium", reason="selenium is not installed: run `make test`")
+from selenium import webdriver  # noqa: E402
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
+from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
+
+CHROMIUM, CHROMEDRIVER = shutil.which("chromium"), shutil.which("chromedriver")
+pytestmark = pytest.mark.skipif(
+    not (CHROMIUM and CHROMEDRIVER),
+    reason="no Chromium: `make test` installs Debian's chromium and chromium-driver when it can (needs apt and root)",
+)
+PASSWORD = "owner's long password"
+QUESTION = "How much are they raising?"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--window-size=1280,860"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(options=options, service=webdriver.ChromeService(executable_path=CHROMEDRIVER))
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture(scope="module")
+def host_page(tmp_path_factory):
+    """A static page on its own origin (another port) that will embed the widget."""
+    root = tmp_path_factory.mktemp("host_site")
+    port = free_port()
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(root))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield root, f"http://127.0.0.1:{port}"
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="module")
+def site(host_page, embedder, generator, tmp_path_factory):
+    """DeckChat serving the example deck, whose deck.toml allows the host page's origin."""
+    host_root, host_origin = host_page
+    instance = tmp_path_factory.mktemp("widget_instance")
+    content = instance / "content"
+    shutil.copytree(EXAMPLE_DECK, content / "example")
+    settings = (content / "example" / "deck.toml").read_text()
+    (content / "example" / "deck.toml").write_text(
+        settings.replace("allowed_origins = []", f'allowed_origins = ["{host_origin}"]'))
+    index_dir = instance / "index_store"
+    assert make_ingester(index_dir, embedder).ingest("example", content / "example").ok
+    env = {"DECKCHAT_CONTENT_DIR": str(content), "DECKCHAT_ADMIN_PASSWORD_HASH": hash_password(PASSWORD),
+           "DECKCHAT_SECRET_KEY": "browser-test-secret"}
+    with gunicorn(instance, index_dir, env) as base:
+        yield base, host_root, host_origin
+
+
+@pytest.fixture
+def screenshots(tmp_path) -> Path:
+    folder = Path(os.environ.get("DECKCHAT_SCREENSHOT_DIR") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def wait(driver, seconds=90):
+    return WebDriverWait(driver, seconds, poll_frequency=0.1)
+
+
+def count_streamed_updates(driver) -> None:
+    """Count changes to the answer while it streams (the test cannot sample fast enough itself)."""
+    driver.execute_script("""
+        window.__updates = 0;
+        new MutationObserver(function (changes) {
+          changes.forEach(function (c) {
+            var item = (c.target.nodeType === 3 ? c.target.parentNode : c.target).closest('.msg.bot');
+            if (item && item.classList.contains('streaming')) window.__updates += 1;
+          });
+        }).observe(document.getElementById('log'), {subtree: true, childList: true, characterData: true});
+    """)
+
+
+def ask_and_wait(driver, question: str):
+    box = driver.find_element(By.ID, "question")
+    box.send_keys(question)
+    driver.find_element(By.ID, "send").click()
+    answers = driver.find_elements(By.CSS_SELECTOR, "#log .msg.bot")
+    wait(driver).until(lambda d: d.find_element(By.CSS_SELECTOR, "#log .msg.bot:last-child")
+                       .get_attribute("aria-busy") == "false")
+    assert len(driver.find_elements(By.CSS_SELECTOR, "#log .msg.bot")) == len(answers)
+    return driver.find_element(By.CSS_SELECTOR, "#log .msg.bot:last-child")
+
+
+def test_a_reader_on_another_site_asks_through_the_widget_and_the_owner_sees_the_feedback(browser, site, screenshots):
+    base, host_root, host_origin = site
+    (host_root / "index.html").write_text(
+        "<!doctype html><title>Tidewater</title><h1>Our deck</h1>"
+        "<style>button { background: red !important; font-size: 40px !important; }</style>"
+        f'<script src="{base}/widget.js" data-deck="example" data-title="Tidewater" data-color="#0b7a5c" '
+        'data-questions="How much are they raising?|Who are the founders?" async></script>')
+    browser.get(host_origin + "/")
+    shadow = wait(browser, 20).until(lambda d: d.find_element(By.CSS_SELECTOR, "[data-deckchat]").shadow_root)
+    launcher = shadow.find_element(By.CSS_SELECTOR, ".launcher")
+    # The host page's CSS does not reach the launcher (shadow root), and its data attributes apply.
+    assert launcher.value_of_css_property("background-color") == "rgba(11, 122, 92, 1)"
+    assert launcher.text == "Ask: Tidewater"
+    launcher.click()
+    frame = shadow.find_element(By.CSS_SELECTOR, "iframe")
+    browser.switch_to.frame(frame)
+    try:
+        wait(browser, 20).until(EC.presence_of_element_located((By.CSS_SELECTOR, "#suggestions button")))
+        assert [b.text for b in browser.find_elements(By.CSS_SELECTOR, "#suggestions button")] == [
+            "How much are they raising?", "Who are the founders?"]
+        count_streamed_updates(browser)
+        answer = ask_and_wait(browser, QUESTION)
+        text = answer.find_element(By.CSS_SELECTOR, ".answer-text").text
+        assert text and browser.execute_script("return window.__updates") > 1, "the answer did not stream"
+        chips = answer.find_elements(By.CSS_SELECTOR, ".chip")
+        assert chips, "no source chips under the answer"
+        assert chips[0].text.startswith(("slide ", "whitepaper.pdf page ", "faq.md section "))
+        chips[0].click()
+        snippet = answer.find_element(By.CSS_SELECTOR, ".snippet:not([hidden])")
+        assert snippet.text.strip()
+        answer.find_element(By.CSS_SELECTOR, "button[aria-label='Not helpful']").click()
+        comment = wait(browser, 10).until(lambda d: answer.find_element(By.CSS_SELECTOR, ".comment input"))
+        comment.send_keys("Too vague for an investor")
+        answer.find_element(By.CSS_SELECTOR, ".comment button").click()
+        wait(browser, 10).until(lambda d: "Thanks" in answer.find_element(By.CSS_SELECTOR, ".actions").text)
+    finally:
+        browser.switch_to.default_content()
+
+    # A reload keeps the conversation (session id in the iframe's localStorage).
+    browser.refresh()
+    shadow = wait(browser, 20).until(lambda d: d.find_element(By.CSS_SELECTOR, "[data-deckchat]").shadow_root)
+    shadow.find_element(By.CSS_SELECTOR, ".launcher").click()
+    browser.switch_to.frame(shadow.find_element(By.CSS_SELECTOR, "iframe"))
+    try:
+        restored = wait(browser, 20).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#log .msg.user"))
+        assert restored[0].text == QUESTION
+        thumbs = browser.find_element(By.CSS_SELECTOR, "button[aria-label='Not helpful']")
+        assert thumbs.get_attribute("aria-pressed") == "true"
+    finally:
+        browser.switch_to.default_content()
+
+    # The owner logs in and finds the turn with its feedback.
+    browser.get(f"{base}/admin/")
+    browser.find_element(By.ID, "password").send_keys(PASSWORD)
+    browser.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+    wait(browser, 20).until(lambda d: QUESTION in d.page_source)
+    browser.find_element(By.LINK_TEXT, QUESTION).click()
+    page = wait(browser, 20).until(lambda d: d.find_element(By.TAG_NAME, "main")).text
+    assert QUESTION in page and text.split("[")[0].strip()[:40] in page
+    assert "Too vague for an investor" in page
+    browser.save_screenshot(str(screenshots / "admin-transcript.png"))
+
+
+def test_a_source_chip_on_the_deck_page_scrolls_the_deck_to_that_slide(browser, site, screenshots):
+    base, _, _ = site
+    browser.get(f"{base}/decks/example")
+    assert len(browser.find_elements(By.CSS_SELECTOR, "figure.page img")) >= 10  # the deck's slides, rendered
+    browser.switch_to.frame(browser.find_element(By.CSS_SELECTOR, ".chat-pane iframe"))
+    try:
+        answer = ask_and_wait(browser, "What is the TAM?")
+        chip = answer.find_element(By.CSS_SELECTOR, ".chip")
+        label = chip.text
+        chip.click()
+    finally:
+        browser.switch_to.default_content()
+    lit = wait(browser, 10).until(lambda d: d.find_element(By.CSS_SELECTOR, "figure.page.highlight"))
+    kind, number = label.split(":")[0].split()[-2:]
+    assert lit.find_element(By.TAG_NAME, "figcaption").text == f"{kind} {number}"
+    # Scrolled: the highlighted page's top is at the top of the deck pane.
+    wait(browser, 10).until(lambda d: abs(d.execute_script(
+        "return arguments[0].getBoundingClientRect().top - document.querySelector('.slides').getBoundingClientRect().top",
+        lit)) < 40)
+    browser.save_screenshot(str(screenshots / "deck-page.png"))
+
+
+def test_model_and_document_text_is_shown_as_text_in_the_widget(browser, site):
+    """A logged answer full of markup is restored into the widget: shown literally, nothing runs."""
+    base, _, _ = site
+    import requests
+
+    hostile = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>'
+    browser.get(f"{base}/embed/example")
+    session_id = browser.execute_script("return localStorage.getItem('deckchat:session:example')")
+    # A real turn through the API, with the hostile text as the question (a reader can write anything).
+    response = requests.post(f"{base}/api/chat", json={"deck": "example", "question": hostile,
+                                                        "session_id": session_id}, timeout=120)
+    assert response.status_code == 200, response.text
+    browser.refresh()
+    asked = wait(browser, 20).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#log .msg.user"))
+    assert asked[-1].text == hostile
+    assert not browser.find_elements(By.CSS_SELECTOR, "#log img, #log script")
+    assert browser.execute_script("return window.__pwned") is None
+
+
+def test_an_unknown_deck_shows_a_friendly_message_in_the_widget(browser, site):
+    base, _, _ = site
+    browser.get(f"{base}/embed/no-such-deck")
+    assert "not available" in browser.find_element(By.CSS_SELECTOR, "main").text
