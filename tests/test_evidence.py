@@ -112,6 +112,18 @@ def test_a_grounded_answer_keeps_its_words_and_carries_the_quote(example_index, 
     assert "$48,000" in result.quote["text"] and result.grounded is True
 
 
+def test_a_figure_from_another_block_gives_way_to_the_quoted_line(example_index, embedder):
+    """Grounded (the market size is in a block) but not the figure asked for: the quote is shown."""
+    pipeline = scripted_pipeline(example_index, embedder, "The answer is: 4.8 billion.")
+    result = pipeline.answer("example", "How much are they raising?")
+    assert "$4.5 million" in result.quote["text"]
+    assert result.answer.startswith(QUOTED_ANSWER.format(quote=result.quote["text"]))
+    assert result.model_answer == "The answer is: 4.8 billion."
+    # A question that asks for no figure keeps the model's words.
+    kept = pipeline.answer("example", "Tell me about their market.")
+    assert kept.answer.startswith("The answer is: 4.8 billion.") and kept.model_answer is None
+
+
 def test_an_answer_that_cites_its_blocks_itself_is_left_as_written(example_index, embedder):
     result = scripted_pipeline(example_index, embedder, "It costs $48,000 per ship per year [1].").answer(
         "example", "How much does the subscription cost per ship per year?")

@@ -13,8 +13,9 @@ from app.generation.base import GenerationError, GenerationParams, Generator
 from app.generation.number_constraint import numbers_in
 from app.rag.evidence import LineSelector, Selection
 from app.rag.followup import retrieval_query
+from app.rag.answer_type import expected_type
 from app.rag.grounding import check as check_grounding
-from app.rag.grounding import strip_citations
+from app.rag.grounding import facts, states, strip_citations
 from app.rag.lexical import fuse
 from app.rag.prompt_formats import UnknownPromptFormat, format_for_model, format_named
 from app.rag.prompting import REFUSAL_SENTENCE, ChatTemplateFormat, PromptBuilder, PromptFormat
@@ -208,9 +209,9 @@ class Evidence:
         if not grounding.grounded and self.weak:
             self._refuse(result, text)
             return
-        if not grounding.grounded and result.quote:
-            # The model's sentence states what no block holds: the documents' own words instead,
-            # resting on the quote's block alone.
+        if result.quote and (not grounding.grounded or self._misses_the_quoted_figure(result)):
+            # The model's sentence states what no block holds, or answers a "how much" with another
+            # line's figure: the documents' own words instead, resting on the quote's block alone.
             self._quote_instead(result, text)
             result.grounded, cited = True, False
             for source in result.sources:
@@ -220,6 +221,19 @@ class Evidence:
         if not cited:  # say which blocks the answer rests on, as a model that cites would
             marks = "".join(f"[{i + 1}]" for i, s in enumerate(result.sources) if s.get("used"))
             result.answer = f"{result.answer} {marks}" if marks else result.answer
+
+    def _misses_the_quoted_figure(self, result: AnswerResult) -> bool:
+        """A question asking for a figure, a quoted line stating one, and an answer without it.
+
+        SmolLM2 often copies a figure from the wrong block ("How much are they raising?" answered
+        with the market size); the quote is the line ranked best for the question among those
+        stating such a figure (app/rag/evidence.py).
+        """
+        wanted = expected_type(self.question)
+        if wanted is None or not wanted.stated_in(result.quote["text"]):
+            return False
+        figures = [f for f in facts(strip_citations(result.answer)) if f[0].isdigit()]
+        return not any(states(result.quote["text"], f) for f in figures)
 
     @staticmethod
     def _quote_instead(result: AnswerResult, text: str) -> None:

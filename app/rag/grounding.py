@@ -52,7 +52,8 @@ def facts(answer: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def _contains(text: str, fact: str) -> bool:
+def states(text: str, fact: str) -> bool:
+    """Whether the text states the fact (a number as a number, a name as a whole word)."""
     if fact[0].isdigit():
         numbers = {normalise(n) for n in NUMBER.findall(text)}
         return fact in numbers
@@ -62,7 +63,7 @@ def _contains(text: str, fact: str) -> bool:
 def check(answer: str, blocks: Sequence[str], question: str = "") -> Grounding:
     """Which facts of the answer are unsupported, and which blocks it used."""
     stated = facts(strip_citations(answer))
-    unsupported = [f for f in stated if not any(_contains(b, f) for b in blocks) and not _contains(question, f)]
+    unsupported = [f for f in stated if not any(states(b, f) for b in blocks) and not states(question, f)]
     cited = [int(n) - 1 for n in _CITATION.findall(answer) if 0 < int(n) <= len(blocks)]
-    used = sorted(set(cited)) or [i for i, block in enumerate(blocks) if any(_contains(block, f) for f in stated)]
+    used = sorted(set(cited)) or [i for i, block in enumerate(blocks) if any(states(block, f) for f in stated)]
     return Grounding(unsupported, used, bool(cited))
