@@ -142,15 +142,22 @@ class SqlConversationLog:
             db.add(Feedback(turn_id=turn.id, rating=rating, comment=comment))
             return True
 
-    def record_handoff(self, session_id: str, question: str, email: str, turn_id: int | None = None) -> bool:
-        """A question left for the founders; False when the session (or its turn) does not exist."""
+    def record_handoff(self, session_id: str, turn_id: int, email: str) -> bool:
+        """A reader's e-mail for the founders, on a turn of theirs the documents did not answer.
+
+        The question is the turn's own (a client cannot put other words in the owner's inbox), and a
+        second request for the same turn replaces the e-mail. False: no such unanswered turn.
+        """
         with self.sessions.begin() as db:
-            if db.get(ChatSession, session_id) is None:
+            turn = db.scalar(select(Turn).where(Turn.id == turn_id, Turn.session_id == session_id,
+                                                Turn.refused.is_(True) | Turn.grounded.is_(False)))
+            if turn is None:
                 return False
-            if turn_id is not None and db.scalar(select(Turn.id).where(
-                    Turn.id == turn_id, Turn.session_id == session_id)) is None:
-                return False
-            db.add(Handoff(session_id=session_id, turn_id=turn_id, question=question, email=email))
+            earlier = db.scalar(select(Handoff).where(Handoff.turn_id == turn_id))
+            if earlier is not None:
+                earlier.email = email
+            else:
+                db.add(Handoff(session_id=session_id, turn_id=turn_id, question=turn.question, email=email))
             return True
 
     def reader_turns(self, session_id: str, deck: str) -> list[dict]:
@@ -160,9 +167,11 @@ class SqlConversationLog:
                                .where(Turn.session_id == session_id, ChatSession.deck == deck)
                                .options(selectinload(Turn.sources), selectinload(Turn.feedback))
                                .order_by(Turn.id)).all()
+            handed_off = set(db.scalars(select(Handoff.turn_id).where(Handoff.session_id == session_id)))
             return [{
                 "message_id": t.id, "question": t.question, "answer": t.answer, "refused": t.refused,
                 "error": t.error is not None, "rating": t.feedback[-1].rating if t.feedback else None,
+                "handoff": t.id in handed_off,
                 "quote": {"text": t.quote, "source": t.quote_rank - 1} if t.quote and t.quote_rank else None,
                 "sources": [{"doc": s.doc, "page": s.page, "kind": s.kind, "title": s.title, "snippet": s.snippet,
                              "used": s.used} for s in t.sources],
@@ -246,21 +255,24 @@ class SqlConversationLog:
             return [HandoffRequest(*row) for row in db.execute(query)]
 
     def purge(self, before: datetime, dry_run: bool = False) -> tuple[int, int]:
-        """Delete the sessions started before `before` with every row of theirs; returns (sessions, turns)."""
-        old_sessions = select(ChatSession.id).where(ChatSession.created_at < before)
-        old_turns = select(Turn.id).where(Turn.session_id.in_(old_sessions))
-        with self.sessions.begin() as db:  # one transaction: all of a session goes, or none of it
-            counts = (db.scalar(select(func.count()).select_from(old_sessions.subquery())) or 0,
+        """Delete the turns asked before `before` with every row of theirs, and the sessions they leave
+        empty; returns (sessions, turns). A reader who comes back to an old session keeps today's turns."""
+        old_turns = select(Turn.id).where(Turn.created_at < before)
+        recent = select(Turn.id).where(Turn.session_id == ChatSession.id, Turn.created_at >= before)
+        emptied = select(ChatSession.id).where(ChatSession.created_at < before, ~recent.exists())
+        with self.sessions.begin() as db:  # one transaction: all of it goes, or none of it
+            counts = (db.scalar(select(func.count()).select_from(emptied.subquery())) or 0,
                       db.scalar(select(func.count()).select_from(old_turns.subquery())) or 0)
             if dry_run:
                 return counts
+            emptied_ids = list(db.scalars(emptied))
             # Children first: SQLite enforces the foreign keys (PRAGMA foreign_keys=ON).
             for statement in (
-                delete(Handoff).where(Handoff.session_id.in_(old_sessions) | Handoff.turn_id.in_(old_turns)),
+                delete(Handoff).where(Handoff.turn_id.in_(old_turns) | Handoff.session_id.in_(emptied_ids)),
                 delete(Feedback).where(Feedback.turn_id.in_(old_turns)),
                 delete(TurnSource).where(TurnSource.turn_id.in_(old_turns)),
-                delete(Turn).where(Turn.session_id.in_(old_sessions)),
-                delete(ChatSession).where(ChatSession.created_at < before),
+                delete(Turn).where(Turn.created_at < before),
+                delete(ChatSession).where(ChatSession.id.in_(emptied_ids)),
             ):
                 # Nothing is loaded in this session, so there are no objects to keep in step.
                 db.execute(statement.execution_options(synchronize_session=False))

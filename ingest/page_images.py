@@ -13,6 +13,7 @@ log = logging.getLogger(__name__)
 PAGES_DIR = "pages"  # in a build: pages/<file number>/<page number>.webp, file numbers as in the manifest
 SLIDE_FILES = "slides.json"  # in PAGES_DIR: the PDFs whose pages are landscape, i.e. slides
 WIDTH_PX = 1200  # sharp on a laptop's half screen; a slide is then ~60-120 KB as WebP
+MAX_HEIGHT_PX = 2400
 MAX_PAGES = 300  # a long report's appendix is not worth the disk; its text is still indexed
 QUALITY = 80
 
@@ -35,10 +36,12 @@ def render_pdf_pages(pdf_path: Path, build_dir: Path, file_number: int) -> tuple
             page = pdf[index]
             landscape += page.get_width() > page.get_height()
             try:
-                image = page.render(scale=WIDTH_PX / max(page.get_width(), 1)).to_pil()
+                # A tall, narrow page (a receipt, a poster) is bounded by its height instead.
+                scale = min(WIDTH_PX / max(page.get_width(), 1), MAX_HEIGHT_PX / max(page.get_height(), 1))
+                image = page.render(scale=scale).to_pil()
                 image.convert("RGB").save(page_image_path(build_dir, file_number, index + 1), "WEBP", quality=QUALITY)
                 rendered += 1
-            except (pdfium.PdfiumError, OSError, ValueError) as exc:
+            except (pdfium.PdfiumError, OSError, ValueError, MemoryError) as exc:
                 log.warning("%s page %d: not rendered for the deck page (%s)", pdf_path.name, index + 1, exc)
             finally:
                 page.close()

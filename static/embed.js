@@ -12,7 +12,9 @@
   var statusLine = document.getElementById("status");
   var sessionKey = "deckchat:session:" + config.deck;
   var memoryStore = {};
-  var current = null; // {controller, turn} while an answer streams
+  var current = null; // {controller, turn, done} while an answer streams
+  var restoring = true; // no question until the earlier conversation is back on screen
+  var pendingRetry = null; // the Retry to press when the connection comes back
 
   document.documentElement.style.setProperty("--accent", config.colour);
 
@@ -64,6 +66,7 @@
     var item = el("li", "msg user");
     item.appendChild(el("p", null, text));
     log.appendChild(item);
+    return item;
   }
 
   function newTurn(question) {
@@ -72,7 +75,8 @@
     item.setAttribute("aria-busy", "true");
     item.appendChild(text);
     log.appendChild(item);
-    return { question: question, item: item, text: text, sources: [], streamed: "" };
+    // The session it belongs to: "New chat" must not send its feedback under the new session.
+    return { question: question, item: item, text: text, sources: [], streamed: "", sessionId: sessionId };
   }
 
   // "[2]" in an answer becomes a button that opens source 2; the rest stays text.
@@ -144,9 +148,9 @@
     renderSources(turn, done.refused ? [] : used);
     renderAnswer(turn, done.answer);
     if (!done.refused) renderQuote(turn, done.quote, done.answer);
-    if (done.refused) renderHandoff(turn);
+    if (done.refused) renderHandoff(turn, done.handoff);
     renderFeedback(turn, done.rating);
-    announce("Answer complete.");
+    if (!done.restored) announce(done.answer); // the live region reads the final answer once, not every token
   }
 
   // --- thumbs up/down with an optional comment
@@ -167,7 +171,7 @@
     }
     mark(rating === 1 ? "up" : rating === -1 ? "down" : null);
     function send(value, comment) {
-      return postJson("/api/feedback", { session_id: sessionId, message_id: turn.messageId, rating: value, comment: comment })
+      return postJson("/api/feedback", { session_id: turn.sessionId, message_id: turn.messageId, rating: value, comment: comment })
         .then(function () { mark(value); thanks.textContent = "Thanks for the feedback."; })
         .catch(function (err) { thanks.textContent = "Feedback not sent: " + err.message; });
     }
@@ -196,8 +200,13 @@
   }
 
   // --- when the documents do not answer: the founders' contact, or leave an e-mail
-  function renderHandoff(turn) {
+  function renderHandoff(turn, alreadySent) {
     var box = el("div", "handoff");
+    if (alreadySent) {
+      box.appendChild(el("span", "muted", "Your question was sent to the founders."));
+      turn.item.appendChild(box);
+      return;
+    }
     if (config.handoffUrl) {
       box.appendChild(el("span", null, "The documents do not answer this."));
       var link = el("a", null, "Ask the founders");
@@ -226,8 +235,7 @@
     formEl.appendChild(status);
     formEl.addEventListener("submit", function (event) {
       event.preventDefault();
-      postJson("/api/handoff", { session_id: sessionId, message_id: turn.messageId, question: turn.question,
-                                 email: email.value.trim() })
+      postJson("/api/handoff", { session_id: turn.sessionId, message_id: turn.messageId, email: email.value.trim() })
         .then(function () { formEl.textContent = ""; formEl.appendChild(el("span", null, "Sent: the founders will reply by e-mail.")); })
         .catch(function (err) { status.textContent = err.message; });
     });
@@ -249,7 +257,7 @@
     sendButton.hidden = busy;
     stopButton.hidden = !busy;
     input.disabled = busy;
-    if (!busy) input.focus();
+    (busy ? stopButton : input).focus(); // keyboard focus never falls back to the page
   }
 
   function showFailure(turn, message, canRetry) {
@@ -258,27 +266,31 @@
     var row = el("div", "actions");
     row.appendChild(el("span", "error-text", message));
     if (canRetry) {
-      var retry = button("Retry", null, function () { row.remove(); turn.item.remove(); ask(turn.question, true); });
-      row.appendChild(retry);
-      // Back online: try once by itself.
-      window.addEventListener("online", function again() {
-        window.removeEventListener("online", again);
-        if (row.isConnected && !current) retry.click();
+      var retry = button("Retry", null, function () {
+        if (current) return; // one answer at a time; this Retry stays for later
+        pendingRetry = null;
+        // Asked again at the end of the conversation, question and answer together.
+        if (turn.questionItem) turn.questionItem.remove();
+        turn.item.remove();
+        ask(turn.question);
       });
+      row.appendChild(retry);
+      pendingRetry = retry; // back online: the latest failed question is asked again by itself
     }
     turn.item.appendChild(row);
     announce(message);
     scrollDown();
   }
 
-  function ask(question, isRetry) {
+  function ask(question) {
     question = question.trim();
-    if (!question || current) return;
+    if (!question || current || restoring) return false;
     suggestions.hidden = true;
-    if (!isRetry) addQuestion(question);
+    var questionItem = addQuestion(question);
     var turn = newTurn(question);
+    turn.questionItem = questionItem;
     var controller = new AbortController();
-    current = { controller: controller, turn: turn };
+    current = { controller: controller, turn: turn, done: false };
     setBusy(true);
     announce("Answering…");
     scrollDown();
@@ -303,10 +315,10 @@
           turn.text.textContent = turn.streamed;
           scrollDown();
         } else if (name === "done") {
-          finished = true;
+          finished = current.done = true;
           finish(turn, data);
         } else if (name === "error") {
-          finished = true;
+          finished = current.done = true;
           turn.messageId = data.message_id;
           showFailure(turn, data.error, true);
         }
@@ -316,7 +328,7 @@
       finished = true;
       showFailure(turn, "Connection lost before the answer was complete.", true);
     }).then(function () {
-      if (controller.signal.aborted) {
+      if (controller.signal.aborted && !finished) {
         turn.item.classList.remove("streaming");
         turn.item.setAttribute("aria-busy", "false");
         turn.item.appendChild(el("p", "muted", "Stopped."));
@@ -328,36 +340,53 @@
       setBusy(false);
       scrollDown();
     });
+    return true;
   }
 
+  // Server-Sent Events as the spec reads them: CRLF or LF line ends, "data:" with or without its
+  // space, several data lines joined by newlines, a last event without its blank line.
   function readEvents(reader, onEvent) {
     var decoder = new TextDecoder();
     var buffer = "";
+    function dispatch(block) {
+      var name = "message", data = [];
+      block.split("\n").forEach(function (line) {
+        var colon = line.indexOf(":");
+        if (colon <= 0) return; // a comment, or a line without a field
+        var field = line.slice(0, colon), value = line.slice(colon + 1).replace(/^ /, "");
+        if (field === "event") name = value;
+        else if (field === "data") data.push(value);
+      });
+      if (!data.length) return;
+      var parsed;
+      try { parsed = JSON.parse(data.join("\n")); } catch (e) { throw new Error("malformed event from the server"); }
+      onEvent(name, parsed);
+    }
+    function drain(final) {
+      buffer = buffer.replace(/\r\n?/g, "\n");
+      var events = buffer.split("\n\n");
+      buffer = final ? "" : events.pop();
+      events.forEach(function (block) { if (block.trim()) dispatch(block); });
+    }
     function pump() {
       return reader.read().then(function (chunk) {
-        if (chunk.done) return;
+        if (chunk.done) { buffer += decoder.decode(); drain(true); return; }
         buffer += decoder.decode(chunk.value, { stream: true });
-        var events = buffer.split("\n\n");
-        buffer = events.pop();
-        events.forEach(function (block) {
-          var name = "message", data = "";
-          block.split("\n").forEach(function (line) {
-            if (line.indexOf("event: ") === 0) name = line.slice(7);
-            else if (line.indexOf("data: ") === 0) data += line.slice(6);
-          });
-          if (data) onEvent(name, JSON.parse(data));
-        });
+        drain(false);
         return pump();
       });
     }
-    return pump();
+    // On any failure stop reading: the server then stops the model and frees its place.
+    return pump().catch(function (err) { reader.cancel().catch(function () {}); throw err; });
   }
 
   // --- restore the conversation after a reload
   function restore() {
-    return fetch("/api/sessions/" + encodeURIComponent(sessionId) + "?deck=" + encodeURIComponent(config.deck))
+    var restoringId = sessionId;
+    return fetch("/api/sessions/" + encodeURIComponent(restoringId) + "?deck=" + encodeURIComponent(config.deck))
       .then(function (response) { return response.ok ? response.json() : { turns: [] }; })
       .then(function (data) {
+        if (restoringId !== sessionId) return; // "New chat" was pressed meanwhile
         (data.turns || []).forEach(function (saved) {
           addQuestion(saved.question);
           var turn = newTurn(saved.question);
@@ -370,36 +399,65 @@
           var used = [];
           saved.sources.forEach(function (s, i) { if (s.used) used.push(i); });
           finish(turn, { message_id: saved.message_id, answer: saved.answer, refused: saved.refused,
-                         quote: saved.quote, used: used, rating: saved.rating });
+                         quote: saved.quote, used: used, rating: saved.rating, handoff: saved.handoff,
+                         restored: true });
         });
         if (data.turns && data.turns.length) suggestions.hidden = true;
         scrollDown();
       })
-      .catch(function () { /* offline at load: start empty, asking will say so */ });
+      .catch(function () { /* offline at load: start empty, asking will say so */ })
+      .then(function () { restoring = false; });
+  }
+
+  // --- options from the host page (widget.js data-* attributes), from allowed sites only
+  function applyOptions(event) {
+    if (event.source !== window.parent || window.parent === window) return;
+    if (config.allowedOrigins.indexOf(event.origin) < 0) return;
+    var data = event.data || {};
+    if (data.type !== "deckchat:options") return;
+    var text = function (value) {
+      return typeof value === "string" && value.trim() ? value.trim().slice(0, config.maxOptionChars) : null;
+    };
+    if (text(data.title)) {
+      document.getElementById("chat-title").textContent = text(data.title);
+      document.title = text(data.title);
+    }
+    if (text(data.greeting)) greetingText.textContent = text(data.greeting);
+    if (/^#[0-9a-fA-F]{3}([0-9a-fA-F]{3})?$/.test(data.color || "")) {
+      document.documentElement.style.setProperty("--accent", data.color);
+    }
+    var questions = (Array.isArray(data.questions) ? data.questions : []).map(text).filter(Boolean);
+    if (questions.length) showSuggestions(questions.slice(0, config.maxQuestions));
+  }
+
+  function showSuggestions(questions) {
+    suggestions.textContent = "";
+    questions.forEach(function (q) { suggestions.appendChild(button(q, null, function () { ask(q); })); });
   }
 
   // --- set-up
   var greeting = el("li", "msg bot");
-  greeting.appendChild(el("p", "answer-text", config.greeting));
+  var greetingText = el("p", "answer-text", config.greeting);
+  greeting.appendChild(greetingText);
   log.appendChild(greeting);
-  config.questions.forEach(function (q) {
-    suggestions.appendChild(button(q, null, function () { ask(q); }));
-  });
+  showSuggestions(config.questions);
+  window.addEventListener("message", applyOptions);
+  window.addEventListener("online", function () { if (pendingRetry && pendingRetry.isConnected) pendingRetry.click(); });
   form.addEventListener("submit", function (event) {
     event.preventDefault();
-    var question = input.value;
-    if (!question.trim()) return;
-    input.value = "";
-    ask(question);
+    if (ask(input.value)) input.value = "";
   });
   input.addEventListener("keydown", function (event) {
-    if (event.key === "Enter" && !event.shiftKey) { event.preventDefault(); form.requestSubmit(); }
+    // Enter sends; Shift+Enter is a new line; Enter while an input method composes is the IME's.
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) { event.preventDefault(); form.requestSubmit(); }
   });
-  stopButton.addEventListener("click", function () { if (current) current.controller.abort(); });
+  stopButton.addEventListener("click", function () { if (current && !current.done) current.controller.abort(); });
   document.getElementById("new-chat").addEventListener("click", function () {
     if (current) current.controller.abort();
     sessionId = newSessionId();
     store(sessionKey, sessionId);
+    pendingRetry = null;
+    restoring = false;
     while (log.children.length > 1) log.removeChild(log.lastChild);
     suggestions.hidden = false;
     input.focus();

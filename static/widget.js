@@ -14,10 +14,13 @@
   var colour = /^#[0-9a-fA-F]{3}([0-9a-fA-F]{3})?$/.test(options.color || "") ? options.color : "#1f5f8b";
   var side = options.position === "left" ? "left" : "right";
 
-  var params = new URLSearchParams({ launcher: "1", host: location.origin });
-  ["title", "greeting", "color"].forEach(function (name) { if (options[name]) params.set(name, options[name]); });
-  (options.questions || "").split("|").forEach(function (q) { if (q.trim()) params.append("q", q.trim()); });
-  var src = appOrigin + "/embed/" + encodeURIComponent(options.deck) + "?" + params.toString();
+  var src = appOrigin + "/embed/" + encodeURIComponent(options.deck) + "?" +
+    new URLSearchParams({ launcher: "1", host: location.origin }).toString();
+  // The chat accepts these from this page only if the deck's owner allowed this site (deck.toml).
+  var chatOptions = { type: "deckchat:options", title: options.title, greeting: options.greeting,
+                      color: options.color,
+                      questions: (options.questions || "").split("|").map(function (q) { return q.trim(); })
+                        .filter(Boolean) };
 
   var host = document.createElement("div");
   host.setAttribute("data-deckchat", options.deck);
@@ -48,6 +51,7 @@
   panel.setAttribute("aria-label", options.title || "Chat about this deck");
   var frame = document.createElement("iframe");
   frame.title = options.title || "Chat about this deck";
+  frame.addEventListener("load", function () { frame.contentWindow.postMessage(chatOptions, appOrigin); });
   panel.appendChild(frame);
   root.appendChild(style);
   root.appendChild(panel);

@@ -27,7 +27,10 @@ def free_port() -> int:
 def gunicorn(instance: Path, index_dir: Path, env: dict[str, str] | None = None) -> Iterator[str]:
     """Start the server on `index_dir` (model from the shared cache, preloaded); yields its base URL."""
     port = free_port()
-    env = os.environ | {
+    # Only this test's settings: a developer's own database or retention must not reach the server.
+    inherited = {k: v for k, v in os.environ.items() if not k.startswith("DECKCHAT_") and k != "DATABASE_URL"}
+    env = inherited | {
+        "DATABASE_URL": f"sqlite:///{instance / 'deckchat.sqlite3'}",
         "DECKCHAT_INDEX_DIR": str(index_dir),
         "DECKCHAT_INSTANCE_DIR": str(instance),
         "DECKCHAT_MODEL_CACHE_DIR": load_config()["MODEL_CACHE_DIR"],

@@ -42,6 +42,30 @@ def make_standin(llm) -> Flask:
     return app
 
 
+def make_scripted_standin(answer: str, pieces: int = 6) -> Flask:
+    """A stand-in whose "model" always streams `answer` in a few pieces (for tests where the words matter)."""
+    app = Flask("openai-scripted")
+    step = max(1, len(answer) // pieces)
+
+    def chunk(delta: dict, finish: str | None = None) -> str:
+        body = {"id": "scripted", "object": "chat.completion.chunk", "created": 0, "model": "scripted",
+                "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]}
+        return f"data: {json.dumps(body)}\n\n"
+
+    @app.post("/v1/chat/completions")
+    def chat_completions():
+        def events():
+            yield chunk({"role": "assistant", "content": ""})
+            for start in range(0, len(answer), step):
+                yield chunk({"content": answer[start:start + step]})
+            yield chunk({}, "stop")
+            yield "data: [DONE]\n\n"
+
+        return Response(events(), mimetype="text/event-stream")
+
+    return app
+
+
 class StandinServer:
     """Serves the stand-in on a loopback port in a background thread."""
 

@@ -85,11 +85,11 @@ def test_the_log_lists_refused_ungrounded_and_thumbed_down_turns_newest_first(tm
 
 def test_the_page_groups_unanswered_questions_and_lists_hand_offs(questions_app):
     log = questions_app.extensions["deckchat"].log
-    for n, text in enumerate(RAISING):
-        _record(log, f"s-raise-{n}", text, refused=True)
+    raising = [_record(log, f"s-raise-{n}", text, refused=True) for n, text in enumerate(RAISING)]
     cto_turn = _record(log, "s-cto", CTO[0], grounded=True, rating=-1)  # answered, but thumbed down
     _record(log, "s-liked", "What does the company sell?", grounded=True, rating=1)
-    assert log.record_handoff("s-cto", "Can I meet the CTO?", "angel@example.com", cto_turn)
+    assert log.record_handoff("s-raise-0", raising[0], "angel@example.com")
+    assert not log.record_handoff("s-liked", cto_turn, "x@example.com")  # not that session's turn
     client = questions_app.test_client()
     log_in(client)
     page = client.get("/admin/questions").get_data(as_text=True)
@@ -99,21 +99,21 @@ def test_the_page_groups_unanswered_questions_and_lists_hand_offs(questions_app)
     assert CTO[0] in rows[1] and f'href="/admin/sessions/s-cto#turn-{cto_turn}"' in rows[1]
     assert "What does the company sell?" not in page
     handoff = page.split('<tr class="handoff">')[1]
-    assert "Can I meet the CTO?" in handoff and "mailto:angel@example.com" in handoff
-    assert 'href="/admin/sessions/s-cto"' in handoff and "<td>example</td>" in handoff
+    assert RAISING[0] in handoff and "mailto:angel%40example.com" in handoff
+    assert 'href="/admin/sessions/s-raise-0"' in handoff and "<td>example</td>" in handoff
     assert 'href="/admin/questions"' in client.get("/admin/").get_data(as_text=True)  # the nav link
 
 
 def test_the_page_filters_by_deck_and_date_and_escapes_html(questions_app):
     log = questions_app.extensions["deckchat"].log
-    _record(log, "s-html", "<script>alert(1)</script> raise?", refused=True)
+    html_turn = _record(log, "s-html", "<script>alert(1)</script> raise?", refused=True)
     _record(log, "s-other", "What is the burn rate?", refused=True, deck="other")
-    assert log.record_handoff("s-html", "<b>call me</b>", "a@example.com")
+    assert log.record_handoff("s-html", html_turn, "a@example.com")
     client = questions_app.test_client()
     log_in(client)
     page = client.get("/admin/questions?deck=example").get_data(as_text=True)
     assert "<script>alert" not in page and "&lt;script&gt;alert(1)" in page
-    assert "<b>call me</b>" not in page and "&lt;b&gt;call me" in page
+    assert "&lt;script&gt;alert(1)" in page.split('<tr class="handoff">')[1]  # the hand-off shows it as text too
     assert "burn rate" not in page and 'value="example"' in page
     tomorrow = (datetime.now(UTC) + timedelta(days=1)).strftime("%Y-%m-%d")
     later = client.get(f"/admin/questions?from={tomorrow}").get_data(as_text=True)

@@ -33,12 +33,13 @@ def seed_session(log: SqlConversationLog, session_id: str, started: datetime | N
     """A session with two turns, a source, a thumbs-down and a hand-off request: a row in every table."""
     first = log.record_turn(session_id, "example", "How much are you raising?",
                             AnswerResult("Two million.", False, sources=[SOURCE]))
-    log.record_turn(session_id, "example", "Who is the CTO?", AnswerResult("The documents do not say.", True))
+    second = log.record_turn(session_id, "example", "Who is the CTO?", AnswerResult("The documents do not say.", True))
     assert log.record_feedback(session_id, first, -1, "vague")
-    assert log.record_handoff(session_id, "Who is the CTO?", "reader@example.com", first)
+    assert log.record_handoff(session_id, second, "reader@example.com")
     if started:
         with Session(log.engine) as db, db.begin():
             db.execute(update(ChatSession).where(ChatSession.id == session_id).values(created_at=started))
+            db.execute(update(Turn).where(Turn.session_id == session_id).values(created_at=started))
 
 
 def row_counts(log: SqlConversationLog) -> dict[str, int]:
@@ -61,6 +62,15 @@ def test_purge_removes_old_sessions_with_every_row_and_keeps_newer_ones(tmp_path
     assert log.purge(datetime(2020, 1, 1, tzinfo=UTC)) == (0, 0)  # "before" the day: not on it
 
 
+def test_a_reader_back_in_an_old_session_keeps_the_new_turns(tmp_path):
+    log = SqlConversationLog(f"sqlite:///{tmp_path / 'log.sqlite3'}")
+    seed_session(log, "returning", LONG_AGO)
+    today = log.record_turn("returning", "example", "And the valuation cap?", AnswerResult("$22 million.", False))
+    assert log.purge(datetime(2020, 1, 2, tzinfo=UTC)) == (0, 2)
+    assert [t.id for t in log.transcript("returning").turns] == [today]
+    assert row_counts(log) == {"chat_session": 1, "turn": 1, "turn_source": 0, "feedback": 0, "handoff": 0}
+
+
 def test_flask_logs_purge_deletes_before_the_day_and_says_how_much(make_app):
     app = make_app()
     log = app.extensions["deckchat"].log
@@ -68,10 +78,10 @@ def test_flask_logs_purge_deletes_before_the_day_and_says_how_much(make_app):
     seed_session(log, "new")
     dry = app.test_cli_runner().invoke(args=["logs", "purge", "--before", "2020-01-02", "--dry-run"])
     assert dry.exit_code == 0, dry.output
-    assert "would remove 1 sessions and 2 turns started before 2020-01-02" in dry.output
+    assert "would remove 2 turns from before 2020-01-02 (UTC) and 1 sessions left empty" in dry.output
     assert row_counts(log)["chat_session"] == 2
     done = app.test_cli_runner().invoke(args=["logs", "purge", "--before", "2020-01-02"])
-    assert done.exit_code == 0 and "removed 1 sessions and 2 turns" in done.output
+    assert done.exit_code == 0 and "removed 2 turns" in done.output and "1 sessions left empty" in done.output
     assert row_counts(log) == ONE_SESSION and log.transcript("new")
 
 
@@ -90,7 +100,7 @@ def test_flask_logs_purge_uses_the_retention_setting_without_a_date(make_app):
     seed_session(log, "new")
     result = app.test_cli_runner().invoke(args=["logs", "purge"])
     cutoff = retention_cutoff(30)
-    assert result.exit_code == 0 and f"removed 1 sessions and 2 turns started before {cutoff:%Y-%m-%d}" in result.output
+    assert result.exit_code == 0 and f"removed 2 turns from before {cutoff:%Y-%m-%d}" in result.output
 
 
 def test_the_app_purges_past_the_retention_on_its_first_request_then_once_a_day(make_app):

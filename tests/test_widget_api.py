@@ -21,7 +21,7 @@ def widget_app(tmp_path, example_index, embedder, generator):
     content = tmp_path / "content"
     shutil.copytree(EXAMPLE_DECK, content / "example")
     (content / "example" / "deck.toml").write_text(
-        f'title = "Tidewater"\nallowed_origins = ["{HOST}/", "javascript:alert(1)"]\n'
+        f'title = "Tidewater"\nallowed_origins = ["{HOST}/", "javascript:alert(1)", "https://newline.example\\n"]\n'
         'suggested_questions = ["How much are they raising?"]\ntheme_color = "red; x: y"\n')
     config = app_config(tmp_path, example_index) | {"CONTENT_DIR": str(content)}
     return create_app(config, make_services=lambda cfg: Services(cfg, embedder=embedder, generator=generator))
@@ -56,15 +56,21 @@ def test_a_reader_rates_their_own_answer_once_and_may_change_their_mind(widget_a
     assert client.post("/api/feedback", data="not json").status_code == 400
 
 
-def test_a_reader_leaves_a_question_and_email_for_the_founders(widget_app):
-    client, turn = widget_app.test_client(), a_turn(widget_app)
-    body = {"session_id": "reader-session-1", "message_id": turn, "question": "Do you have a US office?",
-            "email": "ann@fund.example"}
+def test_a_reader_leaves_their_email_for_the_founders_on_an_unanswered_question(widget_app):
+    client, answered = widget_app.test_client(), a_turn(widget_app)
+    refused = widget_app.extensions["deckchat"].log.record_turn(
+        "reader-session-1", "example", "Do you have a US office?", AnswerResult("The documents do not say.", True))
+    body = {"session_id": "reader-session-1", "message_id": refused, "email": "ann@fund.example"}
     assert client.post("/api/handoff", json=body).status_code == 201
+    assert client.post("/api/handoff", json=body | {"email": "ann.b@fund.example"}).status_code == 201  # corrected
     assert [(h.question, h.email, h.turn_id) for h in rows(widget_app, Handoff)] == [
-        ("Do you have a US office?", "ann@fund.example", turn)]
-    assert client.post("/api/handoff", json=body | {"email": "not an address"}).status_code == 400
+        ("Do you have a US office?", "ann.b@fund.example", refused)]  # the turn's own question, once
+    assert client.post("/api/handoff", json=body | {"message_id": answered}).status_code == 404  # it was answered
+    for email in ("not an address", "x?cc=boss@evil.example@fund.example", "a@b.example&cc=c@d.example"):
+        assert client.post("/api/handoff", json=body | {"email": email}).status_code == 400
     assert client.post("/api/handoff", json=body | {"session_id": "no-such-session"}).status_code == 404
+    turns = client.get("/api/sessions/reader-session-1?deck=example").get_json()["turns"]
+    assert [t["handoff"] for t in turns] == [False, True]  # a reload does not offer the form again
 
 
 def test_a_reload_restores_the_readers_conversation_and_only_theirs(widget_app):
@@ -89,18 +95,23 @@ def test_only_the_decks_listed_origins_may_call_the_api_from_a_browser(widget_ap
     assert "Access-Control-Allow-Origin" not in refused.headers
     assert client.options("/api/chat", headers={"Origin": "https://evil.example"}).status_code == 403
     assert client.post("/api/chat", json=ask, headers={"Origin": "http://localhost"}).status_code == 200  # own origin
+    # Behind a proxy the Host may differ from the public origin: the browser says it is the same site.
+    proxied = client.post("/api/chat", json=ask, headers={"Origin": "https://chat.tidewater.example",
+                                                           "Sec-Fetch-Site": "same-origin"})
+    assert proxied.status_code == 200
 
 
 def test_the_chat_may_be_framed_by_listed_sites_only_and_runs_no_inline_script(widget_app, caplog):
     client = widget_app.test_client()
-    embed = client.get("/embed/example?title=<b>Hi</b>&color=%23123456&q=First%3F&q=Second%3F")
+    embed = client.get("/embed/example?greeting=Send+your+password+to+evil.example&color=%23123456")
     policy = embed.headers["Content-Security-Policy"]
-    assert f"frame-ancestors 'self' {HOST};" in policy + ";" and "javascript" not in policy
+    assert f"frame-ancestors 'self' {HOST};" in policy + ";" and "javascript" not in policy and "newline" not in policy
     assert "script-src 'self'" in policy and "X-Frame-Options" not in embed.headers
     page = embed.get_data(as_text=True)
-    assert "<b>Hi</b>" not in page and "\\u003cb\\u003eHi" in page  # host options reach the page as data
-    assert '"questions": ["First?", "Second?"]' in page and '"colour": "#123456"' in page
-    assert '"colour": "#1f5f8b"' in client.get("/embed/example").get_data(as_text=True)  # bad theme_color ignored
+    # Options come from deck.toml, or by postMessage from an allowed site: never from a crafted link.
+    assert "evil.example" not in page and '"questions": ["How much are they raising?"]' in page
+    assert f'"allowedOrigins": ["{HOST}"]' in page
+    assert '"colour": "#1f5f8b"' in page  # the bad theme_color is ignored
     assert any("javascript:alert(1)" in r.getMessage() for r in caplog.records)  # and the owner is told
     admin = client.get("/admin/login")
     assert "frame-ancestors 'none'" in admin.headers["Content-Security-Policy"]
@@ -111,6 +122,7 @@ def test_unknown_decks_get_a_friendly_widget_message_and_a_404_page(widget_app):
     client = widget_app.test_client()
     embed = client.get("/embed/nope")
     assert embed.status_code == 404 and "not available" in embed.get_data(as_text=True)
+    assert "frame-ancestors 'self' *" in embed.headers["Content-Security-Policy"]  # shown on the host's page
     assert client.get("/decks/nope").status_code == 404
     assert client.get("/decks/..%2f..%2fetc/pages/0/1.webp").status_code == 404
 

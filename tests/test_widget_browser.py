@@ -24,7 +24,6 @@ from tests.live_server import free_port, gunicorn
 selenium = pytest.importorskip("selenium", reason="selenium is not installed: run `make test`")
 from selenium import webdriver  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
-from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 CHROMIUM, CHROMEDRIVER = shutil.which("chromium"), shutil.which("chromedriver")
@@ -120,7 +119,7 @@ def test_a_reader_on_another_site_asks_through_the_widget_and_the_owner_sees_the
         "<!doctype html><title>Tidewater</title><h1>Our deck</h1>"
         "<style>button { background: red !important; font-size: 40px !important; }</style>"
         f'<script src="{base}/widget.js" data-deck="example" data-title="Tidewater" data-color="#0b7a5c" '
-        'data-questions="How much are they raising?|Who are the founders?" async></script>')
+        'data-questions="How much are they raising?|Who is the CEO?" async></script>')
     browser.get(host_origin + "/")
     shadow = wait(browser, 20).until(lambda d: d.find_element(By.CSS_SELECTOR, "[data-deckchat]").shadow_root)
     launcher = shadow.find_element(By.CSS_SELECTOR, ".launcher")
@@ -131,9 +130,10 @@ def test_a_reader_on_another_site_asks_through_the_widget_and_the_owner_sees_the
     frame = shadow.find_element(By.CSS_SELECTOR, "iframe")
     browser.switch_to.frame(frame)
     try:
-        wait(browser, 20).until(EC.presence_of_element_located((By.CSS_SELECTOR, "#suggestions button")))
-        assert [b.text for b in browser.find_elements(By.CSS_SELECTOR, "#suggestions button")] == [
-            "How much are they raising?", "Who are the founders?"]
+        # The host page's data-questions and data-title arrive by postMessage (its origin is allowed).
+        wait(browser, 20).until(lambda d: [b.text for b in d.find_elements(By.CSS_SELECTOR, "#suggestions button")] == [
+            "How much are they raising?", "Who is the CEO?"])
+        assert browser.find_element(By.ID, "chat-title").text == "Tidewater"
         count_streamed_updates(browser)
         answer = ask_and_wait(browser, QUESTION)
         text = answer.find_element(By.CSS_SELECTOR, ".answer-text").text
@@ -174,6 +174,7 @@ def test_a_reader_on_another_site_asks_through_the_widget_and_the_owner_sees_the
     page = wait(browser, 20).until(lambda d: d.find_element(By.TAG_NAME, "main")).text
     assert QUESTION in page and text.split("[")[0].strip()[:40] in page
     assert "Too vague for an investor" in page
+    browser.execute_script("document.querySelectorAll('details').forEach(function (d) { d.open = true; })")
     browser.save_screenshot(str(screenshots / "admin-transcript.png"))
 
 
@@ -199,23 +200,42 @@ def test_a_source_chip_on_the_deck_page_scrolls_the_deck_to_that_slide(browser, 
     browser.save_screenshot(str(screenshots / "deck-page.png"))
 
 
-def test_model_and_document_text_is_shown_as_text_in_the_widget(browser, site):
-    """A logged answer full of markup is restored into the widget: shown literally, nothing runs."""
-    base, _, _ = site
-    import requests
+# No digits: a figure found in no source would have the answer replaced by the quote.
+HOSTILE_ANSWER = ('<img src=x onerror="window.__pwned=true">The founders are <b>Maren Okafor</b> and '
+                  'Tomas Lindqvist.<script>window.__pwned="script"</script>')
 
-    hostile = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>'
-    browser.get(f"{base}/embed/example")
-    session_id = browser.execute_script("return localStorage.getItem('deckchat:session:example')")
-    # A real turn through the API, with the hostile text as the question (a reader can write anything).
-    response = requests.post(f"{base}/api/chat", json={"deck": "example", "question": hostile,
-                                                        "session_id": session_id}, timeout=120)
-    assert response.status_code == 200, response.text
-    browser.refresh()
-    asked = wait(browser, 20).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#log .msg.user"))
-    assert asked[-1].text == hostile
-    assert not browser.find_elements(By.CSS_SELECTOR, "#log img, #log script")
+
+@pytest.fixture(scope="module")
+def hostile_site(embedder, tmp_path_factory):
+    """DeckChat whose model (an OpenAI-compatible stand-in) answers with markup and script."""
+    from tests.openai_standin import StandinServer, make_scripted_standin
+
+    instance = tmp_path_factory.mktemp("hostile_instance")
+    index_dir = instance / "index_store"
+    assert make_ingester(index_dir, embedder).ingest("example", EXAMPLE_DECK).ok
+    with StandinServer(make_scripted_standin(HOSTILE_ANSWER)) as model_server:
+        env = {"DECKCHAT_BACKEND": "openai", "DECKCHAT_OPENAI_BASE_URL": model_server.base_url,
+               "DECKCHAT_OPENAI_MODEL": "scripted"}
+        with gunicorn(instance, index_dir, env) as base:
+            yield base
+
+
+def test_what_the_model_writes_is_shown_as_text_while_streaming_and_after(browser, hostile_site):
+    browser.get(f"{hostile_site}/embed/example")
+    wait(browser, 20).until(lambda d: d.execute_script("return document.getElementById('question') !== null"))
+    count_streamed_updates(browser)
+    answer = ask_and_wait(browser, "Who are the founders?")
+    text = answer.find_element(By.CSS_SELECTOR, ".answer-text").text
+    assert '<img src=x onerror="window.__pwned=true">' in text and "<b>Maren Okafor</b>" in text
+    assert browser.execute_script("return window.__updates") > 1  # it came in pieces, each put in as text
+    assert not browser.find_elements(By.CSS_SELECTOR, "#log img, #log b, #log script")
     assert browser.execute_script("return window.__pwned") is None
+    # The same after a reload, from the log.
+    browser.refresh()
+    wait(browser, 20).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#log .msg.user"))  # past the greeting
+    restored = browser.find_elements(By.CSS_SELECTOR, "#log .msg.bot .answer-text")
+    assert "<b>Maren Okafor</b>" in restored[-1].text
+    assert not browser.find_elements(By.CSS_SELECTOR, "#log img, #log b, #log script")
 
 
 def test_an_unknown_deck_shows_a_friendly_message_in_the_widget(browser, site):

@@ -43,14 +43,14 @@ def export_command(fmt: str, deck: str | None, since: str | None, until: str | N
 
 @logs_cli.command("purge")
 @click.option("--before", metavar="YYYY-MM-DD",
-              help="Delete the sessions started before this day (UTC). Default: DECKCHAT_RETENTION_DAYS ago.")
+              help="Delete the turns asked before this day (UTC), and sessions left empty. Default: DECKCHAT_RETENTION_DAYS ago.")
 @click.option("--dry-run", is_flag=True, help="Count what would be deleted, and delete nothing.")
 def purge_command(before: str | None, dry_run: bool) -> None:
     """Delete old sessions with their turns, sources, feedback and hand-off requests."""
     cutoff = _purge_cutoff(before)
     sessions, turns = current_app.extensions["deckchat"].log.purge(cutoff, dry_run=dry_run)
     done = "would remove" if dry_run else "removed"
-    click.echo(f"{done} {sessions} sessions and {turns} turns started before {cutoff:%Y-%m-%d} (UTC)")
+    click.echo(f"{done} {turns} turns from before {cutoff:%Y-%m-%d} (UTC) and {sessions} sessions left empty")
 
 
 def _purge_cutoff(before: str | None) -> datetime:

@@ -16,7 +16,9 @@ from ingest.store import list_decks
 def _cross_origin() -> str | None:
     """The calling page's origin when it is another site's; None for same-origin and non-browser calls."""
     origin = request.headers.get("Origin")
-    if not origin or origin == request.host_url.rstrip("/"):
+    # Behind a proxy the Host header may not match the public origin the browser sent; the
+    # browser's own Sec-Fetch-Site says whether the page calling is this site's.
+    if not origin or origin == request.host_url.rstrip("/") or request.headers.get("Sec-Fetch-Site") == "same-origin":
         return None
     return origin.lower()
 

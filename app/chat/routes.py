@@ -19,7 +19,8 @@ bp = Blueprint("chat", __name__, url_prefix="/api")
 
 _SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 # Enough to catch a typo; the founders' reply will tell them the rest.
-_EMAIL = re.compile(r"^[^@\s<>\"']{1,64}@[^@\s<>\"']+\.[A-Za-z]{2,}$")
+# No "?", "&", "%" or "/": the owner's admin page turns it into a mailto: link.
+_EMAIL = re.compile(r"[A-Za-z0-9._+'-]{1,64}@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 MAX_COMMENT_CHARS = 1000
 
 bp.before_request(preflight)
@@ -172,20 +173,16 @@ def feedback():
 
 @bp.post("/handoff")
 def handoff():
-    """A question the documents did not answer, left for the founders with the reader's e-mail."""
+    """A reader's e-mail for the founders, on an answer of theirs the documents did not give."""
     body = _json_body()
-    session_id, question, email = _session_id(body.get("session_id")), body.get("question"), body.get("email")
-    message_id = body.get("message_id")
-    limit = current_app.config["MAX_QUESTION_CHARS"]
-    if not isinstance(question, str) or not question.strip() or len(question) > limit:
-        raise BadRequest(f"'question' must be non-empty text of at most {limit} characters")
-    if not isinstance(email, str) or len(email) > 254 or not _EMAIL.match(email.strip()):
+    session_id, email, message_id = _session_id(body.get("session_id")), body.get("email"), body.get("message_id")
+    if not isinstance(message_id, int) or isinstance(message_id, bool):
+        raise BadRequest("'message_id' must be the number of the unanswered question's reply")
+    if not isinstance(email, str) or len(email) > 254 or not _EMAIL.fullmatch(email.strip()):
         raise BadRequest("'email' must be an e-mail address the founders can reply to")
-    if message_id is not None and (not isinstance(message_id, int) or isinstance(message_id, bool)):
-        raise BadRequest("'message_id' must be the number the answer came with")
     _own_session(session_id)
-    if not services().log.record_handoff(session_id, question.strip(), email.strip(), message_id):
-        raise NotFound("no such answer in this session")
+    if not services().log.record_handoff(session_id, message_id, email.strip()):
+        raise NotFound("no unanswered question with this message_id in this session")
     return jsonify(ok=True), 201
 
 

@@ -22,7 +22,8 @@ from ingest.pipeline import DECK_SETTINGS as SETTINGS_FILE
 
 log = logging.getLogger(__name__)
 
-# An origin is a scheme, a host and maybe a port: nothing that could end a CSP or CORS header value.
+# An origin is a scheme, a host and maybe a port: nothing that could end a CSP or CORS header value
+# (fullmatch: "$" alone would let a trailing newline through into the header).
 _ORIGIN = re.compile(r"^https?://[A-Za-z0-9.-]+(:\d{1,5})?$")
 _COLOUR = re.compile(r"^#[0-9A-Fa-f]{3}([0-9A-Fa-f]{3})?$")
 _HANDOFF = re.compile(r"^(https://|http://|mailto:)[^\s\"'<>]+$")
@@ -41,19 +42,19 @@ class DeckSettings:
 
 
 def valid_colour(value: str | None) -> bool:
-    return bool(value and _COLOUR.match(value))
+    return bool(value and _COLOUR.fullmatch(value))
 
 
 def _parse(deck: str, raw: dict) -> DeckSettings:
     problems: list[str] = []
     origins = []
     for origin in raw.get("allowed_origins", []) if isinstance(raw.get("allowed_origins"), list) else []:
-        if isinstance(origin, str) and _ORIGIN.match(origin.rstrip("/")):
+        if isinstance(origin, str) and _ORIGIN.fullmatch(origin.rstrip("/")):
             origins.append(origin.rstrip("/").lower())
         else:
             problems.append(f"allowed_origins: {origin!r} is not an origin like https://www.example.com")
     handoff = raw.get("handoff_url")
-    if handoff is not None and not (isinstance(handoff, str) and _HANDOFF.match(handoff)):
+    if handoff is not None and not (isinstance(handoff, str) and _HANDOFF.fullmatch(handoff)):
         problems.append(f"handoff_url: {handoff!r} must start with https://, http:// or mailto:")
         handoff = None
     colour = raw.get("theme_color", DeckSettings.theme_color)

@@ -7,8 +7,8 @@ from flask import Blueprint, abort, current_app, render_template, request, send_
 
 from app.security_headers import frame_ancestors
 from app.widget.deck_pages import deck_documents, page_image, slide_documents
-from app.widget.deck_settings import MAX_SUGGESTIONS, valid_colour
-from ingest.store import is_valid_deck_name, list_decks
+from app.widget.deck_settings import MAX_SUGGESTIONS
+from ingest.store import is_valid_deck_name, list_decks, read_manifest
 
 bp = Blueprint("widget", __name__)
 
@@ -37,33 +37,31 @@ def widget_script():
     return response
 
 
-def _option(name: str, default: str) -> str:
-    value = (request.args.get(name) or "").strip()
-    return value[:MAX_OPTION_CHARS] if value else default
-
-
 @bp.get("/embed/<deck>")
 def embed(deck: str):
-    """The chat UI. Host-page options (data attributes) arrive as query parameters."""
+    """The chat UI, framed by the widget or the deck page."""
     if not _known(deck):
-        # Shown inside the widget, so it says what happened in words; the status is for scripts.
-        frame_ancestors(())
+        # Shown inside the widget on whatever site has the wrong data-deck, so it may be framed by
+        # any: it holds nothing but the message. The status is for scripts.
+        frame_ancestors(("*",))
         return render_template("embed_unknown.html", deck=deck), 404
     settings = _services().deck_settings.get(deck)
     frame_ancestors(settings.allowed_origins)
-    colour = request.args.get("color", "")
-    questions = [q.strip()[:MAX_OPTION_CHARS] for q in request.args.getlist("q") if q.strip()]
+    # The host page's data-* options arrive by postMessage, accepted only from allowed_origins:
+    # taken from the URL, anyone could link to this page with their own words in the deck's name.
     config = {
         "deck": deck,
-        "title": _option("title", settings.title),
-        "greeting": _option("greeting", settings.greeting),
-        "questions": questions[:MAX_SUGGESTIONS] or list(settings.suggested_questions),
+        "title": settings.title,
+        "greeting": settings.greeting,
+        "questions": list(settings.suggested_questions),
         "handoffUrl": settings.handoff_url,
         "maxChars": current_app.config["MAX_QUESTION_CHARS"],
         "inLauncher": request.args.get("launcher") == "1",
-        "inDeckPage": request.args.get("deckpage") == "1",
+        "allowedOrigins": list(settings.allowed_origins),
+        "maxOptionChars": MAX_OPTION_CHARS,
+        "maxQuestions": MAX_SUGGESTIONS,
         "slideDocs": slide_documents(_services().index_dir, deck),
-        "colour": colour if valid_colour(colour) else settings.theme_color,
+        "colour": settings.theme_color,
     }
     return render_template("embed.html", config=config)
 
@@ -74,7 +72,9 @@ def deck_page(deck: str):
         abort(404)
     settings = _services().deck_settings.get(deck)
     frame_ancestors(settings.allowed_origins)
-    return render_template("deck.html", deck=deck, title=settings.title,
+    # Image URLs carry the build: a re-ingest may number files differently, and browsers cache them.
+    build = (read_manifest(_services().index_dir, deck) or {}).get("build_id", "")
+    return render_template("deck.html", deck=deck, title=settings.title, build=build,
                            documents=deck_documents(_services().index_dir, deck))
 
 
