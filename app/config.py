@@ -89,6 +89,9 @@ def load_config() -> dict[str, object]:
         # process (admins log in again after a restart).
         "ADMIN_PASSWORD_HASH": _env("DECKCHAT_ADMIN_PASSWORD_HASH", ""),
         "SECRET_KEY": _env("DECKCHAT_SECRET_KEY", ""),
+        # Sites allowed to embed every deck's chat (comma-separated origins), besides each deck's own
+        # allowed_origins in content/<deck>/deck.toml. None: only this app's own pages.
+        "ALLOWED_ORIGINS": _env("DECKCHAT_ALLOWED_ORIGINS", ""),
         # Days a conversation is kept; older sessions are purged daily, with all their rows (0: forever).
         # `flask logs purge` does the same by hand.
         "RETENTION_DAYS": _env_int("DECKCHAT_RETENTION_DAYS", 0),

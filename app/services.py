@@ -34,7 +34,7 @@ class Services:
         self.retriever = FaissRetriever(self.index_dir, self.embedder, hybrid=config["HYBRID"])
         self.log = conversation_log or SqlConversationLog(config["DATABASE_URL"])
         self.queue = GenerationQueue(config["QUEUE_WAITING"])
-        self.deck_settings = DeckSettingsStore(Path(config["CONTENT_DIR"]))
+        self.deck_settings = DeckSettingsStore(Path(config["CONTENT_DIR"]), config["ALLOWED_ORIGINS"])
         self._generator = generator
         self._load_error: str | None = None
         self._load_lock = threading.Lock()

@@ -171,7 +171,8 @@
     }
     mark(rating === 1 ? "up" : rating === -1 ? "down" : null);
     function send(value, comment) {
-      return postJson("/api/feedback", { session_id: turn.sessionId, message_id: turn.messageId, rating: value, comment: comment })
+      return postJson("/api/feedback", { session_id: turn.sessionId, message_id: turn.messageId,
+                                         rating: value === "up" ? 1 : -1, comment: comment })
         .then(function () { mark(value); thanks.textContent = "Thanks for the feedback."; })
         .catch(function (err) { thanks.textContent = "Feedback not sent: " + err.message; });
     }
@@ -470,5 +471,11 @@
     close.addEventListener("click", closeWidget);
     document.addEventListener("keydown", function (event) { if (event.key === "Escape") closeWidget(); });
   }
+  // Opened from the launcher (the iframe gets the focus): start where a reader types.
+  function focusInput() {
+    if (document.activeElement === document.body && !input.disabled) input.focus();
+  }
+  window.addEventListener("focus", focusInput);
+  if (config.inLauncher && document.hasFocus()) focusInput(); // focused while it was still loading
   restore();
 })();

@@ -51,7 +51,10 @@
   panel.setAttribute("aria-label", options.title || "Chat about this deck");
   var frame = document.createElement("iframe");
   frame.title = options.title || "Chat about this deck";
-  frame.addEventListener("load", function () { frame.contentWindow.postMessage(chatOptions, appOrigin); });
+  frame.addEventListener("load", function () {
+    frame.contentWindow.postMessage(chatOptions, appOrigin);
+    if (!panel.hidden) frame.focus(); // the first open focused a frame that was still loading
+  });
   panel.appendChild(frame);
   root.appendChild(style);
   root.appendChild(panel);

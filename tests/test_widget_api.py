@@ -23,7 +23,8 @@ def widget_app(tmp_path, example_index, embedder, generator):
     (content / "example" / "deck.toml").write_text(
         f'title = "Tidewater"\nallowed_origins = ["{HOST}/", "javascript:alert(1)", "https://newline.example\\n"]\n'
         'suggested_questions = ["How much are they raising?"]\ntheme_color = "red; x: y"\n')
-    config = app_config(tmp_path, example_index) | {"CONTENT_DIR": str(content)}
+    config = app_config(tmp_path, example_index) | {"CONTENT_DIR": str(content),
+                                                    "ALLOWED_ORIGINS": "https://partner.example, not-an-origin"}
     return create_app(config, make_services=lambda cfg: Services(cfg, embedder=embedder, generator=generator))
 
 
@@ -44,14 +45,15 @@ def rows(app, model):
 
 def test_a_reader_rates_their_own_answer_once_and_may_change_their_mind(widget_app):
     client, turn = widget_app.test_client(), a_turn(widget_app)
-    body = {"session_id": "reader-session-1", "message_id": turn, "rating": "down", "comment": "vague"}
+    body = {"session_id": "reader-session-1", "message_id": turn, "rating": -1, "comment": "vague"}
     assert client.post("/api/feedback", json=body).status_code == 200
-    assert client.post("/api/feedback", json=body | {"rating": "up", "comment": None}).status_code == 200
+    assert client.post("/api/feedback", json=body | {"rating": 1, "comment": None}).status_code == 200
     assert [(f.turn_id, f.rating, f.comment) for f in rows(widget_app, Feedback)] == [(turn, 1, None)]
     # Someone else's session cannot rate it; nonsense gets a 400 that says what to send.
     assert client.post("/api/feedback", json=body | {"session_id": "another-session"}).status_code == 404
-    bad = client.post("/api/feedback", json=body | {"rating": 5})
-    assert bad.status_code == 400 and "up" in bad.get_json()["error"]
+    for rating in (5, "down", True):
+        bad = client.post("/api/feedback", json=body | {"rating": rating})
+        assert bad.status_code == 400 and "-1" in bad.get_json()["error"]
     assert client.post("/api/feedback", json=body | {"comment": "x" * 1001}).status_code == 400
     assert client.post("/api/feedback", data="not json").status_code == 400
 
@@ -75,7 +77,7 @@ def test_a_reader_leaves_their_email_for_the_founders_on_an_unanswered_question(
 
 def test_a_reload_restores_the_readers_conversation_and_only_theirs(widget_app):
     client, turn = widget_app.test_client(), a_turn(widget_app)
-    client.post("/api/feedback", json={"session_id": "reader-session-1", "message_id": turn, "rating": "up"})
+    client.post("/api/feedback", json={"session_id": "reader-session-1", "message_id": turn, "rating": 1})
     turns = client.get("/api/sessions/reader-session-1?deck=example").get_json()["turns"]
     assert [(t["message_id"], t["answer"], t["rating"]) for t in turns] == [(turn, "They raise $4.5 million.", 1)]
     assert turns[0]["sources"][0]["snippet"] == "Raising $4.5 million" and turns[0]["sources"][0]["used"]
@@ -105,12 +107,14 @@ def test_the_chat_may_be_framed_by_listed_sites_only_and_runs_no_inline_script(w
     client = widget_app.test_client()
     embed = client.get("/embed/example?greeting=Send+your+password+to+evil.example&color=%23123456")
     policy = embed.headers["Content-Security-Policy"]
-    assert f"frame-ancestors 'self' {HOST};" in policy + ";" and "javascript" not in policy and "newline" not in policy
+    assert f"frame-ancestors 'self' {HOST} https://partner.example;" in policy + ";"
+    assert "javascript" not in policy and "newline" not in policy
     assert "script-src 'self'" in policy and "X-Frame-Options" not in embed.headers
     page = embed.get_data(as_text=True)
     # Options come from deck.toml, or by postMessage from an allowed site: never from a crafted link.
     assert "evil.example" not in page and '"questions": ["How much are they raising?"]' in page
-    assert f'"allowedOrigins": ["{HOST}"]' in page
+    assert f'"allowedOrigins": ["{HOST}", "https://partner.example"]' in page  # deck.toml's, then every deck's
+    assert "not-an-origin" not in policy
     assert '"colour": "#1f5f8b"' in page  # the bad theme_color is ignored
     assert any("javascript:alert(1)" in r.getMessage() for r in caplog.records)  # and the owner is told
     admin = client.get("/admin/login")

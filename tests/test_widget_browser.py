@@ -178,6 +178,44 @@ def test_a_reader_on_another_site_asks_through_the_widget_and_the_owner_sees_the
     browser.save_screenshot(str(screenshots / "admin-transcript.png"))
 
 
+def test_a_phone_reader_uses_the_widget_with_the_keyboard_alone(browser, site):
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+
+    base, host_root, host_origin = site
+    (host_root / "phone.html").write_text(
+        "<!doctype html><meta name=viewport content='width=device-width'><title>Phone</title>"
+        f'<a href="#top">Top</a><script src="{base}/widget.js" data-deck="example" async></script>')
+    browser.set_window_size(390, 844)
+    try:
+        browser.get(host_origin + "/phone.html")
+        shadow = wait(browser, 20).until(lambda d: d.find_element(By.CSS_SELECTOR, "[data-deckchat]").shadow_root)
+        launcher = shadow.find_element(By.CSS_SELECTOR, ".launcher")
+        ActionChains(browser).send_keys(Keys.TAB, Keys.TAB).perform()  # the page's link, then the launcher
+        assert browser.execute_script("return arguments[0].activeElement", shadow) == launcher
+        ActionChains(browser).send_keys(Keys.ENTER).perform()
+        panel = shadow.find_element(By.CSS_SELECTOR, ".panel")
+        width = browser.execute_script("return window.innerWidth")
+        assert panel.is_displayed() and panel.rect["width"] == width  # the whole screen on a phone
+        browser.switch_to.frame(shadow.find_element(By.CSS_SELECTOR, "iframe"))
+        try:
+            box = wait(browser, 20).until(lambda d: d.switch_to.active_element.get_attribute("id") == "question"
+                                          and d.switch_to.active_element)
+            box.send_keys("Who are the founders?", Keys.ENTER)  # Enter sends
+            wait(browser, 90).until(lambda d: d.find_element(By.CSS_SELECTOR, "#log .msg.bot:last-child")
+                                    .get_attribute("aria-busy") == "false")
+            assert browser.find_element(By.ID, "status").text.strip()  # the answer went to the live region
+            ask_box = browser.find_element(By.ID, "question")
+            assert ask_box.is_displayed() and ask_box.rect["x"] + ask_box.rect["width"] <= width
+            ActionChains(browser).send_keys(Keys.ESCAPE).perform()  # closes the chat
+        finally:
+            browser.switch_to.default_content()
+        wait(browser, 10).until(lambda d: not panel.is_displayed())
+        assert browser.execute_script("return arguments[0].activeElement", shadow) == launcher
+    finally:
+        browser.set_window_size(1280, 860)
+
+
 def test_a_source_chip_on_the_deck_page_scrolls_the_deck_to_that_slide(browser, site, screenshots):
     base, _, _ = site
     browser.get(f"{base}/decks/example")

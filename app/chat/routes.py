@@ -160,12 +160,12 @@ def feedback():
     rating, comment = body.get("rating"), body.get("comment")
     if not isinstance(message_id, int) or isinstance(message_id, bool):
         raise BadRequest("'message_id' must be the number the answer came with")
-    if rating not in ("up", "down"):
-        raise BadRequest("'rating' must be \"up\" or \"down\"")
+    if rating not in (1, -1) or isinstance(rating, bool):
+        raise BadRequest("'rating' must be 1 (helpful) or -1 (not helpful)")
     if comment is not None and (not isinstance(comment, str) or len(comment) > MAX_COMMENT_CHARS):
         raise BadRequest(f"'comment' must be text of at most {MAX_COMMENT_CHARS} characters")
     _own_session(session_id)
-    if not services().log.record_feedback(session_id, message_id, 1 if rating == "up" else -1,
+    if not services().log.record_feedback(session_id, message_id, rating,
                                           (comment or "").strip() or None):
         raise NotFound("no such answer in this session")
     return jsonify(ok=True)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ingest.pipeline import DECK_SETTINGS as SETTINGS_FILE
@@ -45,14 +45,20 @@ def valid_colour(value: str | None) -> bool:
     return bool(value and _COLOUR.fullmatch(value))
 
 
-def _parse(deck: str, raw: dict) -> DeckSettings:
-    problems: list[str] = []
+def parse_origins(values: list, problems: list[str]) -> list[str]:
+    """The valid origins, lower-cased without a trailing slash; each invalid one noted in problems."""
     origins = []
-    for origin in raw.get("allowed_origins", []) if isinstance(raw.get("allowed_origins"), list) else []:
+    for origin in values:
         if isinstance(origin, str) and _ORIGIN.fullmatch(origin.rstrip("/")):
             origins.append(origin.rstrip("/").lower())
         else:
             problems.append(f"allowed_origins: {origin!r} is not an origin like https://www.example.com")
+    return origins
+
+
+def _parse(deck: str, raw: dict) -> DeckSettings:
+    problems: list[str] = []
+    origins = parse_origins(raw["allowed_origins"] if isinstance(raw.get("allowed_origins"), list) else [], problems)
     handoff = raw.get("handoff_url")
     if handoff is not None and not (isinstance(handoff, str) and _HANDOFF.fullmatch(handoff)):
         problems.append(f"handoff_url: {handoff!r} must start with https://, http:// or mailto:")
@@ -71,13 +77,26 @@ def _parse(deck: str, raw: dict) -> DeckSettings:
 
 
 class DeckSettingsStore:
-    """Settings per deck from `<content dir>/<deck>/deck.toml`; defaults when the file is absent."""
+    """Settings per deck from `<content dir>/<deck>/deck.toml`; defaults when the file is absent.
 
-    def __init__(self, content_dir: Path):
+    `every_deck_origins` (DECKCHAT_ALLOWED_ORIGINS) may embed every deck, in addition to each deck's own list.
+    """
+
+    def __init__(self, content_dir: Path, every_deck_origins: str = ""):
         self.content_dir = content_dir
+        problems: list[str] = []
+        self.every_deck_origins = tuple(parse_origins([o.strip() for o in every_deck_origins.split(",") if o.strip()],
+                                                      problems))
+        for problem in problems:
+            log.warning("DECKCHAT_ALLOWED_ORIGINS: %s (ignored)", problem)
         self._cache: dict[str, tuple[float, DeckSettings]] = {}
 
     def get(self, deck: str) -> DeckSettings:
+        settings = self._from_file(deck)
+        extra = tuple(o for o in self.every_deck_origins if o not in settings.allowed_origins)
+        return replace(settings, allowed_origins=settings.allowed_origins + extra) if extra else settings
+
+    def _from_file(self, deck: str) -> DeckSettings:
         path = self.content_dir / deck / SETTINGS_FILE
         try:
             mtime = path.stat().st_mtime
