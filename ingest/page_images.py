@@ -12,7 +12,7 @@ log = logging.getLogger(__name__)
 
 PAGES_DIR = "pages"  # in a build: pages/<file number>/<page number>.webp, file numbers as in the manifest
 SLIDE_FILES = "slides.json"  # in PAGES_DIR: the PDFs whose pages are landscape, i.e. slides
-WIDTH_PX = 1200  # sharp on a laptop's half screen; a slide is then ~60-120 KB as WebP
+WIDTH_PX = 1200  # sharp on a laptop's half screen; a sample slide is then 18-30 KB as WebP, a dense page ~80 KB
 MAX_HEIGHT_PX = 2400
 MAX_PAGES = 300  # a long report's appendix is not worth the disk; its text is still indexed
 QUALITY = 80

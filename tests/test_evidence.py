@@ -144,6 +144,13 @@ def test_a_model_refusal_on_weak_evidence_stands(example_index, embedder):
     assert result.refused and result.answer == "The documents do not say." and result.quote is None
 
 
+def test_an_invented_answer_on_weak_evidence_is_refused_and_rests_on_no_source(example_index, embedder):
+    result = scripted_pipeline(example_index, embedder, "Tidewater Robotics trades as TWRX.").answer(
+        "example", "What is Tidewater Robotics' stock ticker symbol on the NASDAQ?")
+    assert result.refused and result.model_answer == "Tidewater Robotics trades as TWRX."
+    assert result.sources and not any(s["used"] for s in result.sources)
+
+
 def test_earlier_answers_reach_the_prompt_without_their_citation_marks(example_index, embedder):
     generator = ScriptedGenerator("It closes on 30 April 2026.")
     pipeline = AnswerPipeline(FaissRetriever(example_index, embedder), lambda: generator, AnswerSettings(),

@@ -242,6 +242,8 @@ class Evidence:
     @staticmethod
     def _refuse(result: AnswerResult, text: str) -> None:
         result.refused, result.answer, result.quote = True, REFUSAL_SENTENCE, None
+        for source in result.sources:  # a refusal rests on no source (the log and the widget show none)
+            source["used"] = False
         result.model_answer = text if text != REFUSAL_SENTENCE else None
 
 
