@@ -21,7 +21,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export FLASK_APP := wsgi
 
-.PHONY: install browser run test ingest serve eval-example screenshots clean
+.PHONY: install browser postgres run test ingest serve eval-example screenshots clean
 
 install: $(STAMP)
 
@@ -65,7 +65,20 @@ browser:
 	    echo "WARNING: chromium could not be installed; the browser tests will skip"; \
 	  else echo "WARNING: no apt-get or no root: install chromium and chromium-driver yourself, or the browser tests skip"; fi; }
 
-test: install browser
+# The log tests also run on a real PostgreSQL (tests/postgres_server.py starts one on loopback per
+# run). Debian's postgresql is installed once when no initdb/pg_ctl is found (on PATH or in Debian's
+# /usr/lib/postgresql/*/bin) and apt can; otherwise those tests skip and say why.
+postgres:
+	@{ command -v initdb && command -v pg_ctl; } >/dev/null || ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] && echo "" || echo "sudo -n" ); \
+	  if command -v apt-get >/dev/null && { [ -z "$$SUDO" ] || sudo -n true 2>/dev/null; }; then \
+	    echo "Installing postgresql for the conversation log's PostgreSQL tests (once)"; \
+	    DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y --no-install-recommends postgresql >/dev/null || \
+	    { $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y --no-install-recommends postgresql >/dev/null; } || \
+	    echo "WARNING: postgresql could not be installed; the PostgreSQL log tests will skip"; \
+	  else echo "WARNING: no apt-get or no root: install postgresql yourself, or the PostgreSQL log tests skip"; fi; }
+
+test: install browser postgres
 	$(BIN)/python -m pytest
 
 # Refresh docs/screenshots/ (the README shows them) from a run of the browser tests.

@@ -34,7 +34,13 @@ def create_app(test_config: dict | None = None, make_services=None) -> Flask:
         # Signs the admin session cookie; a per-process key only means logging in again after a restart.
         app.config["SECRET_KEY"] = secrets.token_hex(32)
         logging.getLogger(__name__).warning("DECKCHAT_SECRET_KEY is not set: admin logins last until restart")
-    app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax")
+    app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
+                      SESSION_COOKIE_SECURE=app.config["SECURE_COOKIES"])
+    if app.config["PROXY_HOPS"] > 0:  # the reader's address and scheme as the proxy saw them
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     from app.admin.routes import bp as admin_bp
     from app.chat.routes import bp as chat_bp

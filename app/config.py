@@ -98,6 +98,16 @@ def load_config() -> dict[str, object]:
         # Readers who may wait while the model answers someone else; more get 503 + Retry-After.
         # Keep it below gunicorn's thread count so health and pages stay served (Makefile: 8).
         "QUEUE_WAITING": _env_int("DECKCHAT_QUEUE_WAITING", 4),
+        # Rate limits ("N/minute;M/hour", 0: off): questions per client address and per conversation,
+        # other API calls per address. One CPU answers ~1 question a second; a reader asks a few a minute.
+        "RATE_LIMIT_ADDRESS": _env("DECKCHAT_RATE_LIMIT_ADDRESS", "20/minute;200/hour"),
+        "RATE_LIMIT_SESSION": _env("DECKCHAT_RATE_LIMIT_SESSION", "10/minute"),
+        "RATE_LIMIT_OTHER": _env("DECKCHAT_RATE_LIMIT_OTHER", "120/minute"),
+        # Reverse proxies in front of the app (their X-Forwarded-For gives the reader's address; 0:
+        # none, the connection's address is the reader's). Set it only behind a proxy you run.
+        "PROXY_HOPS": _env_int("DECKCHAT_PROXY_HOPS", 0),
+        # 1 behind TLS: the admin session cookie is then only ever sent over HTTPS.
+        "SECURE_COOKIES": _env("DECKCHAT_SECURE_COOKIES", "0") == "1",
         "MAX_QUESTION_CHARS": _env_int("DECKCHAT_MAX_QUESTION_CHARS", 1000),
         "MAX_CONTENT_LENGTH": _env_int("DECKCHAT_MAX_REQUEST_BYTES", 16 * 1024),
         "PRELOAD_MODEL": _env("DECKCHAT_PRELOAD_MODEL", "0") == "1",

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import functools
+import logging
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -12,11 +15,16 @@ from alembic import command
 from alembic.config import Config
 
 from sqlalchemy import create_engine, delete, event, func, inspect, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, aliased, selectinload, sessionmaker
 
-from app.models import ChatSession, Feedback, Handoff, Turn, TurnSource
-from app.rag.answer import AnswerResult
+from app.models import ChatSession, Feedback, Handoff, Turn, TurnSource, utcnow
+from app.rag.answer import INTERRUPTED, AnswerResult
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -69,7 +77,17 @@ def make_engine(url: str) -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url, pool_pre_ping=True)
+    if engine.dialect.name == "postgresql":
+
+        @event.listens_for(engine, "connect")
+        def _postgresql_utc(dbapi_connection, _record) -> None:  # times read back in UTC, as from SQLite
+            cursor = dbapi_connection.cursor()
+            cursor.execute("SET TIME ZONE 'UTC'")
+            cursor.close()
+            dbapi_connection.commit()
+
+    return engine
 
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -88,6 +106,39 @@ def upgrade_schema(engine: Engine) -> None:
         command.upgrade(config, "head")
 
 
+# A locked or briefly unreachable database gets a few tries before the caller hears of it.
+RETRY_WAITS_S = (0.2, 0.5, 1.0)
+
+
+def _retried(method: Callable) -> Callable:
+    @functools.wraps(method)
+    def wrapper(*args, **kwargs):
+        for wait in (*RETRY_WAITS_S, None):
+            try:
+                return method(*args, **kwargs)
+            except OperationalError as exc:
+                if wait is None:
+                    raise
+                log.warning("conversation log: %s; retrying in %.1f s", str(exc).splitlines()[0], wait)
+                time.sleep(wait)
+    return wrapper
+
+
+def _fill(turn: Turn, result: AnswerResult) -> None:
+    """Copy an answer's outcome onto its turn."""
+    turn.answer, turn.refused, turn.model_id = result.answer, result.refused, _fit(result.model_id, 200)
+    turn.prompt_tokens, turn.completion_tokens = result.prompt_tokens, result.completion_tokens
+    turn.retrieval_ms, turn.generation_ms = result.retrieval_ms, result.generation_ms
+    turn.error, turn.grounded, turn.model_answer = result.error, result.grounded, result.model_answer
+    turn.quote = result.quote["text"] if result.quote else None
+    turn.quote_rank = result.quote["source"] + 1 if result.quote else None
+    turn.sources = [
+        TurnSource(rank=i + 1, doc=_fit(s["doc"], 255), page=s["page"], kind=s["kind"], title=_fit(s["title"], 255),
+                   score=s["score"], used=s.get("used"), snippet=s.get("snippet"))
+        for i, s in enumerate(result.sources)
+    ]
+
+
 class SqlConversationLog:
     """ConversationLog on any SQLAlchemy database (SQLite by default)."""
 
@@ -96,29 +147,41 @@ class SqlConversationLog:
         upgrade_schema(self.engine)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
 
+    @_retried
     def record_turn(self, session_id: str, deck: str, question: str, result: AnswerResult) -> int:
         """Store one turn (creating its session on first use); returns the turn id."""
         with self.sessions.begin() as db:
-            if db.get(ChatSession, session_id) is None:
-                db.add(ChatSession(id=session_id, deck=deck))
-                db.flush()
-            turn = Turn(
-                session_id=session_id, question=question, answer=result.answer, refused=result.refused,
-                model_id=result.model_id, prompt_tokens=result.prompt_tokens,
-                completion_tokens=result.completion_tokens, retrieval_ms=result.retrieval_ms,
-                generation_ms=result.generation_ms, error=result.error, grounded=result.grounded,
-                quote=result.quote["text"] if result.quote else None,
-                quote_rank=result.quote["source"] + 1 if result.quote else None,
-                model_answer=result.model_answer,
-            )
-            turn.sources = [
-                TurnSource(rank=i + 1, doc=s["doc"], page=s["page"], kind=s["kind"], title=s["title"],
-                           score=s["score"], used=s.get("used"), snippet=s.get("snippet"))
-                for i, s in enumerate(result.sources)
-            ]
-            db.add(turn)
+            turn = self._new_turn(db, session_id, deck, question)
+            _fill(turn, result)
             db.flush()
             return turn.id
+
+    @_retried
+    def begin_turn(self, session_id: str, deck: str, question: str) -> int:
+        """Store a question before it is answered, marked interrupted until `finish_turn`.
+
+        A server killed while streaming (deploy, OOM, power) leaves the question logged as interrupted.
+        """
+        with self.sessions.begin() as db:
+            turn = self._new_turn(db, session_id, deck, question)
+            turn.error = INTERRUPTED
+            db.flush()
+            return turn.id
+
+    @_retried
+    def finish_turn(self, turn_id: int, result: AnswerResult) -> None:
+        """Complete a turn stored by `begin_turn` with its answer, sources, timings and any error."""
+        with self.sessions.begin() as db:
+            turn = db.get(Turn, turn_id)
+            turn.error = None
+            _fill(turn, result)
+
+    @staticmethod
+    def _new_turn(db: Session, session_id: str, deck: str, question: str) -> Turn:
+        _add_session_once(db, session_id, deck)
+        turn = Turn(session_id=session_id, question=question)
+        db.add(turn)
+        return turn
 
     def recent_turns(self, session_id: str, limit: int = 3) -> list[tuple[str, str]]:
         """The session's last answered turns as (question, answer), oldest first."""
@@ -277,6 +340,21 @@ class SqlConversationLog:
                 # Nothing is loaded in this session, so there are no objects to keep in step.
                 db.execute(statement.execution_options(synchronize_session=False))
             return counts
+
+
+def _add_session_once(db: Session, session_id: str, deck: str) -> None:
+    """Create the session unless it exists; two first turns of one session at once both land."""
+    insert = {"sqlite": sqlite_insert, "postgresql": postgresql_insert}.get(db.get_bind().dialect.name)
+    if insert is not None:
+        db.execute(insert(ChatSession).values(id=session_id, deck=deck, created_at=utcnow()).on_conflict_do_nothing())
+    elif db.get(ChatSession, session_id) is None:
+        db.add(ChatSession(id=session_id, deck=deck))
+        db.flush()
+
+
+def _fit(value: str | None, length: int) -> str | None:
+    """A value cut to its VARCHAR column (PostgreSQL refuses longer ones; a heading can be any length)."""
+    return value[:length] if value else value
 
 
 def _conditions(where: SessionFilter) -> list:

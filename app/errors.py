@@ -12,6 +12,7 @@ class ApiError(Exception):
     """An error with the status and message the client gets."""
 
     status = 500
+    retry_after: int | None = None  # seconds, sent as Retry-After
 
     def __init__(self, message: str, status: int | None = None):
         super().__init__(message)
@@ -44,12 +45,22 @@ class Overloaded(ServiceUnavailable):
         self.retry_after = retry_after
 
 
+class RateLimited(ApiError):
+    """Too many requests from one address or session: come back in `retry_after` seconds."""
+
+    status = 429
+
+    def __init__(self, message: str, retry_after: int):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
 def register_error_handlers(app: Flask) -> None:
     """JSON errors under /api/, with the status each error carries."""
 
     @app.errorhandler(ApiError)
     def _api_error(exc: ApiError):
-        headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, Overloaded) else {}
+        headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after else {}
         return jsonify(error=exc.message), exc.status, headers
 
     @app.errorhandler(IndexNotBuilt)

@@ -15,6 +15,7 @@ from app.generation.loading import check_model_settings, decoding_params, load_d
 from app.rag.answer import AnswerPipeline, AnswerSettings
 from app.rag.evidence import LineSelector
 from app.rag.retrieval import FaissRetriever
+from app.rate_limits import RateLimits
 from app.widget.deck_settings import DeckSettingsStore
 from ingest.embedding import Embedder, SentenceTransformerEmbedder
 from ingest.store import list_decks, read_manifest
@@ -34,6 +35,8 @@ class Services:
         self.retriever = FaissRetriever(self.index_dir, self.embedder, hybrid=config["HYBRID"])
         self.log = conversation_log or SqlConversationLog(config["DATABASE_URL"])
         self.queue = GenerationQueue(config["QUEUE_WAITING"])
+        self.rate_limits = RateLimits(config["RATE_LIMIT_ADDRESS"], config["RATE_LIMIT_SESSION"],
+                                      config["RATE_LIMIT_OTHER"])
         self.deck_settings = DeckSettingsStore(Path(config["CONTENT_DIR"]), config["ALLOWED_ORIGINS"])
         self._generator = generator
         self._load_error: str | None = None

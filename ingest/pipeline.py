@@ -19,8 +19,8 @@ from ingest.embedding import Embedder
 from ingest.isolation import IsolatedLoader
 from ingest.loaders import LoadError, is_supported
 from ingest.page_images import render_deck_pages
-from ingest.store import (deck_path, discard_build, load_deck_index, publish_build, read_manifest,
-                          stage_build)
+from ingest.store import (IndexNotBuilt, deck_path, discard_build, load_deck_index, publish_build,
+                          read_manifest, stage_build)
 
 log = logging.getLogger(__name__)
 
@@ -130,7 +130,7 @@ class DeckIngester:
                               f"({previous.get('embedder', {}).get('id')}, {previous.get('chunking')}): "
                               "rebuilding every file")
             previous = None
-        if previous and self._same_files(previous, hashes):
+        if previous and self._same_files(previous, hashes) and not self._damaged(deck):
             report.status, report.chunk_count = "unchanged", previous.get("chunk_count", 0)
             report.files = [FileReport(f["name"], skipped=f["reason"]) for f in previous.get("skipped", [])]
             report.seconds = time.perf_counter() - started
@@ -164,7 +164,14 @@ class DeckIngester:
             "skipped": [{"name": f.name, "sha256": hashes[f.name], "reason": f.skipped}
                         for f in report.files if f.skipped],
         }
-        build = stage_build(self.index_dir, deck, chunks, vectors, manifest)
+        try:
+            build = stage_build(self.index_dir, deck, chunks, vectors, manifest)  # removes itself on failure
+        except OSError as exc:  # disk full, quota, permissions: the serving index is untouched
+            report.status = "failed"
+            report.error = (f"could not write the new index ({exc.strerror or exc}): free space or fix access in "
+                            f"{self.index_dir} and run `flask ingest` again; the previous index keeps serving")
+            report.seconds = time.perf_counter() - started
+            return report
         report.chunk_count = len(chunks)
         render_deck_pages(source, [f["name"] for f in manifest["files"]], build)
         if self.gate and (source / EVAL_QUESTIONS).is_file():
@@ -194,6 +201,15 @@ class DeckIngester:
                 blocks.append(vectors)
         return np.vstack(blocks)
 
+    def _damaged(self, deck: str) -> bool:
+        """The serving build cannot be loaded (files deleted or corrupted): rebuild it, do not skip it."""
+        try:
+            load_deck_index(self.index_dir, deck)
+        except IndexNotBuilt as exc:
+            log.warning("%s: %s", deck, exc)
+            return True
+        return False
+
     def _same_settings(self, manifest: dict) -> bool:
         settings = self._settings()
         return manifest.get("embedder") == settings["embedder"] and manifest.get("chunking") == settings["chunking"]
@@ -211,7 +227,10 @@ class DeckIngester:
         reuse = {f["name"]: (FileReport(f["name"], skipped=f["reason"], reused=True), [], None)
                  for f in manifest.get("skipped", []) if hashes.get(f["name"]) == f["sha256"]}
         if unchanged:
-            index = load_deck_index(self.index_dir, deck)
+            try:
+                index = load_deck_index(self.index_dir, deck)
+            except IndexNotBuilt:  # damaged: every file is read and embedded again
+                return {}
             vectors = index.faiss_index.reconstruct_n(0, index.faiss_index.ntotal)
             rows: dict[str, list[int]] = {}
             for row, chunk in enumerate(index.chunks):

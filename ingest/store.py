@@ -12,6 +12,7 @@ rename, so readers see either the old index or the new one, never a half-written
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 import shutil
@@ -23,6 +24,8 @@ import faiss
 import numpy as np
 
 from ingest.chunking import Chunk
+
+log = logging.getLogger(__name__)
 
 FORMAT_VERSION = 1
 BUILDS = ".builds"
@@ -79,6 +82,9 @@ def read_manifest(index_dir: Path, deck: str) -> dict | None:
         return json.loads(path.read_text())
     except FileNotFoundError:
         return None
+    except (OSError, ValueError) as exc:  # damaged: treated as never built, so the next ingest rebuilds
+        log.warning("deck %s: unreadable manifest %s (%s)", deck, path, exc)
+        return None
 
 
 def list_decks(index_dir: Path) -> list[str]:
@@ -101,13 +107,18 @@ def load_build(root: Path, deck: str) -> DeckIndex:
     manifest_file = root / "manifest.json"
     if not manifest_file.is_file():
         raise IndexNotBuilt(f"deck {deck!r} has no index: run `flask ingest`")
-    manifest = json.loads(manifest_file.read_text())
-    with open(root / "chunks.jsonl", encoding="utf-8") as fh:
-        chunks = [Chunk(**json.loads(line)) for line in fh if line.strip()]
-    index = faiss.read_index(str(root / "index.faiss"))
+    try:
+        manifest = json.loads(manifest_file.read_text())
+        with open(root / "chunks.jsonl", encoding="utf-8") as fh:
+            chunks = [Chunk(**json.loads(line)) for line in fh if line.strip()]
+        index = faiss.read_index(str(root / "index.faiss"))
+        build_id = manifest["build_id"]
+    except (OSError, ValueError, TypeError, KeyError, RuntimeError) as exc:  # faiss reports damage as RuntimeError
+        raise IndexNotBuilt(f"deck {deck!r} index is damaged ({type(exc).__name__}: {str(exc)[:200]}): "
+                            "run `flask ingest` to rebuild it") from exc
     if index.ntotal != len(chunks):
-        raise IndexNotBuilt(f"deck {deck!r} index is inconsistent: run `flask ingest --rebuild`")
-    return DeckIndex(deck, manifest["build_id"], manifest, chunks, index)
+        raise IndexNotBuilt(f"deck {deck!r} index is inconsistent: run `flask ingest` to rebuild it")
+    return DeckIndex(deck, build_id, manifest, chunks, index)
 
 
 def write_deck_index(index_dir: Path, deck: str, chunks: list[Chunk], vectors: np.ndarray,

@@ -24,7 +24,7 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def gunicorn(instance: Path, index_dir: Path, env: dict[str, str] | None = None) -> Iterator[str]:
+def gunicorn(instance: Path, index_dir: Path, env: dict[str, str] | None = None, threads: int = 4) -> Iterator[str]:
     """Start the server on `index_dir` (model from the shared cache, preloaded); yields its base URL."""
     port = free_port()
     # Only this test's settings: a developer's own database or retention must not reach the server.
@@ -40,7 +40,7 @@ def gunicorn(instance: Path, index_dir: Path, env: dict[str, str] | None = None)
     log_path = instance / "gunicorn.log"
     with open(log_path, "w") as log:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-w", "1", "-k", "gthread", "--threads", "4",
+            [sys.executable, "-m", "gunicorn", "-w", "1", "-k", "gthread", "--threads", str(threads),
              "-b", f"127.0.0.1:{port}", "wsgi:app"],
             cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
         )

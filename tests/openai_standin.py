@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 
 from flask import Flask, Response, request
 from werkzeug.serving import make_server
@@ -42,8 +43,9 @@ def make_standin(llm) -> Flask:
     return app
 
 
-def make_scripted_standin(answer: str, pieces: int = 6) -> Flask:
-    """A stand-in whose "model" always streams `answer` in a few pieces (for tests where the words matter)."""
+def make_scripted_standin(answer: str, pieces: int = 6, delay_s: float = 0.0) -> Flask:
+    """A stand-in whose "model" always streams `answer` in a few pieces (for tests where the words matter),
+    `delay_s` apart (a slow model, for tests that act while it writes)."""
     app = Flask("openai-scripted")
     step = max(1, len(answer) // pieces)
 
@@ -58,6 +60,7 @@ def make_scripted_standin(answer: str, pieces: int = 6) -> Flask:
             yield chunk({"role": "assistant", "content": ""})
             for start in range(0, len(answer), step):
                 yield chunk({"content": answer[start:start + step]})
+                time.sleep(delay_s)
             yield chunk({}, "stop")
             yield "data: [DONE]\n\n"
 

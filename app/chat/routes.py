@@ -5,14 +5,15 @@ from __future__ import annotations
 import json
 import re
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from flask import Blueprint, Response, current_app, jsonify, request, stream_with_context
+from sqlalchemy.exc import SQLAlchemyError
 
 from app.chat.cors import allow_origin, check_origin_for_deck, preflight
 from app.errors import BadRequest, NotFound
-from app.rag.answer import INTERRUPTED
+from app.rag.answer import INTERRUPTED, AnswerResult
 from ingest.store import is_valid_deck_name, list_decks
 
 bp = Blueprint("chat", __name__, url_prefix="/api")
@@ -71,6 +72,7 @@ MODEL_UNAVAILABLE = ("the language model is unavailable right now; your question
 def _session_request() -> tuple[str, str, str]:
     """A valid chat request whose session (if it exists) belongs to the same deck."""
     deck, question, session_id = _chat_request()
+    services().rate_limits.question(request.remote_addr or "", session_id)
     known_deck = services().log.session_deck(session_id)
     if known_deck is not None and known_deck != deck:
         raise BadRequest("this session_id belongs to another deck; start a new session")
@@ -84,11 +86,23 @@ def chat():
     svc = services()
     with svc.queue.place():
         result = svc.pipeline.answer(deck, question, svc.log.recent_turns(session_id))
-    message_id = svc.log.record_turn(session_id, deck, question, result)
+    message_id = _logged(svc.log.record_turn, session_id, deck, question, result)
     if result.error:
         return jsonify(error=MODEL_UNAVAILABLE, session_id=session_id, message_id=message_id), 503
     return jsonify(answer=result.answer, refused=result.refused, grounded=result.grounded, quote=result.quote,
                    sources=result.sources, session_id=session_id, message_id=message_id)
+
+
+def _logged(write: Callable, *args):
+    """Write to the conversation log; when it stays unreachable the reader still gets the answer, and
+    the turn goes to the error log whole, so the owner can recover it."""
+    try:
+        return write(*args)
+    except SQLAlchemyError:
+        current_app.logger.exception("conversation log unavailable; turn not stored: %s",
+                                     json.dumps([str(a) if not isinstance(a, AnswerResult) else a.answer for a in args],
+                                                ensure_ascii=False)[:4000])
+        return None
 
 
 def _event(name: str, data: dict) -> str:
@@ -109,6 +123,15 @@ def chat_stream():
 
     def events() -> Iterator[str]:
         result, logged = stream.result, False
+        # Logged before the first token: a server killed mid-answer leaves it marked interrupted.
+        message_id = _logged(svc.log.begin_turn, session_id, deck, question)
+
+        def finish() -> int | None:
+            if message_id is None:  # the log was unreachable at the start: one more try, whole
+                return _logged(svc.log.record_turn, session_id, deck, question, result)
+            _logged(svc.log.finish_turn, message_id, result)  # failing, the turn stays "interrupted"
+            return message_id
+
         try:
             yield _event("sources", {"sources": result.sources, "session_id": session_id})
             deltas = iter(stream)
@@ -117,7 +140,7 @@ def chat_stream():
                     yield _event("token", {"text": delta})
             finally:
                 deltas.close()  # the reader left: stop the model now, not at max_new_tokens
-            message_id = svc.log.record_turn(session_id, deck, question, result)
+            message_id = finish()
             logged = True
             if result.error:
                 yield _event("error", {"error": MODEL_UNAVAILABLE, "message_id": message_id})
@@ -128,7 +151,7 @@ def chat_stream():
         finally:
             if not logged:  # the reader disconnected: keep the partial answer, marked interrupted
                 result.error = result.error or INTERRUPTED
-                svc.log.record_turn(session_id, deck, question, result)
+                finish()
 
     response = Response(stream_with_context(events()), mimetype="text/event-stream",
                         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
@@ -145,6 +168,7 @@ def _json_body() -> dict:
 
 def _own_session(session_id: str) -> str:
     """The deck of an existing session, after checking the calling page may use it."""
+    services().rate_limits.other(request.remote_addr or "")
     deck = services().log.session_deck(session_id)
     if deck is None:
         raise NotFound("no such session: ask a question first")
@@ -193,6 +217,7 @@ def session_turns(session_id: str):
     if not is_valid_deck_name(deck):
         raise BadRequest("'deck' must be a deck name")
     check_origin_for_deck(deck)
+    services().rate_limits.other(request.remote_addr or "")
     return jsonify(session_id=_session_id(session_id), turns=services().log.reader_turns(session_id, deck))
 
 
