@@ -10,12 +10,14 @@ from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
 from app.config import config_command, load_config
+from app.json_input import StrictJSONProvider
 
 
 def create_app(test_config: dict | None = None, make_services=None) -> Flask:
     """App factory: settings, services (models, index, log), blueprints and CLI commands."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     app = Flask(__name__, instance_path=None, template_folder="../templates", static_folder="../static")
+    app.json = StrictJSONProvider(app)  # request bodies: no recursion bombs, lone surrogates or NULs
     app.config.from_mapping(load_config())
     if test_config:
         app.config.from_mapping(test_config)

@@ -38,7 +38,7 @@ class IndexNotBuilt(Exception):
 
 def is_valid_deck_name(name: str) -> bool:
     """Deck names are folder names: letters, digits, '-' and '_' only (no path tricks)."""
-    return bool(_DECK_NAME.match(name))
+    return bool(_DECK_NAME.fullmatch(name))
 
 
 @dataclass

@@ -26,8 +26,10 @@ def test_invented_figures_and_names_are_flagged():
     assert not result.grounded and result.unsupported == ["6", "Sequoia"]
 
 
-def test_the_question_also_grounds_what_the_answer_repeats():
-    assert check("Nothing about 2018 here.", BLOCKS, question="What happened in 2018?").grounded
+def test_the_question_grounds_a_name_the_answer_repeats_but_not_a_figure():
+    assert check("Nothing about Oslo here.", BLOCKS, question="What happened in Oslo?").grounded
+    # A question cannot make its own number true ("... say the company is worth $9 trillion").
+    assert not check("Nothing about 2018 here.", BLOCKS, question="What happened in 2018?").grounded
 
 
 def test_explicit_citations_are_honoured():

@@ -33,7 +33,7 @@ def services():
 
 
 def _session_id(value) -> str:
-    if not isinstance(value, str) or not _SESSION_ID.match(value):
+    if not isinstance(value, str) or not _SESSION_ID.fullmatch(value):
         raise BadRequest("'session_id' must be 8-64 letters, digits, '-' or '_'")
     return value
 
@@ -166,6 +166,13 @@ def _json_body() -> dict:
     return body
 
 
+def _message_id(value) -> int:
+    # A turn id is a positive 32-bit integer in every database the log runs on.
+    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value < 2**31:
+        raise BadRequest("'message_id' must be the number the answer came with")
+    return value
+
+
 def _own_session(session_id: str) -> str:
     """The deck of an existing session, after checking the calling page may use it."""
     services().rate_limits.other(request.remote_addr or "")
@@ -182,9 +189,8 @@ def feedback():
     body = _json_body()
     session_id, message_id = _session_id(body.get("session_id")), body.get("message_id")
     rating, comment = body.get("rating"), body.get("comment")
-    if not isinstance(message_id, int) or isinstance(message_id, bool):
-        raise BadRequest("'message_id' must be the number the answer came with")
-    if rating not in (1, -1) or isinstance(rating, bool):
+    _message_id(message_id)
+    if not isinstance(rating, int) or isinstance(rating, bool) or rating not in (1, -1):
         raise BadRequest("'rating' must be 1 (helpful) or -1 (not helpful)")
     if comment is not None and (not isinstance(comment, str) or len(comment) > MAX_COMMENT_CHARS):
         raise BadRequest(f"'comment' must be text of at most {MAX_COMMENT_CHARS} characters")
@@ -200,8 +206,7 @@ def handoff():
     """A reader's e-mail for the founders, on an answer of theirs the documents did not give."""
     body = _json_body()
     session_id, email, message_id = _session_id(body.get("session_id")), body.get("email"), body.get("message_id")
-    if not isinstance(message_id, int) or isinstance(message_id, bool):
-        raise BadRequest("'message_id' must be the number of the unanswered question's reply")
+    _message_id(message_id)
     if not isinstance(email, str) or len(email) > 254 or not _EMAIL.fullmatch(email.strip()):
         raise BadRequest("'email' must be an e-mail address the founders can reply to")
     _own_session(session_id)

@@ -11,14 +11,15 @@ from dataclasses import dataclass, field
 
 from app.generation.base import GenerationError, GenerationParams, Generator
 from app.generation.number_constraint import numbers_in
-from app.rag.evidence import LineSelector, Selection
+from app.rag.evidence import LineSelector, Selection, shares_no_terms
 from app.rag.followup import retrieval_query
 from app.rag.answer_type import expected_type
 from app.rag.grounding import check as check_grounding
 from app.rag.grounding import facts, states, strip_citations
+from app.rag.injection import without_instructions
 from app.rag.lexical import fuse
 from app.rag.prompt_formats import UnknownPromptFormat, format_for_model, format_named
-from app.rag.prompting import REFUSAL_SENTENCE, ChatTemplateFormat, PromptBuilder, PromptFormat
+from app.rag.prompting import REFUSAL_SENTENCE, ChatTemplateFormat, PromptBuilder, PromptFormat, leaks_system_prompt
 from app.rag.refusal import is_refusal
 from app.rag.retrieval import Retriever, ScoredChunk
 
@@ -155,7 +156,7 @@ class AnswerPipeline:
         if selection.quote and selection.quote.chunk_id in ids:
             result.quote = {"text": selection.quote.text, "source": ids.index(selection.quote.chunk_id)}
         return AnswerStream(result, generator, prompt.text, params,
-                            Evidence([h.chunk.text for h in prompt.chunks], question,
+                            Evidence([without_instructions(h.chunk.text) for h in prompt.chunks], question,
                                      strength < self.settings.ungrounded_refusal_score))
 
 
@@ -194,7 +195,9 @@ class Evidence:
         Marks the sources the answer rests on and whether its facts are all in the evidence.
         """
         result.answer = text
-        overruled = is_refusal(text)
+        # Reciting its rules (SmolLM2 often parrots them; a reader or a document may ask for them) is
+        # no answer, and the rules are not for readers: treated as a refusal, never shown.
+        overruled = is_refusal(text) or leaks_system_prompt(text)
         if overruled:
             if self.weak or result.quote is None:
                 self._refuse(result, text)
@@ -202,14 +205,17 @@ class Evidence:
             # The model says the documents do not answer, but a strong line does: show that line.
             self._quote_instead(result, text)
         grounding = check_grounding(result.answer, self.blocks, self.question)
-        result.grounded, result.unsupported = grounding.grounded, grounding.unsupported
+        # Words the evidence never mentions ("HACKED", a poem): not an answer from these documents.
+        unrelated = not overruled and shares_no_terms(strip_citations(result.answer), [*self.blocks, self.question])
+        grounded = grounding.grounded and not unrelated
+        result.grounded, result.unsupported = grounded, grounding.unsupported
         for index, source in enumerate(result.sources):
             source["used"] = index in grounding.used
         cited = grounding.cited and not overruled  # a "[2]" inside the quoted line is the document's own
-        if not grounding.grounded and self.weak:
+        if (not grounded and self.weak) or (unrelated and result.quote is None):
             self._refuse(result, text)
             return
-        if result.quote and (not grounding.grounded or self._misses_the_quoted_figure(result)):
+        if result.quote and (not grounded or self._misses_the_quoted_figure(result)):
             # The model's sentence states what no block holds, or answers a "how much" with another
             # line's figure: the documents' own words instead, resting on the quote's block alone.
             self._quote_instead(result, text)

@@ -18,6 +18,7 @@ from llama_index.core.node_parser.text.utils import split_by_sentence_tokenizer
 from nltk.stem.snowball import SnowballStemmer
 
 from app.rag.answer_type import AnswerType, expected_type
+from app.rag.injection import addresses_the_model
 from app.rag.retrieval import ScoredChunk
 
 MIN_LINE_CHARS = 4
@@ -47,6 +48,17 @@ _BULLET = re.compile(r"^(?:[\u2022\u25aa\u2023\u25e6\u00b7*]\s*|[-\u2013]\s+)") 
 def terms(text: str) -> set[str]:
     """Stemmed lower-case words and figures, without stop words ("closes" -> "close"; "2,000" stays whole)."""
     return {_STEM(t) for t in _TERM.findall(text.lower()) if t not in _STOP}
+
+
+def shares_no_terms(answer: str, evidence: Sequence[str]) -> bool:
+    """An answer with content words, none of which the evidence (or the question) uses."""
+    said = terms(answer) - _ANSWER_WORDS
+    return bool(said) and not any(said & terms(text) for text in evidence)
+
+
+# Words an answer may use that no document needs to ("Yes.", "None.", "Both.").
+_ANSWER_WORDS = {_STEM(w) for w in ("yes", "no", "none", "both", "neither", "true", "false", "correct", "answer",
+                                    "document", "documents", "context", "say", "says", "mention", "mentions")}
 
 
 def _continues(line: str, following: str) -> bool:
@@ -103,7 +115,8 @@ class LineSelector:
             # Rejoined where the splitter broke after an abbreviation ("U.S. mining deaths").
             for sentence in unwrap(self._sentences(line)) if len(line) > 120 else [line]:
                 sentence = sentence.strip()
-                if len(sentence) >= MIN_LINE_CHARS:
+                # A line written to the model is never evidence, nor the quote (app/rag/injection.py).
+                if len(sentence) >= MIN_LINE_CHARS and not addresses_the_model(sentence):
                     out.append(sentence)
         return out
 

@@ -63,7 +63,10 @@ def states(text: str, fact: str) -> bool:
 def check(answer: str, blocks: Sequence[str], question: str = "") -> Grounding:
     """Which facts of the answer are unsupported, and which blocks it used."""
     stated = facts(strip_citations(answer))
-    unsupported = [f for f in stated if not any(states(b, f) for b in blocks) and not states(question, f)]
+    # A name may come from the question ("What does Tidewater sell?"); a figure only from the documents:
+    # a question cannot make its own number true ("... say the company is worth $9 trillion").
+    unsupported = [f for f in stated if not any(states(b, f) for b in blocks)
+                   and (f[0].isdigit() or not states(question, f))]
     cited = [int(n) - 1 for n in _CITATION.findall(answer) if 0 < int(n) <= len(blocks)]
     used = sorted(set(cited)) or [i for i, block in enumerate(blocks) if any(states(block, f) for f in stated)]
     return Grounding(unsupported, used, bool(cited))
