@@ -153,3 +153,27 @@ def test_a_server_killed_while_streaming_leaves_the_question_logged_as_interrupt
     log = sqlite3.connect(instance / "deckchat.sqlite3")
     rows = log.execute("SELECT question, error FROM turn").fetchall()
     assert rows == [("Who are the founders?", INTERRUPTED)], json.dumps(rows)
+
+
+def test_no_secret_reaches_the_logs(tmp_path, embedder, example_index, caplog):
+    """Secrets come from the environment and stay out of every log line and of `flask config`."""
+    import logging
+
+    from app.admin.auth import hash_password
+
+    secrets = {"SECRET_KEY": "s3cret-signing-key-0123456789", "ADMIN_PASSWORD_HASH": hash_password("owner pass 123"),
+               "OPENAI_API_KEY": "sk-not-for-logs-987654321"}
+    config = app_config(tmp_path, example_index) | secrets
+    caplog.set_level(logging.DEBUG)
+    app = create_app(config, make_services=lambda cfg: Services(cfg, embedder=embedder, generator=ScriptedGenerator(
+        "The founders are Maren Okafor and Tomas Lindqvist.")))
+    client = app.test_client()
+    client.post("/api/chat", json=QUESTION)
+    page = client.get("/admin/login").get_data(as_text=True)
+    token = page.split('name="csrf_token" value="')[1].split('"')[0]
+    client.post("/admin/login", data={"password": "wrong guess 999", "csrf_token": token})
+    shown = app.test_cli_runner().invoke(args=["config"]).output
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    for secret in ("s3cret-signing-key", secrets["ADMIN_PASSWORD_HASH"], "sk-not-for-logs", "wrong guess 999"):
+        assert secret not in logged and secret not in shown
+    assert "admin login failed" in logged  # the failed login itself is logged, without what was typed
