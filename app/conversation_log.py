@@ -67,7 +67,8 @@ def make_engine(url: str) -> Engine:
     """Engine for the log database; SQLite gets WAL and a busy timeout for threaded writers."""
     if url.startswith("sqlite:///"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 15, "check_same_thread": False})
+        # A writer waits up to 5 s for another's lock (busy timeout); _retried then tries again.
+        engine = create_engine(url, connect_args={"timeout": 5, "check_same_thread": False})
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record) -> None:  # pragma: no cover - trivial
@@ -77,7 +78,9 @@ def make_engine(url: str) -> Engine:
             cursor.close()
 
         return engine
-    engine = create_engine(url, pool_pre_ping=True)
+    # A database host that does not answer fails in seconds, not after the operating system's minutes.
+    connect_args = {"connect_timeout": 5} if url.startswith("postgresql") else {}
+    engine = create_engine(url, pool_pre_ping=True, connect_args=connect_args)
     if engine.dialect.name == "postgresql":
 
         @event.listens_for(engine, "connect")
@@ -169,12 +172,15 @@ class SqlConversationLog:
             return turn.id
 
     @_retried
-    def finish_turn(self, turn_id: int, result: AnswerResult) -> None:
-        """Complete a turn stored by `begin_turn` with its answer, sources, timings and any error."""
+    def finish_turn(self, turn_id: int, result: AnswerResult) -> bool:
+        """Complete a turn stored by `begin_turn` with its answer, sources, timings and any error;
+        False when it is gone (purged while the model answered)."""
         with self.sessions.begin() as db:
             turn = db.get(Turn, turn_id)
-            turn.error = None
+            if turn is None:
+                return False
             _fill(turn, result)
+            return True
 
     @staticmethod
     def _new_turn(db: Session, session_id: str, deck: str, question: str) -> Turn:

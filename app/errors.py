@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, jsonify, request
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
 from ingest.store import IndexNotBuilt
@@ -62,6 +63,14 @@ def register_error_handlers(app: Flask) -> None:
     def _api_error(exc: ApiError):
         headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after else {}
         return jsonify(error=exc.message), exc.status, headers
+
+    @app.errorhandler(SQLAlchemyError)
+    def _log_unavailable(exc: SQLAlchemyError):
+        app.logger.exception("conversation log unavailable")
+        message = "the conversation log is unavailable right now; try again in a minute"
+        if request.path.startswith("/api/"):
+            return jsonify(error=message), 503, {"Retry-After": "60"}
+        return message, 503, {"Retry-After": "60"}
 
     @app.errorhandler(IndexNotBuilt)
     def _index_not_built(exc: IndexNotBuilt):

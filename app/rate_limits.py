@@ -9,11 +9,14 @@ this process's memory, which is exact for DeckChat's single gunicorn worker.
 from __future__ import annotations
 
 import math
+import threading
 import time
 
 from limits import RateLimitItem, parse_many, storage, strategies
 
 from app.errors import RateLimited
+
+LOGIN_LIMIT = "5/minute;30/hour"  # admin login attempts per address (the owner types one password)
 
 
 def _parse(value: str, setting: str) -> list[RateLimitItem]:
@@ -30,10 +33,12 @@ class RateLimits:
 
     def __init__(self, per_address_questions: str, per_session_questions: str, per_address_other: str):
         self._limiter = strategies.MovingWindowRateLimiter(storage.MemoryStorage())
+        self._lock = threading.Lock()  # test-then-hit must be one step: gunicorn serves from threads
         self._limits = {
             "address": _parse(per_address_questions, "DECKCHAT_RATE_LIMIT_ADDRESS"),
             "session": _parse(per_session_questions, "DECKCHAT_RATE_LIMIT_SESSION"),
             "other": _parse(per_address_other, "DECKCHAT_RATE_LIMIT_OTHER"),
+            "login": _parse(LOGIN_LIMIT, "LOGIN_LIMIT"),
         }
 
     def question(self, address: str, session_id: str) -> None:
@@ -44,7 +49,15 @@ class RateLimits:
     def other(self, address: str) -> None:
         self._hit([("other", address, "requests from your address")])
 
+    def login(self, address: str) -> None:
+        """Count an admin login attempt: guessing the password is slow, and cannot take every thread."""
+        self._hit([("login", address, "login attempts from your address")])
+
     def _hit(self, checks: list[tuple[str, str, str]]) -> None:
+        with self._lock:
+            self._test_then_hit(checks)
+
+    def _test_then_hit(self, checks: list[tuple[str, str, str]]) -> None:
         # Test every limit before counting any: a refused request must not use up another window.
         for kind, key, what in checks:
             for limit in self._limits[kind]:

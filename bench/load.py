@@ -21,7 +21,6 @@ import argparse
 import json
 import os
 import sqlite3
-import statistics
 import sys
 import tempfile
 import threading
@@ -89,7 +88,7 @@ def run_level(base: str, readers: int, questions: list[str], per_reader: int) ->
     lock = threading.Lock()
 
     def reader(number: int) -> None:
-        session = f"load-{readers}-{number}-{int(time.time() * 1000)}"
+        session = f"load-n{readers}-r{number}-{int(time.time() * 1000)}"  # logged_exactly_once finds them by prefix
         for i in range(per_reader):
             outcome = ask(base, questions[(number * per_reader + i) % len(questions)], session)
             with lock:
@@ -110,14 +109,19 @@ def pct(values: list[float], q: float) -> float:
 
 
 def logged_exactly_once(database: Path, level: Level) -> str:
-    ids = [o.message_id for o in level.outcomes if o.status == "answered"]
+    """Each answered question is one completed row of its session, and no question has two rows."""
+    answered = [o for o in level.outcomes if o.status == "answered"]
     if not database.is_file():
         return "n/a (remote server)"
     with sqlite3.connect(database) as db:
-        counts = dict(db.execute(f"SELECT id, COUNT(*) FROM turn WHERE id IN ({','.join('?' * len(ids))}) "
-                                 "GROUP BY id", ids).fetchall()) if ids else {}
-    missing = [i for i in ids if counts.get(i) != 1]
-    return "yes" if not missing and len(set(ids)) == len(ids) else f"NO ({len(missing)} missing or repeated)"
+        rows = db.execute("SELECT id, session_id, question, error FROM turn WHERE session_id LIKE ?",
+                          (f"load-n{level.readers}-r%",)).fetchall()
+    answered_ids = {o.message_id for o in answered}
+    complete = {r[0] for r in rows if r[3] is None} & answered_ids
+    extra = [r for r in rows if r[0] not in answered_ids]  # a second row for a question, or one left interrupted
+    if len(complete) == len(answered) == len(answered_ids) and not extra:
+        return "yes"
+    return f"NO ({len(answered) - len(complete)} missing, {len(extra)} extra)"
 
 
 def start_server(stack: ExitStack) -> tuple[str, Path]:

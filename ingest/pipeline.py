@@ -166,10 +166,12 @@ class DeckIngester:
         }
         try:
             build = stage_build(self.index_dir, deck, chunks, vectors, manifest)  # removes itself on failure
-        except OSError as exc:  # disk full, quota, permissions: the serving index is untouched
+        # Disk full, quota, permissions (faiss reports a failed write as RuntimeError): nothing served changed.
+        except (OSError, RuntimeError) as exc:
             report.status = "failed"
-            report.error = (f"could not write the new index ({exc.strerror or exc}): free space or fix access in "
-                            f"{self.index_dir} and run `flask ingest` again; the previous index keeps serving")
+            report.error = (f"could not write the new index ({getattr(exc, 'strerror', None) or exc}): free space "
+                            f"or fix access in {self.index_dir} and run `flask ingest` again; the previous index "
+                            "keeps serving")
             report.seconds = time.perf_counter() - started
             return report
         report.chunk_count = len(chunks)

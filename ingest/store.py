@@ -114,8 +114,9 @@ def load_build(root: Path, deck: str) -> DeckIndex:
         index = faiss.read_index(str(root / "index.faiss"))
         build_id = manifest["build_id"]
     except (OSError, ValueError, TypeError, KeyError, RuntimeError) as exc:  # faiss reports damage as RuntimeError
-        raise IndexNotBuilt(f"deck {deck!r} index is damaged ({type(exc).__name__}: {str(exc)[:200]}): "
-                            "run `flask ingest` to rebuild it") from exc
+        # The details (paths) go to the server log; readers get what the owner must do.
+        log.error("deck %s: index in %s is damaged: %s: %s", deck, root, type(exc).__name__, exc)
+        raise IndexNotBuilt(f"deck {deck!r} index is damaged: run `flask ingest` to rebuild it") from exc
     if index.ntotal != len(chunks):
         raise IndexNotBuilt(f"deck {deck!r} index is inconsistent: run `flask ingest` to rebuild it")
     return DeckIndex(deck, build_id, manifest, chunks, index)

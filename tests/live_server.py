@@ -23,6 +23,9 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+PROCESSES: dict[str, subprocess.Popen] = {}  # base URL -> the gunicorn master, while it runs
+
+
 @contextlib.contextmanager
 def gunicorn(instance: Path, index_dir: Path, env: dict[str, str] | None = None, threads: int = 4) -> Iterator[str]:
     """Start the server on `index_dir` (model from the shared cache, preloaded); yields its base URL."""
@@ -43,8 +46,10 @@ def gunicorn(instance: Path, index_dir: Path, env: dict[str, str] | None = None,
             [sys.executable, "-m", "gunicorn", "-w", "1", "-k", "gthread", "--threads", str(threads),
              "-b", f"127.0.0.1:{port}", "wsgi:app"],
             cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group: a test can kill master and worker at once
         )
         base = f"http://127.0.0.1:{port}"
+        PROCESSES[base] = proc
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             try:
@@ -59,5 +64,6 @@ def gunicorn(instance: Path, index_dir: Path, env: dict[str, str] | None = None,
         try:
             yield base
         finally:
+            PROCESSES.pop(base, None)
             proc.terminate()
             proc.wait(timeout=30)

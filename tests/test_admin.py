@@ -191,3 +191,12 @@ def test_a_question_written_like_a_formula_exports_as_text():
     csv_text = "".join(export_lines([row], "csv"))
     assert "'=HYPERLINK" in csv_text and "'-1 point" in csv_text and ",3," in csv_text
     assert '"=HYPERLINK' in "".join(export_lines([row], "jsonl"))  # JSON keeps the reader's words
+
+
+def test_password_guessing_is_limited_per_address(admin_app, monkeypatch):
+    monkeypatch.setattr("app.admin.auth.FAILED_LOGIN_DELAY_S", 0)  # the limit is under test, not the delay
+    client = admin_app.test_client()
+    codes = [log_in(client, password=f"guess number {n}").status_code for n in range(6)]
+    assert codes == [401] * 5 + [429]
+    refused = log_in(client)  # even the right password waits: the limit is checked first
+    assert refused.status_code == 429 and refused.headers["Retry-After"] and "Too many attempts" in refused.get_data(as_text=True)

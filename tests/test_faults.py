@@ -3,11 +3,10 @@ the server killed while it streams. Each says what the reader and the owner see,
 
 from __future__ import annotations
 
-import errno
 import json
+import os
+import signal
 import sqlite3
-import subprocess
-import time
 
 import pytest
 import requests
@@ -77,12 +76,14 @@ def test_a_full_disk_during_ingest_leaves_the_previous_index_serving(tmp_path, e
 
     before = read_manifest(index_copy, "example")
 
-    def disk_full(*_args, **_kwargs):
-        raise OSError(errno.ENOSPC, "No space left on device")
+    real_write = ingest.store.faiss.write_index
+
+    def disk_full(index, _path):  # faiss writing to a full disk: /dev/full fails every write with ENOSPC
+        real_write(index, "/dev/full")
 
     monkeypatch.setattr(ingest.store.faiss, "write_index", disk_full)
     report = make_ingester(index_copy, embedder).ingest("example", EXAMPLE_DECK, rebuild=True)
-    assert report.status == "failed" and "No space left on device" in report.error
+    assert report.status == "failed" and "No space left on device" in report.error, report.error
     assert "previous index keeps serving" in report.error
     assert read_manifest(index_copy, "example") == before
     assert load_deck_index(index_copy, "example").faiss_index.ntotal == before["chunk_count"]
@@ -90,14 +91,14 @@ def test_a_full_disk_during_ingest_leaves_the_previous_index_serving(tmp_path, e
     assert builds == [(index_copy / "example").resolve()]  # the half-written build was removed
 
 
-def lock_the_log(app, failures: int | None):
-    """Make the next `failures` writes to the log fail as a locked SQLite database does (None: all)."""
+def lock_the_log(app, failures: int | None, statements: tuple[str, ...] = ("INSERT",)):
+    """Make the next `failures` such statements fail as a locked SQLite database does (None: all)."""
     engine = app.extensions["deckchat"].log.engine
     left = {"n": failures}
 
     @event.listens_for(engine, "before_cursor_execute")
     def _locked(conn, cursor, statement, parameters, context, executemany):
-        if statement.lstrip().upper().startswith("INSERT") and (left["n"] is None or left["n"] > 0):
+        if statement.lstrip().upper().startswith(statements) and (left["n"] is None or left["n"] > 0):
             if left["n"] is not None:
                 left["n"] -= 1
             raise sqlite3.OperationalError("database is locked")
@@ -120,19 +121,22 @@ def test_a_log_that_stays_down_still_answers_the_reader_and_reports_the_turn(tmp
                                                                                caplog, monkeypatch):
     monkeypatch.setattr("app.conversation_log.RETRY_WAITS_S", (0.01,))
     app = scripted_app(tmp_path, example_index, embedder)
-    lock_the_log(app, failures=None)
-    response = app.test_client().post("/api/chat", json=QUESTION)
+    lock_the_log(app, failures=None, statements=("INSERT", "SELECT", "UPDATE"))  # reads fail too
+    response = app.test_client().post("/api/chat", json=QUESTION | {"session_id": "reader-session-1"})
     body = response.get_json()
     assert response.status_code == 200 and "Okafor" in body["answer"] and body["message_id"] is None
     report = [r for r in caplog.records if "conversation log unavailable" in r.getMessage()]
     assert report and "Who are the founders?" in report[0].getMessage() and "Okafor" in report[0].getMessage()
     stream = app.test_client().post("/api/chat/stream", json=QUESTION).get_data(as_text=True)
     assert "event: done" in stream and '"message_id": null' in stream
+    feedback = app.test_client().post("/api/feedback", json={"session_id": "reader-session-1", "message_id": 1,
+                                                              "rating": 1})
+    assert feedback.status_code == 503 and "try again" in feedback.get_json()["error"]  # nothing to answer with
 
 
 def test_a_server_killed_while_streaming_leaves_the_question_logged_as_interrupted(tmp_path, embedder):
     """A real gunicorn, its model a slow OpenAI-compatible stand-in, killed with SIGKILL mid-answer."""
-    from tests.live_server import gunicorn
+    from tests.live_server import PROCESSES, gunicorn
     from tests.openai_standin import StandinServer, make_scripted_standin
 
     instance = tmp_path / "instance"
@@ -148,8 +152,8 @@ def test_a_server_killed_while_streaming_leaves_the_question_logged_as_interrupt
             while next(lines) != "event: token":  # the model has started answering
                 pass
             # Master and worker at once, as the OOM killer or a power cut would: no handler runs.
-            subprocess.run(["pkill", "-KILL", "-f", f"{base.removeprefix('http://')} wsgi:app"], check=True)
-            time.sleep(0.5)
+            os.killpg(PROCESSES[base].pid, signal.SIGKILL)
+            PROCESSES[base].wait(timeout=10)
     log = sqlite3.connect(instance / "deckchat.sqlite3")
     rows = log.execute("SELECT question, error FROM turn").fetchall()
     assert rows == [("Who are the founders?", INTERRUPTED)], json.dumps(rows)

@@ -12,6 +12,7 @@ from app.admin.auth import login_required, password_ok
 from app.admin.filters import EXPORT_FORMATS, BadFilter, export_lines, session_filter
 from app.admin.question_groups import MAX_QUESTIONS, group_questions
 from app.conversation_log import OUTCOMES, SessionFilter
+from app.errors import RateLimited
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 PER_PAGE = 50
@@ -36,6 +37,11 @@ def _safe_next(target: str | None) -> str:
 def login():
     failed = False
     if request.method == "POST":
+        try:
+            current_app.extensions["deckchat"].rate_limits.login(request.remote_addr or "")
+        except RateLimited as exc:  # checked before the password: a guess over the limit is not even tried
+            return (render_template("admin/login.html", failed=True, message=f"Too many attempts: {exc.message}."),
+                    429, {"Retry-After": str(exc.retry_after)})
         if password_ok(request.form.get("password", "")):
             session.clear()
             session["admin"] = True

@@ -73,7 +73,11 @@ def _session_request() -> tuple[str, str, str]:
     """A valid chat request whose session (if it exists) belongs to the same deck."""
     deck, question, session_id = _chat_request()
     services().rate_limits.question(request.remote_addr or "", session_id)
-    known_deck = services().log.session_deck(session_id)
+    try:
+        known_deck = services().log.session_deck(session_id)
+    except SQLAlchemyError:  # the log is down: answer anyway (the turn is reported when it cannot be stored)
+        current_app.logger.exception("conversation log unreadable; session %s taken as new", session_id)
+        known_deck = None
     if known_deck is not None and known_deck != deck:
         raise BadRequest("this session_id belongs to another deck; start a new session")
     return deck, question, session_id
@@ -85,7 +89,7 @@ def chat():
     deck, question, session_id = _session_request()
     svc = services()
     with svc.queue.place():
-        result = svc.pipeline.answer(deck, question, svc.log.recent_turns(session_id))
+        result = svc.pipeline.answer(deck, question, _earlier_turns(session_id))
     message_id = _logged(svc.log.record_turn, session_id, deck, question, result)
     if result.error:
         return jsonify(error=MODEL_UNAVAILABLE, session_id=session_id, message_id=message_id), 503
@@ -93,16 +97,31 @@ def chat():
                    sources=result.sources, session_id=session_id, message_id=message_id)
 
 
-def _logged(write: Callable, *args):
-    """Write to the conversation log; when it stays unreachable the reader still gets the answer, and
-    the turn goes to the error log whole, so the owner can recover it."""
+def _logged(write: Callable, *args, report: bool = True):
+    """Write to the conversation log. When it stays unreachable the reader still gets the answer and,
+    with `report`, the turn goes to the error log (question, answer, sources) for the owner."""
     try:
         return write(*args)
     except SQLAlchemyError:
-        current_app.logger.exception("conversation log unavailable; turn not stored: %s",
-                                     json.dumps([str(a) if not isinstance(a, AnswerResult) else a.answer for a in args],
-                                                ensure_ascii=False)[:4000])
+        if report:
+            turn = {"args": [a for a in args if not isinstance(a, AnswerResult)]}
+            for a in args:
+                if isinstance(a, AnswerResult):
+                    turn |= {"answer": a.answer, "refused": a.refused, "error": a.error, "model": a.model_id,
+                             "sources": [(s["doc"], s["page"]) for s in a.sources],
+                             "generation_ms": round(a.generation_ms)}
+            current_app.logger.exception("conversation log unavailable; turn not stored: %s",
+                                         json.dumps(turn, ensure_ascii=False, default=str)[:4000])
         return None
+
+
+def _earlier_turns(session_id: str) -> list[tuple[str, str]]:
+    """The session's recent turns for a follow-up; none when the log cannot be read (the answer goes on)."""
+    try:
+        return services().log.recent_turns(session_id)
+    except SQLAlchemyError:
+        current_app.logger.exception("conversation log unreadable; answering without the session's history")
+        return []
 
 
 def _event(name: str, data: dict) -> str:
@@ -116,7 +135,7 @@ def chat_stream():
     svc = services()
     svc.queue.enter()  # held until the response is closed
     try:
-        stream = svc.pipeline.start(deck, question, svc.log.recent_turns(session_id))  # retrieval errors are still plain JSON 4xx/503
+        stream = svc.pipeline.start(deck, question, _earlier_turns(session_id))  # retrieval errors are still plain JSON 4xx/503
     except BaseException:
         svc.queue.leave()
         raise
@@ -124,13 +143,14 @@ def chat_stream():
     def events() -> Iterator[str]:
         result, logged = stream.result, False
         # Logged before the first token: a server killed mid-answer leaves it marked interrupted.
-        message_id = _logged(svc.log.begin_turn, session_id, deck, question)
+        message_id = _logged(svc.log.begin_turn, session_id, deck, question, report=False)  # reported at the end
 
         def finish() -> int | None:
             if message_id is None:  # the log was unreachable at the start: one more try, whole
                 return _logged(svc.log.record_turn, session_id, deck, question, result)
-            _logged(svc.log.finish_turn, message_id, result)  # failing, the turn stays "interrupted"
-            return message_id
+            if _logged(svc.log.finish_turn, message_id, result) is False:  # purged meanwhile: store it anew
+                return _logged(svc.log.record_turn, session_id, deck, question, result)
+            return message_id  # if the write failed, the turn stays "interrupted" and is reported
 
         try:
             yield _event("sources", {"sources": result.sources, "session_id": session_id})

@@ -19,7 +19,8 @@ from app.rag.grounding import facts, states, strip_citations
 from app.rag.injection import without_instructions
 from app.rag.lexical import fuse
 from app.rag.prompt_formats import UnknownPromptFormat, format_for_model, format_named
-from app.rag.prompting import REFUSAL_SENTENCE, ChatTemplateFormat, PromptBuilder, PromptFormat, leaks_system_prompt
+from app.rag.prompting import (RECITAL_WORDS, REFUSAL_SENTENCE, ChatTemplateFormat, PromptBuilder, PromptFormat,
+                               leaks_system_prompt)
 from app.rag.refusal import is_refusal
 from app.rag.retrieval import Retriever, ScoredChunk
 
@@ -206,7 +207,8 @@ class Evidence:
             self._quote_instead(result, text)
         grounding = check_grounding(result.answer, self.blocks, self.question)
         # Words the evidence never mentions ("HACKED", a poem): not an answer from these documents.
-        unrelated = not overruled and shares_no_terms(strip_citations(result.answer), [*self.blocks, self.question])
+        unrelated = (not overruled and not grounding.used
+                     and shares_no_terms(strip_citations(result.answer), [*self.blocks, self.question]))
         grounded = grounding.grounded and not unrelated
         result.grounded, result.unsupported = grounded, grounding.unsupported
         for index, source in enumerate(result.sources):
@@ -276,11 +278,25 @@ class AnswerStream:
         started = time.perf_counter()
         deltas = self._generator.stream(self._prompt, self._params or GenerationParams())
         finished = False
+        sent = 0  # characters of the text already given to the reader
         try:
             for delta in deltas:
                 parts.append(delta)
-                yield delta
-            finished = True
+                text = "".join(parts)
+                if leaks_system_prompt(text):  # reciting its rules: stop here; judge() shows none of it
+                    finished = True
+                    break
+                # The last words wait until the next ones show they do not complete a recital.
+                starts = [m.start() for m in re.finditer(r"\S+", text)]
+                safe = starts[-(RECITAL_WORDS - 1)] if len(starts) >= RECITAL_WORDS - 1 else 0
+                if safe > sent:
+                    yield text[sent:safe]
+                    sent = safe
+            else:
+                finished = True
+                text = "".join(parts)
+                if len(text) > sent:
+                    yield text[sent:]
         except GenerationError as exc:
             log.exception("generation failed for model %s", result.model_id)
             result.error = str(exc)

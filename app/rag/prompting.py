@@ -21,7 +21,10 @@ SYSTEM_PROMPT = (
 )
 
 
-def leaks_system_prompt(answer: str, words: int = 6) -> bool:
+RECITAL_WORDS = 6  # this many words of the rules in a row is reciting them
+
+
+def leaks_system_prompt(answer: str, words: int = RECITAL_WORDS) -> bool:
     """Whether the answer repeats a run of `words` words of the system rules (they are not for readers)."""
     said = " " + " ".join(re.findall(r"[a-z0-9']+", answer.lower())) + " "
     rule = re.findall(r"[a-z0-9']+", SYSTEM_PROMPT.lower())
