@@ -90,9 +90,7 @@ def test_a_model_failure_mid_stream_ends_with_an_error_event_and_is_logged(tmp_p
                      make_services=lambda cfg: Services(cfg, embedder=embedder, generator=FailingMidStream()))
     response = app.test_client().post("/api/chat/stream", json={"deck": "example", "question": "When does the seed round close?"})
     events = parse_events(response.get_data(as_text=True))
-    # The model wrote three words before failing: held back (a recital of the rules is recognised only
-    # after six), they are not streamed, but they are logged.
-    assert [name for name, _ in events] == ["sources", "error"]
+    assert [name for name, _ in events] == ["sources", "token", "token", "error"]
     assert "try again" in events[-1][1]["error"]
     with Session(app.extensions["deckchat"].log.engine) as db:
         turn = db.get(Turn, events[-1][1]["message_id"])

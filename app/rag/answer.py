@@ -19,8 +19,8 @@ from app.rag.grounding import facts, states, strip_citations
 from app.rag.injection import without_instructions
 from app.rag.lexical import fuse
 from app.rag.prompt_formats import UnknownPromptFormat, format_for_model, format_named
-from app.rag.prompting import (RECITAL_WORDS, REFUSAL_SENTENCE, ChatTemplateFormat, PromptBuilder, PromptFormat,
-                               leaks_system_prompt)
+from app.rag.prompting import (REFUSAL_SENTENCE, ChatTemplateFormat, PromptBuilder, PromptFormat,
+                               leaks_system_prompt, recital_start)
 from app.rag.refusal import is_refusal
 from app.rag.retrieval import Retriever, ScoredChunk
 
@@ -286,9 +286,8 @@ class AnswerStream:
                 if leaks_system_prompt(text):  # reciting its rules: stop here; judge() shows none of it
                     finished = True
                     break
-                # The last words wait until the next ones show they do not complete a recital.
-                starts = [m.start() for m in re.finditer(r"\S+", text)]
-                safe = starts[-(RECITAL_WORDS - 1)] if len(starts) >= RECITAL_WORDS - 1 else 0
+                # Trailing words that could open a recital wait until the next ones show they do not.
+                safe = recital_start(text)
                 if safe > sent:
                     yield text[sent:safe]
                     sent = safe
