@@ -8,6 +8,7 @@ this process's memory, which is exact for DeckChat's single gunicorn worker.
 
 from __future__ import annotations
 
+import ipaddress
 import math
 import threading
 import time
@@ -17,6 +18,15 @@ from limits import RateLimitItem, parse_many, storage, strategies
 from app.errors import RateLimited
 
 LOGIN_LIMIT = "5/minute;30/hour"  # admin login attempts per address (the owner types one password)
+
+
+def client_key(address: str) -> str:
+    """Who is counted: an IPv4 address, or an IPv6 /64 (one subscriber gets a whole /64 to rotate in)."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    return str(ipaddress.ip_network(f"{ip}/64", strict=False)) if ip.version == 6 else str(ip)
 
 
 def _parse(value: str, setting: str) -> list[RateLimitItem]:
@@ -43,15 +53,15 @@ class RateLimits:
 
     def question(self, address: str, session_id: str) -> None:
         """Count a question; RateLimited when the address or the session has asked too many."""
-        self._hit([("address", address, "questions from your address"),
+        self._hit([("address", client_key(address), "questions from your address"),
                    ("session", session_id, "questions in this conversation")])
 
     def other(self, address: str) -> None:
-        self._hit([("other", address, "requests from your address")])
+        self._hit([("other", client_key(address), "requests from your address")])
 
     def login(self, address: str) -> None:
         """Count an admin login attempt: guessing the password is slow, and cannot take every thread."""
-        self._hit([("login", address, "login attempts from your address")])
+        self._hit([("login", client_key(address), "login attempts from your address")])
 
     def _hit(self, checks: list[tuple[str, str, str]]) -> None:
         with self._lock:

@@ -69,3 +69,10 @@ def test_limits_can_be_switched_off_and_a_malformed_one_stops_the_start(tmp_path
     assert {ask(client, session_id="busy-conversation").status_code for _ in range(12)} == {200}
     with pytest.raises(ValueError, match="DECKCHAT_RATE_LIMIT_ADDRESS"):
         limited_app(tmp_path, example_index, embedder, RATE_LIMIT_ADDRESS="lots")
+
+
+def test_an_ipv6_reader_cannot_rotate_addresses_within_their_64(tmp_path, example_index, embedder):
+    client = limited_app(tmp_path, example_index, embedder, RATE_LIMIT_ADDRESS="2/minute").test_client()
+    codes = [ask(client, address=f"2001:db8:1:2::{n}").status_code for n in range(1, 4)]
+    assert codes == [200, 200, 429]
+    assert ask(client, address="2001:db8:1:3::1").status_code == 200  # another /64, another subscriber
