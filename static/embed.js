@@ -15,6 +15,7 @@
   var current = null; // {controller, turn, done} while an answer streams
   var restoring = true; // no question until the earlier conversation is back on screen
   var pendingRetry = null; // the Retry to press when the connection comes back
+  var waitingQuestion = null; // asked while restoring
 
   document.documentElement.style.setProperty("--accent", config.colour);
 
@@ -285,7 +286,11 @@
 
   function ask(question) {
     question = question.trim();
-    if (!question || current || restoring) return false;
+    if (!question || current) return false;
+    if (restoring) { // asked before the earlier conversation is back: asked right after it
+      waitingQuestion = question;
+      return true;
+    }
     suggestions.hidden = true;
     var questionItem = addQuestion(question);
     var turn = newTurn(question);
@@ -407,7 +412,10 @@
         scrollDown();
       })
       .catch(function () { /* offline at load: start empty, asking will say so */ })
-      .then(function () { restoring = false; });
+      .then(function () {
+        restoring = false;
+        if (waitingQuestion) { var question = waitingQuestion; waitingQuestion = null; ask(question); }
+      });
   }
 
   // --- options from the host page (widget.js data-* attributes), from allowed sites only
@@ -459,6 +467,7 @@
     store(sessionKey, sessionId);
     pendingRetry = null;
     restoring = false;
+    waitingQuestion = null;
     while (log.children.length > 1) log.removeChild(log.lastChild);
     suggestions.hidden = false;
     input.focus();
