@@ -13,7 +13,6 @@ from typing import Protocol
 
 from alembic import command
 from alembic.config import Config
-
 from sqlalchemy import create_engine, delete, event, func, inspect, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -298,7 +297,6 @@ class SqlConversationLog:
                     "feedback": "; ".join(("up" if f.rating > 0 else "down") + (f": {f.comment}" if f.comment else "")
                                           for f in turn.feedback),
                 }
-
 
     def unanswered_questions(self, limit: int, where: SessionFilter = SessionFilter()) -> list[UnansweredQuestion]:
         """The newest `limit` turns the documents did not answer well: refused, ungrounded or thumbed down."""
