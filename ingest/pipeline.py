@@ -14,6 +14,7 @@ from typing import Protocol
 import numpy as np
 from tqdm import tqdm
 
+from ingest.boilerplate import without_boilerplate
 from ingest.chunking import Chunk, PageChunker
 from ingest.embedding import Embedder
 from ingest.isolation import IsolatedLoader
@@ -26,6 +27,8 @@ log = logging.getLogger(__name__)
 
 # A deck folder's own question set (the `flask eval` format): it gates re-indexing and is never indexed.
 EVAL_QUESTIONS = "qa.jsonl"
+# How loaders and clean-up turn files into text; a build made by an older version is rebuilt whole.
+TEXT_VERSION = 2  # 2: repeated lines (running headers) left out; Markdown as text; HTML menus dropped
 DECK_SETTINGS = "deck.toml"  # the widget's settings for the deck (app/widget/deck_settings.py)
 
 
@@ -116,6 +119,7 @@ class DeckIngester:
         return {
             "embedder": {"id": self.embedder.model_id, "dimension": self.embedder.dimension},
             "chunking": self.chunker.settings,
+            "text": TEXT_VERSION,
         }
 
     def ingest(self, deck: str, source: Path, rebuild: bool = False) -> DeckReport:
@@ -126,7 +130,7 @@ class DeckIngester:
         previous = None if rebuild else read_manifest(self.index_dir, deck)
         report = DeckReport(deck, "built")
         if previous and not self._same_settings(previous):
-            report.message = ("embedder or chunk settings changed since the last build "
+            report.message = ("embedder, chunk or text settings changed since the last build "
                               f"({previous.get('embedder', {}).get('id')}, {previous.get('chunking')}): "
                               "rebuilding every file")
             previous = None
@@ -214,7 +218,7 @@ class DeckIngester:
 
     def _same_settings(self, manifest: dict) -> bool:
         settings = self._settings()
-        return manifest.get("embedder") == settings["embedder"] and manifest.get("chunking") == settings["chunking"]
+        return all(manifest.get(key) == value for key, value in settings.items())
 
     @staticmethod
     def _same_files(manifest: dict, hashes: dict[str, str]) -> bool:
@@ -266,7 +270,11 @@ class DeckIngester:
         if not loaded.pages:
             report.skipped = "no extractable text (scanned or image-only? OCR it first)"
             return report, []
-        chunks = self.chunker.chunk(deck, loaded.pages)
+        pages, dropped = without_boilerplate(loaded.pages)
+        if dropped:
+            report.notes.append(f"{dropped} repeated line(s) left out of the index (running headers, footers, "
+                                "page numbers)")
+        chunks = self.chunker.chunk(deck, pages)
         report.pages, report.chunks = len(loaded.pages), len(chunks)
         report.seconds = time.perf_counter() - started
         return report, chunks

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, Tag
 
 from ingest.loaders.base import LoadedFile, Page, clean_text, read_text
 
-_NOISE = ["script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form", "svg"]
+_NOISE = ["script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form", "svg", "button"]
+# Site chrome that generated pages mark by role or name instead of by element.
+_CHROME_ROLES = {"navigation", "banner", "contentinfo", "search", "menu", "menubar", "complementary"}
+_CHROME_NAME = re.compile(r"(^|[-_\s])(nav|navbar|navigation|menu|sidebar|breadcrumbs?|toc|skip-link|cookie)"
+                          r"($|[-_\s])", re.IGNORECASE)
 _HEADINGS = ["h1", "h2", "h3", "h4"]
 _MARK = "\u0000HEADING\u0000"
 
@@ -17,6 +22,8 @@ def load_html(path: Path) -> LoadedFile:
     """Sections split at h1-h4; text before the first heading is a section of its own."""
     soup = BeautifulSoup(read_text(path), "lxml")
     for tag in soup(_NOISE):
+        tag.decompose()
+    for tag in soup.find_all(_is_chrome):
         tag.decompose()
     root = soup.find("main") or soup.find("article") or soup.body or soup
     for heading in root.find_all(_HEADINGS):
@@ -31,3 +38,13 @@ def load_html(path: Path) -> LoadedFile:
             pages.append(Page(path.name, len(pages) + 1, "section", title or body.split("\n")[0][:200],
                               f"{title}\n{body}" if title else body))
     return LoadedFile(pages)
+
+
+def _is_chrome(tag: Tag) -> bool:
+    """Navigation, menus and banners named by role, class or id (not the page's main content)."""
+    if tag.name in ("main", "article", "body", "html") or tag.attrs is None:
+        return False
+    if tag.get("role") in _CHROME_ROLES or tag.get("aria-hidden") == "true":
+        return True
+    names = " ".join([*(tag.get("class") or []), tag.get("id") or ""])
+    return bool(names.strip()) and bool(_CHROME_NAME.search(names))

@@ -32,13 +32,32 @@ def unfold_admonitions(text: str) -> str:
     return "\n".join(out)
 
 
+_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
+_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)|\[([^\]]+)\]\[[^\]]*\]")
+_REFERENCE = re.compile(r"^\s*\[[^\]]+\]:\s*\S+.*$", re.MULTILINE)  # [1]: https://...
+_FENCE = re.compile(r"^\s*(```|~~~).*$", re.MULTILINE)
+_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1|(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])")
+_INLINE_CODE = re.compile(r"`([^`]*)`")
+_HTML_TAG = re.compile(r"</?[A-Za-z][^>]*>")
+
+
+def as_text(markdown: str) -> str:
+    """What a reader of the rendered page sees: no link, image, fence or emphasis syntax."""
+    text = _REFERENCE.sub("", _FENCE.sub("", markdown))
+    text = _IMAGE.sub(lambda m: m.group(1), text)
+    text = _LINK.sub(lambda m: m.group(1) or m.group(2), text)
+    text = _INLINE_CODE.sub(lambda m: m.group(1), text)
+    text = _EMPHASIS.sub(lambda m: m.group(2) or m.group(3), text)
+    return _HTML_TAG.sub("", text)
+
+
 def load_markdown(path: Path) -> LoadedFile:
     """One Page per heading section that has body text, numbered from 1 in document order."""
     text = unfold_admonitions(read_text(path))
     nodes = MarkdownNodeParser().get_nodes_from_documents([Document(text=text)])
     pages = []
     for node in nodes:
-        first, _, rest = clean_text(node.get_content()).partition("\n")
+        first, _, rest = clean_text(as_text(node.get_content())).partition("\n")
         title = first.lstrip("#").strip() if first.startswith("#") else None
         body = rest.strip() if title is not None else f"{first}\n{rest}".strip()
         if not body:

@@ -20,7 +20,7 @@ def _shape_texts(shapes) -> Iterator[str]:
         if shape.shape_type == MSO_SHAPE_TYPE.GROUP:
             yield from _shape_texts(shape.shapes)
         elif shape.has_text_frame and shape.text_frame.text.strip():
-            yield shape.text_frame.text
+            yield shape.text_frame.text.replace("\v", "\n")  # a line break inside a paragraph
         elif getattr(shape, "has_table", False) and shape.has_table:
             for row in shape.table.rows:
                 cells = [cell.text.strip() for cell in row.cells]

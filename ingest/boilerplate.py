@@ -1,0 +1,51 @@
+"""Running headers, footers and slide numbers: lines that repeat on most pages of a document.
+
+A deck whose every slide carries the round's name and year ("Seed round 2024 | Confidential")
+otherwise gets that header as every slide's title and in every chunk, so a question naming the
+round or the year matches every slide equally and the slide that answers it loses. Such lines are
+left out of the indexed text (the page images still show them).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections import Counter
+
+from ingest.loaders.base import Page, first_line
+
+REPEATED_SHARE = 0.5  # on at least half the pages ...
+MIN_PAGES = 3  # ... and on three pages at least
+_DIGITS = re.compile(r"\d+")
+
+
+def _key(line: str) -> str:
+    """A line with its numbers masked ("Page 3 of 16" and "Page 4 of 16" are the same footer)."""
+    return _DIGITS.sub("#", " ".join(line.lower().split()))
+
+
+def repeated_lines(pages: list[Page]) -> set[str]:
+    """Keys of the lines found on most pages of one document."""
+    if len(pages) < MIN_PAGES:
+        return set()
+    counts = Counter(key for page in pages for key in {_key(line) for line in page.text.split("\n") if line.strip()})
+    floor = max(MIN_PAGES, REPEATED_SHARE * len(pages))
+    return {key for key, n in counts.items() if n >= floor}
+
+
+def without_boilerplate(pages: list[Page]) -> tuple[list[Page], int]:
+    """The pages without their repeated lines (a page left empty is dropped), and how many lines went."""
+    repeated = repeated_lines(pages)
+    if not repeated:
+        return pages, 0
+    kept, dropped = [], 0
+    for page in pages:
+        lines = page.text.split("\n")
+        body = [line for line in lines if not line.strip() or _key(line) not in repeated]
+        dropped += len(lines) - len(body)
+        text = "\n".join(body).strip()
+        if not text:
+            continue
+        title = page.title if page.title and _key(page.title) not in repeated else first_line(text)
+        kept.append(dataclasses.replace(page, text=text, title=title))
+    return kept, dropped
