@@ -21,7 +21,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export FLASK_APP := wsgi
 
-.PHONY: install browser postgres run test ingest serve eval-example screenshots clean
+.PHONY: install browser postgres run test ingest serve eval-example eval-dev screenshots clean
 
 install: $(STAMP)
 
@@ -52,6 +52,12 @@ run: ingest serve
 # Answer quality on the sample deck's own question set (see docs/architecture.md for figures).
 eval-example: ingest
 	$(BIN)/flask eval tests/data/example_qa.jsonl --deck example --k 5
+
+# The development set (eval/dev/: a tuning and a validation half, split by document) over the shared
+# evaluation documents (DECKCHAT_EVAL_DATA, default ../shared/eval); skipped with a message without them.
+# Each document is indexed as its own deck in instance/eval-index once; the detail goes to instance/eval-dev/.
+eval-dev: install
+	$(BIN)/flask eval-dev --out instance/eval-dev
 
 # The widget's browser tests drive Debian's Chromium. Installed once when apt can (root, or sudo
 # without a password); otherwise those tests skip and say why. Already there: nothing is run.

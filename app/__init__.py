@@ -58,7 +58,7 @@ def create_app(test_config: dict | None = None, make_services=None) -> Flask:
     register_security_headers(app)
     init_auto_purge(app)
 
-    from app.eval.cli import eval_command
+    from app.eval.cli import eval_command, eval_dev_command
     from ingest.cli import ingest_command
 
     from app.admin.cli import admin_cli
@@ -69,6 +69,7 @@ def create_app(test_config: dict | None = None, make_services=None) -> Flask:
     app.cli.add_command(config_command)
     app.cli.add_command(ingest_command)
     app.cli.add_command(eval_command)
+    app.cli.add_command(eval_dev_command)
     if app.config["PRELOAD_MODEL"]:
         app.extensions["deckchat"].preload()
     return app

@@ -74,14 +74,17 @@ def load_config() -> dict[str, object]:
         "HYBRID": _env("DECKCHAT_HYBRID", "1") == "1",  # BM25 fused with dense retrieval
         # Re-index gate: a deck's qa.jsonl may lose at most this much hit@k before a new build is refused.
         "GATE_MARGIN": _env_float("DECKCHAT_GATE_MARGIN", 0.05),
-        # Lines of the retrieved chunks given to the model (0: whole chunks); see app/rag/evidence.py.
-        "EVIDENCE_LINES": _env_int("DECKCHAT_EVIDENCE_LINES", 4),
-        # Below this cosine similarity nothing retrieved counts as relevant: refuse unasked.
-        "MIN_SCORE": _env_float("DECKCHAT_MIN_SCORE", 0.2),
-        # Refuse an answer stating a number or name that no context block holds when the supporting
-        # quote's line score (the best chunk's cosine with DECKCHAT_EVIDENCE_LINES=0) is below this;
-        # line scores run from about -0.5 to 1.5 (-9: never, 9: always). docs/architecture.md.
-        "UNGROUNDED_REFUSAL_SCORE": _env_float("DECKCHAT_UNGROUNDED_REFUSAL_SCORE", 0.6),
+        # Evidence units (a line with its neighbours, ranked deck-wide) the answer is decided on, and
+        # how many of them the model reads; see app/rag/units.py and docs/architecture.md.
+        "EVIDENCE_UNITS": _env_int("DECKCHAT_EVIDENCE_UNITS", 8),
+        "PROMPT_UNITS": _env_int("DECKCHAT_PROMPT_UNITS", 4),
+        # Questions asking for no figure or date are answered with the best line of the documents (0)
+        # or by the model in checked sentences (1). With the embedded 135M model the line is right
+        # far more often (docs/architecture.md); a larger model of your own may do better written.
+        "WRITE_ANSWERS": _env("DECKCHAT_WRITE_ANSWERS", "0") == "1",
+        # The refusal decision's coefficients (a JSON file written by scripts/fit_refusal.py; empty:
+        # the shipped app/rag/refusal_model.json, fitted on the development set's tuning half).
+        "REFUSAL_MODEL": _env("DECKCHAT_REFUSAL_MODEL", ""),
         # Constrained decoding: only the evidence's figures may be written (off: measured worse).
         "CONSTRAIN_NUMBERS": _env("DECKCHAT_CONSTRAIN_NUMBERS", "0") == "1",
         # Admin pages: the login password's hash (`flask admin set-password` prints one) and the key
@@ -111,6 +114,8 @@ def load_config() -> dict[str, object]:
         "MAX_QUESTION_CHARS": _env_int("DECKCHAT_MAX_QUESTION_CHARS", 1000),
         "MAX_CONTENT_LENGTH": _env_int("DECKCHAT_MAX_REQUEST_BYTES", 16 * 1024),
         "PRELOAD_MODEL": _env("DECKCHAT_PRELOAD_MODEL", "0") == "1",
+        # The shared evaluation documents `flask eval-dev` asks the development set (eval/dev/) about.
+        "EVAL_DATA": _env("DECKCHAT_EVAL_DATA", str(REPO_ROOT.parent / "shared" / "eval")),
     }
 
 

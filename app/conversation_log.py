@@ -135,8 +135,8 @@ def _fill(turn: Turn, result: AnswerResult) -> None:
     turn.quote = result.quote["text"] if result.quote else None
     turn.quote_rank = result.quote["source"] + 1 if result.quote else None
     turn.sources = [
-        TurnSource(rank=i + 1, doc=_fit(s["doc"], 255), page=s["page"], kind=s["kind"], title=_fit(s["title"], 255),
-                   score=s["score"], used=s.get("used"), snippet=s.get("snippet"))
+        TurnSource(rank=i + 1, doc=_fit(s.doc, 255), page=s.page, kind=s.kind, title=_fit(s.title, 255),
+                   score=s.score, used=s.used, snippet=s.snippet)
         for i, s in enumerate(result.sources)
     ]
 

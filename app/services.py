@@ -13,7 +13,7 @@ from app.generation.base import GenerationError, Generator
 from app.generation.embedded import embedded_model_path
 from app.generation.loading import check_model_settings, decoding_params, load_default_generator
 from app.rag.answer import AnswerPipeline, AnswerSettings
-from app.rag.evidence import LineSelector
+from app.rag.refusal_model import MODEL_FILE, RefusalModel, unit_weights
 from app.rag.retrieval import FaissRetriever
 from app.rate_limits import RateLimits
 from app.widget.deck_settings import DeckSettingsStore
@@ -32,7 +32,9 @@ class Services:
         self.config = config
         self.index_dir = Path(config["INDEX_DIR"])
         self.embedder = embedder or SentenceTransformerEmbedder(config["EMBEDDER_PATH"] or None)
-        self.retriever = FaissRetriever(self.index_dir, self.embedder, hybrid=config["HYBRID"])
+        fitted = Path(config["REFUSAL_MODEL"]) if config["REFUSAL_MODEL"] else MODEL_FILE
+        self.retriever = FaissRetriever(self.index_dir, self.embedder, hybrid=config["HYBRID"],
+                                        weights=unit_weights(fitted))
         self.log = conversation_log or SqlConversationLog(config["DATABASE_URL"])
         self.queue = GenerationQueue(config["QUEUE_WAITING"])
         self.rate_limits = RateLimits(config["RATE_LIMIT_ADDRESS"], config["RATE_LIMIT_SESSION"],
@@ -42,13 +44,13 @@ class Services:
         self._load_error: str | None = None
         self._load_lock = threading.Lock()
         settings = AnswerSettings(
-            top_k=config["TOP_K"], evidence_lines=config["EVIDENCE_LINES"], min_score=config["MIN_SCORE"],
+            top_k=config["TOP_K"], evidence_units=config["EVIDENCE_UNITS"], prompt_units=config["PROMPT_UNITS"],
             context_tokens=config["CONTEXT_TOKENS"], params=decoding_params(config),
-            prompt_format=config["PROMPT_FORMAT"], ungrounded_refusal_score=config["UNGROUNDED_REFUSAL_SCORE"],
-            history_tokens=config["HISTORY_TOKENS"], constrain_numbers=config["CONSTRAIN_NUMBERS"],
+            prompt_format=config["PROMPT_FORMAT"], history_tokens=config["HISTORY_TOKENS"],
+            constrain_numbers=config["CONSTRAIN_NUMBERS"], write_answers=config["WRITE_ANSWERS"],
         )
-        selector = LineSelector(self.embedder.embed, settings.evidence_lines)
-        self.pipeline = AnswerPipeline(self.retriever, self.generator, settings, selector)
+        refusal_model = RefusalModel.load(fitted)
+        self.pipeline = AnswerPipeline(self.retriever, self.generator, settings, refusal_model)
 
     def generator(self) -> Generator:
         """The process's one model, loaded under a lock the first time it is needed."""

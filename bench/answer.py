@@ -28,7 +28,6 @@ from app.config import REPO_ROOT, load_config  # noqa: E402
 from app.generation.base import GenerationParams  # noqa: E402
 from app.generation.embedded import embedded_model_path  # noqa: E402
 from app.rag.answer import AnswerPipeline, AnswerSettings  # noqa: E402
-from app.rag.evidence import LineSelector  # noqa: E402
 from app.rag.retrieval import FaissRetriever  # noqa: E402
 from ingest.chunking import PageChunker  # noqa: E402
 from ingest.embedding import SentenceTransformerEmbedder  # noqa: E402
@@ -98,8 +97,7 @@ def measure(backend: str, threads: int, questions: int) -> dict:
         DeckIngester(Path(tmp), embedder, PageChunker(embedder.token_ids, 256, 32), progress=False).ingest("example", EXAMPLE)
         qa = [json.loads(line) for line in (REPO_ROOT / "tests" / "data" / "example_qa.jsonl").read_text().splitlines()]
         asked = [q["question"] for q in qa if q.get("answer")][:questions]
-        pipeline = AnswerPipeline(FaissRetriever(Path(tmp), embedder), lambda: generator, AnswerSettings(),
-                                  LineSelector(embedder.embed, 4))
+        pipeline = AnswerPipeline(FaissRetriever(Path(tmp), embedder), lambda: generator, AnswerSettings())
         times = []
         for question in asked:
             started = time.perf_counter()

@@ -50,6 +50,7 @@ class DeckIndex:
     manifest: dict
     chunks: list[Chunk]
     faiss_index: faiss.Index
+    root: Path | None = None  # the build folder it was read from
 
     def search_rows(self, query: np.ndarray, k: int) -> list[tuple[int, float]]:
         """Rows of the top-k chunks by inner product (cosine on normalised vectors)."""
@@ -119,7 +120,7 @@ def load_build(root: Path, deck: str) -> DeckIndex:
         raise IndexNotBuilt(f"deck {deck!r} index is damaged: run `flask ingest` to rebuild it") from exc
     if index.ntotal != len(chunks):
         raise IndexNotBuilt(f"deck {deck!r} index is inconsistent: run `flask ingest` to rebuild it")
-    return DeckIndex(deck, build_id, manifest, chunks, index)
+    return DeckIndex(deck, build_id, manifest, chunks, index, root)
 
 
 def write_deck_index(index_dir: Path, deck: str, chunks: list[Chunk], vectors: np.ndarray,

@@ -38,10 +38,9 @@ class ScriptedGenerator:
 
 
 def scripted_pipeline(index_dir, embedder, *replies: str | Exception):
-    """The real retrieval, line selection and checks around a scripted model (4 evidence lines)."""
+    """The real retrieval, evidence units, decision and checks around a scripted model."""
     from app.rag.answer import AnswerPipeline, AnswerSettings
-    from app.rag.evidence import LineSelector
     from app.rag.retrieval import FaissRetriever
 
-    return AnswerPipeline(FaissRetriever(index_dir, embedder), lambda: ScriptedGenerator(*replies), AnswerSettings(),
-                          LineSelector(embedder.embed, 4))
+    return AnswerPipeline(FaissRetriever(index_dir, embedder), lambda: ScriptedGenerator(*replies),
+                          AnswerSettings(write_answers=True))

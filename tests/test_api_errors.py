@@ -16,7 +16,7 @@ from tests.fakes import ScriptedGenerator
 @pytest.fixture
 def scripted(tmp_path, example_index, embedder):
     gen = ScriptedGenerator()
-    app = create_app(app_config(tmp_path, example_index),
+    app = create_app(app_config(tmp_path, example_index) | {"WRITE_ANSWERS": True},  # the model answers
                      make_services=lambda cfg: Services(cfg, embedder=embedder, generator=gen))
     return app, gen
 
@@ -92,7 +92,7 @@ def test_health_reports_model_and_decks_without_loading_the_model(tmp_path, exam
 def test_model_that_cannot_load_gives_503_and_health_says_so(tmp_path, example_index, embedder):
     broken = tmp_path / "broken.gguf"
     broken.write_bytes(b"GGUF" + b"\x00" * 64)  # a model file that exists but cannot be loaded
-    config = app_config(tmp_path, example_index) | {"MODEL_PATH": str(broken)}
+    config = app_config(tmp_path, example_index) | {"MODEL_PATH": str(broken), "WRITE_ANSWERS": True}
     app = create_app(config, make_services=lambda cfg: Services(cfg, embedder=embedder))
     client = app.test_client()
     response = client.post("/api/chat", json={"deck": "example", "question": "Who is the CEO of the company?"})

@@ -14,7 +14,6 @@ from app.eval.metrics import answer_matches
 from app.generation.base import GenerationError, GenerationParams
 from app.generation.embedded import embedded_model_path
 from app.rag.answer import AnswerPipeline, AnswerSettings
-from app.rag.evidence import LineSelector
 from app.rag.retrieval import FaissRetriever
 from app.generation.loading import check_model_settings, choose_backend
 from tests.test_end_to_end import ANSWERABLE
@@ -74,8 +73,7 @@ def test_llama_cpp_reads_a_long_prompt_like_fp32(generator, transformers_generat
 @pytest.mark.parametrize("question, fact, doc, page", ANSWERABLE)
 def test_transformers_backend_answers_the_example_questions(example_index, embedder, transformers_generator,
                                                              question, fact, doc, page):
-    pipeline = AnswerPipeline(FaissRetriever(example_index, embedder), lambda: transformers_generator,
-                              AnswerSettings(), LineSelector(embedder.embed, 4))
+    pipeline = AnswerPipeline(FaissRetriever(example_index, embedder), lambda: transformers_generator, AnswerSettings(write_answers=True))
     result = pipeline.answer("example", question)
     assert not result.refused and answer_matches(fact, result.answer), result.answer
 
@@ -97,8 +95,7 @@ def test_int8_quantization_runs_the_model_on_quantized_linear_layers(example_ind
     modules = list(generator.model.modules())
     assert any("quantized.dynamic" in type(m).__module__ for m in modules)
     assert not any(type(m) is torch.nn.Linear for m in modules)  # every Linear layer is int8 now
-    pipeline = AnswerPipeline(FaissRetriever(example_index, embedder), lambda: generator, AnswerSettings(),
-                              LineSelector(embedder.embed, 4))
+    pipeline = AnswerPipeline(FaissRetriever(example_index, embedder), lambda: generator, AnswerSettings(write_answers=True))
     result = pipeline.answer("example", ANSWERABLE[1][0])
     assert result.answer and result.error is None and result.sources
 

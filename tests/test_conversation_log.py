@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
@@ -48,7 +50,7 @@ def test_grounding_and_used_sources_are_stored(tmp_path):
     log = SqlConversationLog(f"sqlite:///{tmp_path / 'log.sqlite3'}")
     answer = result()
     answer.grounded = False
-    answer.sources[0]["used"], answer.sources[1]["used"] = True, False
+    answer.sources = [replace(answer.sources[0], used=True), replace(answer.sources[1], used=False)]
     turn_id = log.record_turn("session-0002", "example", "How many?", answer)
     with Session(log.engine) as db:
         turn = db.get(Turn, turn_id)

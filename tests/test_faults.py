@@ -35,7 +35,7 @@ def two_deck_index(tmp_path, embedder, index_copy):
 
 def scripted_app(tmp_path, index_dir, embedder, reply="The founders are Maren Okafor and Tomas Lindqvist."):
     # The model is incidental to these faults: a scripted one answers at once.
-    config = app_config(tmp_path, index_dir)
+    config = app_config(tmp_path, index_dir) | {"WRITE_ANSWERS": True}
     return create_app(config, make_services=lambda cfg: Services(cfg, embedder=embedder,
                                                                  generator=ScriptedGenerator(*[reply] * 20)))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import time
 
@@ -18,7 +19,8 @@ def server(example_index, generator, tmp_path_factory):
     instance = tmp_path_factory.mktemp("server_instance")
     index_dir = instance / "index_store"  # its own copy: the hot-swap test re-ingests into it
     shutil.copytree(example_index, index_dir, symlinks=True)
-    with gunicorn(instance, index_dir) as base:
+    # The model writes the answers here, so the written path runs through a real server too.
+    with gunicorn(instance, index_dir, env={"DECKCHAT_WRITE_ANSWERS": "1"}) as base:
         yield base, index_dir
 
 
@@ -39,28 +41,31 @@ def test_chat_over_http_answers_with_sources_and_a_session(server):
     assert set(body) == {"answer", "refused", "grounded", "quote", "sources", "session_id", "message_id"}
     assert body["answer"] and isinstance(body["refused"], bool)
     assert body["sources"] and set(body["sources"][0]) - {"used"} == {"doc", "page", "kind", "title", "snippet", "score"}
-    scores = [s["score"] for s in body["sources"]]
-    assert scores == sorted(scores, reverse=True)
+    if body["quote"]:  # the line the answer rests on comes from one of its sources
+        assert body["sources"][body["quote"]["source"]]["used"] is True
     follow = requests.post(f"{server}/api/chat", timeout=120, json={
         "deck": "example", "question": "When was the company founded?", "session_id": body["session_id"]})
     assert follow.status_code == 200 and follow.json()["session_id"] == body["session_id"]
     assert follow.json()["message_id"] > body["message_id"]
 
 
-def test_stream_over_http_delivers_tokens_as_they_are_written(server):
+def test_stream_over_http_delivers_sentences_as_they_pass(server):
     server, _ = server
     arrivals: list[tuple[str, float]] = []
+    texts: list[str] = []
     with requests.post(f"{server}/api/chat/stream", timeout=120, stream=True,
-                       json={"deck": "example", "question": "What revenue is projected for 2029?"}) as response:
+                       json={"deck": "example", "question": "What does the MantaBot M2 do?"}) as response:
         assert response.status_code == 200
         assert response.headers["Content-Type"].startswith("text/event-stream")
         for line in response.iter_lines(chunk_size=1, decode_unicode=True):
             if line.startswith("event: "):
                 arrivals.append((line.removeprefix("event: "), time.monotonic()))
+            elif line.startswith("data: "):
+                texts.append(line.removeprefix("data: "))
     names = [name for name, _ in arrivals]
-    assert names[0] == "sources" and names[-1] == "done" and names.count("token") >= 2
-    first_token = next(t for name, t in arrivals if name == "token")
-    assert arrivals[-1][1] - first_token > 0.05  # not buffered into one write at the end
+    assert names[0] == "sources" and names[-1] == "done" and names.count("token") >= 1
+    streamed = "".join(json.loads(t)["text"] for name, t in zip(names, texts) if name == "token")
+    assert json.loads(texts[-1])["answer"].startswith(streamed.strip())  # nothing shown was taken back
     deadline = time.monotonic() + 5  # the server closes the response just after its last byte
     while requests.get(f"{server}/api/health", timeout=10).json()["queue"]["depth"] and time.monotonic() < deadline:
         time.sleep(0.05)

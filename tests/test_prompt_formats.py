@@ -78,8 +78,8 @@ class TemplatelessGenerator(ScriptedGenerator):
 
 def test_a_model_without_a_template_gets_its_family_format_and_stop_strings(example_index, embedder):
     generator = TemplatelessGenerator("The seed round closes on 30 April 2026.\nUSER: and the valuation?")
-    pipeline = AnswerPipeline(FaissRetriever(example_index, embedder), lambda: generator, AnswerSettings())
-    result = pipeline.answer("example", "When does the seed round close?")
+    pipeline = AnswerPipeline(FaissRetriever(example_index, embedder), lambda: generator, AnswerSettings(write_answers=True))
+    result = pipeline.answer("example", "Tell me about the seed round closing.")
     prompt = generator.prompts[0]
     assert prompt.startswith("Answer the question using only the context.") and prompt.endswith("\nASSISTANT:")
     assert "USER: Context:\n[1] " in prompt

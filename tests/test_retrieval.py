@@ -6,7 +6,6 @@ import json
 
 import pytest
 
-from app.rag.evidence import LineSelector
 from app.rag.lexical import fuse
 from app.rag.retrieval import EmbeddingMismatch, FaissRetriever
 from ingest.store import IndexNotBuilt
@@ -77,10 +76,8 @@ def test_missing_deck_and_embedder_mismatch_are_reported(index_copy, embedder):
         retriever.retrieve("example", "q", 3)
 
 
-def test_evidence_keeps_the_lines_that_answer_the_question(example_index, embedder):
-    hits = FaissRetriever(example_index, embedder).retrieve("example", "When does the seed round close?", 5)
-    evidence = LineSelector(embedder.embed, max_lines=2).select("When does the seed round close?", hits)
-    lines = [line for hit in evidence for line in hit.chunk.text.split("\n")]
-    assert len(lines) == 2
-    assert any("30 April 2026" in line for line in lines)
-    assert all(hit.chunk.title not in hit.chunk.text.split("\n") for hit in evidence)
+def test_evidence_units_hold_the_line_that_answers_the_question(example_index, embedder):
+    found = FaissRetriever(example_index, embedder).evidence("example", "When does the seed round close?", 5, 2)
+    assert len(found.units) == 2
+    assert any("30 April 2026" in hit.unit.line for hit in found.units)
+    assert all(hit.unit.line != (hit.unit.chunk.title or "") for hit in found.units)  # a title answers nothing

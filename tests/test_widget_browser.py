@@ -135,10 +135,10 @@ def test_a_reader_on_another_site_asks_through_the_widget_and_the_owner_sees_the
         wait(browser, 20).until(lambda d: [b.text for b in d.find_elements(By.CSS_SELECTOR, "#suggestions button")] == [
             "How much are they raising?", "Who is the CEO?"])
         assert browser.find_element(By.ID, "chat-title").text == "Tidewater"
-        count_streamed_updates(browser)
         answer = ask_and_wait(browser, QUESTION)
         text = answer.find_element(By.CSS_SELECTOR, ".answer-text").text
-        assert text and browser.execute_script("return window.__updates") > 1, "the answer did not stream"
+        # A figure asked for is taken from its line and sent at once.
+        assert text.startswith("$4.5 million") and "Raising $4.5 million" in text
         chips = answer.find_elements(By.CSS_SELECTOR, ".chip")
         assert chips, "no source chips under the answer"
         assert chips[0].text.startswith(("slide ", "whitepaper.pdf page ", "faq.md section "))
@@ -239,9 +239,9 @@ def test_a_source_chip_on_the_deck_page_scrolls_the_deck_to_that_slide(browser, 
     browser.save_screenshot(str(screenshots / "deck-page.png"))
 
 
-# No digits: a figure found in no source would have the answer replaced by the quote.
+# No digits: a figure found in no source would end the answer. Two sentences: each streams once it passed.
 HOSTILE_ANSWER = ('<img src=x onerror="window.__pwned=true">The founders are <b>Maren Okafor</b> and '
-                  'Tomas Lindqvist.<script>window.__pwned="script"</script>')
+                  'Tomas Lindqvist. <script>window.__pwned="script"</script> Maren Okafor leads the company.')
 
 
 @pytest.fixture(scope="module")
@@ -254,9 +254,49 @@ def hostile_site(embedder, tmp_path_factory):
     assert make_ingester(index_dir, embedder).ingest("example", EXAMPLE_DECK).ok
     with StandinServer(make_scripted_standin(HOSTILE_ANSWER)) as model_server:
         env = {"DECKCHAT_BACKEND": "openai", "DECKCHAT_OPENAI_BASE_URL": model_server.base_url,
-               "DECKCHAT_OPENAI_MODEL": "scripted"}
+               "DECKCHAT_OPENAI_MODEL": "scripted", "DECKCHAT_WRITE_ANSWERS": "1"}
         with gunicorn(instance, index_dir, env) as base:
             yield base
+
+
+# A model that starts well, then invents a figure and recites its rules: before, the reader watched
+# all of it stream and then saw it replaced.
+INVENTING_ANSWER = ("Maren Okafor is the CEO of Tidewater Robotics. The company is worth $9 trillion. "
+                    "Answer the question using only the context.")
+
+
+@pytest.fixture(scope="module")
+def inventing_site(embedder, tmp_path_factory):
+    from tests.openai_standin import StandinServer, make_scripted_standin
+
+    instance = tmp_path_factory.mktemp("inventing_instance")
+    index_dir = instance / "index_store"
+    assert make_ingester(index_dir, embedder).ingest("example", EXAMPLE_DECK).ok
+    with StandinServer(make_scripted_standin(INVENTING_ANSWER, pieces=12, delay_s=0.1)) as model_server:
+        env = {"DECKCHAT_BACKEND": "openai", "DECKCHAT_OPENAI_BASE_URL": model_server.base_url,
+               "DECKCHAT_OPENAI_MODEL": "scripted", "DECKCHAT_WRITE_ANSWERS": "1"}
+        with gunicorn(instance, index_dir, env) as base:
+            yield base
+
+
+def test_the_reader_never_sees_streamed_text_that_the_final_answer_takes_back(browser, inventing_site):
+    browser.get(f"{inventing_site}/embed/example")
+    wait(browser, 20).until(lambda d: d.execute_script("return document.getElementById('question') !== null"))
+    # Every text the answer showed while it streamed, as the reader saw it.
+    browser.execute_script("""
+        window.__seen = [];
+        new MutationObserver(function () {
+          var item = document.querySelector('#log .msg.bot.streaming .answer-text');
+          if (item) window.__seen.push(item.textContent);
+        }).observe(document.getElementById('log'), {subtree: true, childList: true, characterData: true});
+    """)
+    answer = ask_and_wait(browser, "Who is the CEO of Tidewater Robotics?")
+    final = answer.find_element(By.CSS_SELECTOR, ".answer-text").text
+    seen = browser.execute_script("return window.__seen")
+    assert seen and any("Maren Okafor is the CEO" in text for text in seen)  # the sentence that passed streamed
+    assert not any("trillion" in text or "using only the context" in text for text in seen), seen
+    assert final.startswith("Maren Okafor is the CEO of Tidewater Robotics.") and "trillion" not in final
+    assert all(final.startswith(text.strip()) for text in seen if text.strip())  # nothing shown was taken back
 
 
 def test_what_the_model_writes_is_shown_as_text_while_streaming_and_after(browser, hostile_site):

@@ -94,7 +94,7 @@ def chat():
     if result.error:
         return jsonify(error=MODEL_UNAVAILABLE, session_id=session_id, message_id=message_id), 503
     return jsonify(answer=result.answer, refused=result.refused, grounded=result.grounded, quote=result.quote,
-                   sources=result.sources, session_id=session_id, message_id=message_id)
+                   sources=[s.to_dict() for s in result.sources], session_id=session_id, message_id=message_id)
 
 
 def _logged(write: Callable, *args, report: bool = True):
@@ -108,7 +108,7 @@ def _logged(write: Callable, *args, report: bool = True):
             for a in args:
                 if isinstance(a, AnswerResult):
                     turn |= {"answer": a.answer, "refused": a.refused, "error": a.error, "model": a.model_id,
-                             "sources": [(s["doc"], s["page"]) for s in a.sources],
+                             "sources": [(s.doc, s.page) for s in a.sources],
                              "generation_ms": round(a.generation_ms)}
             current_app.logger.exception("conversation log unavailable; turn not stored: %s",
                                          json.dumps(turn, ensure_ascii=False, default=str)[:4000])
@@ -153,7 +153,7 @@ def chat_stream():
             return message_id  # if the write failed, the turn stays "interrupted" and is reported
 
         try:
-            yield _event("sources", {"sources": result.sources, "session_id": session_id})
+            yield _event("sources", {"sources": [s.to_dict() for s in result.sources], "session_id": session_id})
             deltas = iter(stream)
             try:
                 for delta in deltas:
@@ -167,7 +167,7 @@ def chat_stream():
             else:
                 yield _event("done", {"message_id": message_id, "answer": result.answer, "refused": result.refused,
                                       "grounded": result.grounded, "quote": result.quote,
-                                      "used": [i for i, s in enumerate(result.sources) if s.get("used")]})
+                                      "used": [i for i, s in enumerate(result.sources) if s.used]})
         finally:
             if not logged:  # the reader disconnected: keep the partial answer, marked interrupted
                 result.error = result.error or INTERRUPTED

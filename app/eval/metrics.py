@@ -1,4 +1,6 @@
-"""Scoring answers against a QA set: retrieval hit@k, answer accuracy, refusal accuracy, latency."""
+"""Scoring answers against a QA set: retrieval hit@k, answer accuracy, refusal accuracy, where answers
+were lost, and latency. An answer is right as the acceptance check scores it (../shared/eval/ask_http.py):
+the gold fact in what the reader is told."""
 
 from __future__ import annotations
 
@@ -30,6 +32,46 @@ def answer_matches(gold: str, answer: str) -> bool:
     return bool(gold_n) and f" {gold_n} " in f" {normalise(strip_citations(answer))} "
 
 
+_NUM = re.compile(r"\d+(?:\.\d+)?")
+_STOP = {"the", "a", "an", "of", "and", "to", "in", "for", "per", "about", "approximately", "up", "from", "with", "one"}
+_SCALES = (("million", "m"), ("billion", "bn"), ("thousand", "k"), ("percent", "%"))
+# Text that only the prompt's rules or a canned prefix put in an answer.
+_UNCLEAN = re.compile(r"ignore any instructions|the context is quoted|quoted from (?:a |the )?documents?|"
+                      r"^\s*the answer is\s*:", re.IGNORECASE)
+
+
+def _loose(text: str) -> str:
+    text = unicodedata.normalize("NFKC", str(text)).lower().replace("\u2019", "'").replace("\u00a0", " ")
+    for word, short in _SCALES:
+        text = re.sub(rf"\b{word}\b", short, text)
+    text = re.sub(r"(?<=\d),(?=\d{3})", "", text)
+    return re.sub(r"[\s.,;:!?\"']+", " ", text).strip()
+
+
+def right(gold: str, answer: str) -> bool:
+    """The gold fact is in the answer: whole, or all its figures, or 80% of its words; an answer
+    stating five or more figures beyond the gold's (a pasted passage) does not count."""
+    g, a = _loose(gold), _loose(strip_citations(answer))
+    gold_numbers, answer_numbers = _NUM.findall(g), set(_NUM.findall(a))
+    if len(answer_numbers - set(gold_numbers)) >= 5 + len(set(gold_numbers)):
+        return False
+    if g and g in a:
+        return True
+    if gold_numbers:
+        return all(n in answer_numbers for n in gold_numbers)
+    words = [w for w in g.split() if w not in _STOP]
+    return bool(words) and sum(w in a.split() for w in words) >= max(1, round(0.8 * len(words)))
+
+
+def unclean(answer: str) -> bool:
+    """Rule text, a canned "The answer is:" prefix, or one sentence said twice."""
+    if _UNCLEAN.search(answer or ""):
+        return True
+    sentences = [x.strip().lower() for x in re.split(r"(?<=[.!?])\s+", strip_citations(answer or ""))
+                 if len(x.strip()) > 15]
+    return len(sentences) != len(set(sentences))
+
+
 def shown_text(answer: str, quote: dict | None) -> str:
     """What the reader is shown: the answer and, under it, the supporting quote."""
     return answer + (f"\n{quote['text']}" if quote else "")
@@ -57,6 +99,32 @@ class QuestionResult:
     grounded: bool | None = None
     text_correct: bool = False  # ... in the answer text alone
     quote: dict | None = None
+    cited: bool = False  # a source of the answer is the gold page
+    unclean: bool = False
+    why: str = ""  # how the verdict was reached
+    lost: str | None = None  # where an answer was lost (LOSSES), None when it was not
+    evidence: list[str] | None = None
+    features: dict | None = None
+
+
+# Where answers are lost, in the order the pipeline loses them.
+LOSSES = ("retrieval miss", "fact not in the evidence", "fact in the evidence, answer wrong",
+          "refused although answerable", "answered although unanswerable")
+
+
+def loss(gold: str | None, refused: bool, correct: bool, found_page: bool, evidence: list[str]) -> str | None:
+    """Where this question's answer was lost (None: it was not)."""
+    if gold is None:
+        return None if refused else LOSSES[4]
+    if correct:
+        return None
+    if refused:
+        return LOSSES[3]
+    if not found_page:
+        return LOSSES[0]
+    if not any(right(gold, window) for window in evidence):
+        return LOSSES[1]
+    return LOSSES[2]
 
 
 def summarise(results: list[QuestionResult], k: int, answered: bool = True) -> dict:
@@ -79,11 +147,17 @@ def summarise(results: list[QuestionResult], k: int, answered: bool = True) -> d
         "false_refusal_rate": rate(answerable, lambda r: r.refused),
         # Of the answers given (not refused): every number and name in them is in the evidence.
         "grounded_rate": rate([r for r in results if not r.refused and r.grounded is not None], lambda r: r.grounded),
+        "cited_gold": rate(answerable, lambda r: r.cited),
+        "unclean_rate": rate([r for r in results if not r.refused], lambda r: r.unclean),
         "errors": sum(1 for r in results if r.error),
         "latency_p50_s": round(statistics.median(seconds), 2) if seconds else None,
         "latency_p95_s": round(seconds[min(len(seconds) - 1, int(0.95 * len(seconds)))], 2) if seconds else None,
     }
     if not answered:
-        for key in ("answer_accuracy", "answer_text_accuracy", "refusal_accuracy", "false_refusal_rate", "grounded_rate"):
+        for key in ("answer_accuracy", "answer_text_accuracy", "refusal_accuracy", "false_refusal_rate", "grounded_rate",
+                    "cited_gold", "unclean_rate"):
             summary[key] = None
+        return summary
+    for name in LOSSES:
+        summary[f"lost: {name}"] = sum(1 for r in results if r.lost == name)
     return summary

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+_SCALE = r"(?:k|m|mn|bn|b|t|cr|crore|lakh|thousand|million|billion|trillion)\b"
 _NUMBER_WORDS = (r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?|"
                  r"thousands?|millions?|billions?|trillions?")
 
@@ -21,9 +22,14 @@ class AnswerType:
     name: str
     asks: re.Pattern[str]  # the question asks for this type
     states: re.Pattern[str]  # a line states a fact of this type
+    span: re.Pattern[str] | None = None  # the fact itself inside such a line (None: `states` marks it)
 
     def stated_in(self, line: str) -> bool:
         return bool(self.states.search(line))
+
+    def spans(self, line: str) -> list[str]:
+        """The facts of this type the line states, in order ("$4.5 million", "20%", "Q4 2023")."""
+        return [m.group().strip(" ,.") for m in (self.span or self.states).finditer(line) if m.group().strip(" ,.")]
 
 
 # The question patterns are narrow on purpose: a question wrongly typed is refused without the
@@ -36,31 +42,54 @@ PERCENT = AnswerType(
                re.IGNORECASE),
     re.compile(r"\d\s*%|\d\s*(percent|per cent)\b|\b(half|third|quarter|fifth|majority|minority)\b|"
                r"\b(one|two|three) in (\d+|ten)\b", re.IGNORECASE),
+    re.compile(r"[~<>]?\d[\d,.]*\s*(%|percent\b|per cent\b)|\b(one|two|three) in (\d+|ten)\b|"
+               r"\b(about |over |nearly |more than )?(half|a third|a quarter|a fifth|(the )?majority)\b", re.IGNORECASE),
 )
 _MONEY_WORDS = (r"money|funding|fund|raise|raising|raised|cost|costs|charge|charges|pay|paid|spend|spent|valuation|"
                 r"revenue|revenues|budget|price|salary|wage|fee|fees|dollars?|assets|burn|investment|invested")
 MONEY = AnswerType(
     "amount of money",
     re.compile(rf"\bhow much\b.*\b({_MONEY_WORDS})\b|"
+               r"\bhow (big|large) (is|are) (the |their |its )?([\w-]+ )?(market|opportunity|tam|sam|som)\b|"
+               r"\bwhat is (the |their |its )?([\w-]+ )?(market size|tam|sam|som)\b|"
                r"\bwhat ((is|was|are|were) )?(the |its |their |his |her )?([\w'\u2019-]+ ){0,3}"
                r"(valuation|budget|price|cost|revenue|salary|wage|fee|burn rate|funding|assets)( cap)?\s*"
                r"(\?|$|\b(for|of|in|at|per|by|on|does|do|did|is|was|are|were|will)\b)",
                re.IGNORECASE),
-    re.compile(r"[$\u20ac\u00a3\u00a5]\s*\d|\b(usd|eur|gbp|chf|jpy|cad|aud|sek|nok|dkk|inr)\s*\d|"
+    # A figure with a currency, or one with a scale ("2M", "650K": decks drop the currency sign).
+    re.compile(r"[$\u20ac\u00a3\u00a5\u20b9]\s*\d|\b(usd|eur|gbp|chf|jpy|cad|aud|sek|nok|dkk|inr|rs\.?)\s*\d|"
+               r"\b\d[\d,.]*\s?(k|m|mn|bn|b)\b|"
                r"\d[\d,.]*\s*(k|m|bn|b|thousand|million|billion|trillion)?\s*"
                r"(dollars|usd|eur|euros?|gbp|pounds|chf|francs|yen|sek|kronor|rupees)\b", re.IGNORECASE),
+    re.compile(rf"(?:[$\u20ac\u00a3\u00a5\u20b9]|\b(?:usd|eur|gbp|chf|jpy|cad|aud|sek|nok|dkk|inr|rs\.?)\s?)\s*"
+               rf"\d[\d,.]*(?:\s*{_SCALE})?(?:\s*(?:-|\u2013|to)\s*[$\u20ac\u00a3\u00a5\u20b9]?\d[\d,.]*(?:\s*{_SCALE})?)?|"
+               rf"\d[\d,.]*(?:\s*{_SCALE})?\s*(?:dollars|usd|eur|euros?|gbp|pounds|chf|francs|yen|sek|kronor|rupees)\b|"
+               r"\b\d[\d,.]*\s?(?:k|m|mn|bn|b)\b(?:\s*(?:-|\u2013|to)\s*\d[\d,.]*\s?(?:k|m|mn|bn|b)\b)?",
+               re.IGNORECASE),
+)
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+DATE = AnswerType(
+    "date",
+    re.compile(r"^\s*(when (did|was|were|is|are|will|does|do|should|can)|in what year|by when)\b|"
+               r"\b(what|which) (year|date|month|quarter)\b|\bby what date\b|\bwhat is the (date|deadline|timeline)\b",
+               re.IGNORECASE),
+    re.compile(rf"\b(19|20)\d\d\b|\b{_MONTH}\s+\d|\bq[1-4]\b|\b(h[12]|fy)\s*'?\d\d", re.IGNORECASE),
+    re.compile(rf"\b(?:(?:q[1-4]|h[12])\s*(?:fy)?\s*'?(?:(?:19|20)\d\d|\d\d)|"
+               rf"(?:\d{{1,2}}\s+)?{_MONTH}\s+(?:\d{{1,2}},?\s+)?(?:19|20)\d\d|fy\s*'?\d{{2,4}}|"
+               rf"(?:19|20)\d\d(?:\s*(?:-|\u2013|to)\s*(?:19|20)?\d\d)?)\b", re.IGNORECASE),
 )
 QUANTITY = AnswerType(
-    "number or date",
-    re.compile(r"^\s*(when (did|was|were|is|are|will|does|do)|in what year|by when)\b|"
-               r"\bhow (many|much|long|old|often|large|big|fast|far)\b|"
-               r"\b(what|which) (number|amount|year|date|version|release)\b|\bby what date\b",
+    "number",
+    re.compile(r"\bhow (many|much|long|old|often|large|big|fast|far)\b|"
+               r"\b(what|which) (number|amount|version|release)\b",
                re.IGNORECASE),
     re.compile(rf"\d|\b({_NUMBER_WORDS})\b", re.IGNORECASE),
+    re.compile(rf"(?<![\w.,])[~<>]?(?!(?:19|20)\d\d\b)\d[\d,.]*\+?(?:\s*(?:-|\u2013|to)\s*\d[\d,.]*\+?)?(?:\s*{_SCALE})?\+?|"
+               rf"\b(?:{_NUMBER_WORDS})\b", re.IGNORECASE),
 )
 
 # Most specific first: "how much funding" asks for money, "what percentage fee" for a percentage.
-_TYPES = (PERCENT, MONEY, QUANTITY)
+_TYPES = (PERCENT, MONEY, DATE, QUANTITY)
 
 
 def expected_type(question: str) -> AnswerType | None:

@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from app.generation.number_constraint import NUMBER, normalise
+from app.generation.number_constraint import normalise
 
 _WORD = re.compile(r"[A-Za-z][\w'-]*")
 _CITATION = re.compile(r"\[(\d{1,2})\]")
@@ -42,9 +42,21 @@ def strip_citations(text: str) -> str:
     return _CITATION.sub(" ", text)
 
 
+# A figure's scale is part of it: "$9 trillion" is not grounded by a line saying "9%".
+_SCALED = re.compile(r"(\d+(?:[.,]\d+)*)\s*(%|percent\b|per cent\b|k\b|thousand\b|mn?\b|million\b|bn?\b|billion\b|"
+                     r"tn?\b|trillion\b)?", re.IGNORECASE)
+_SCALES = {"%": "%", "percent": "%", "per cent": "%", "k": "k", "thousand": "k", "m": "m", "mn": "m", "million": "m",
+           "b": "bn", "bn": "bn", "billion": "bn", "t": "t", "tn": "t", "trillion": "t"}
+
+
+def _figures(text: str) -> list[str]:
+    """Figures with their scale when they have one ("4.5m", "20%", "2024")."""
+    return [normalise(n) + _SCALES.get((scale or "").lower(), "") for n, scale in _SCALED.findall(text)]
+
+
 def facts(answer: str) -> list[str]:
     """Numbers and proper names stated in the answer (names: capitalised words not opening a sentence)."""
-    found = [normalise(n) for n in NUMBER.findall(answer)]
+    found = _figures(answer)
     for sentence in re.split(r"(?<=[.!?:])\s+|\n+", answer):
         words = _WORD.findall(sentence)
         names = [re.sub(r"'s?$", "", w) for w in words[1:]]  # Tidewater's -> Tidewater
@@ -55,8 +67,9 @@ def facts(answer: str) -> list[str]:
 def states(text: str, fact: str) -> bool:
     """Whether the text states the fact (a number as a number, a name as a whole word)."""
     if fact[0].isdigit():
-        numbers = {normalise(n) for n in NUMBER.findall(text)}
-        return fact in numbers
+        figures = set(_figures(text))
+        # A bare figure is stated by the same figure at any scale; a scaled one only at its scale.
+        return fact in figures or (fact[-1].isdigit() and any(f.rstrip("%kmbnt") == fact for f in figures))
     return re.search(rf"\b{re.escape(fact.lower())}\b", text.lower()) is not None
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Protocol
 
 from app.rag.lexical import LexicalIndex, fuse
+from app.rag.units import DeckUnits, UnitHit, UnitWeights
 from ingest.chunking import Chunk
 from ingest.embedding import Embedder
 from ingest.store import DeckIndex, IndexNotBuilt, deck_path, load_deck_index
@@ -22,8 +23,19 @@ class ScoredChunk:
     score: float
 
 
+@dataclass(frozen=True)
+class Retrieved:
+    """What one question found in a deck: the best chunks and the best evidence units."""
+
+    chunks: list[ScoredChunk]
+    units: list[UnitHit]
+    deck_units: DeckUnits
+
+
 class Retriever(Protocol):
     def retrieve(self, deck: str, query: str, k: int) -> list[ScoredChunk]: ...
+
+    def evidence(self, deck: str, query: str, k: int, n: int) -> Retrieved: ...
 
 
 class EmbeddingMismatch(IndexNotBuilt):
@@ -33,14 +45,37 @@ class EmbeddingMismatch(IndexNotBuilt):
 class DeckSearcher:
     """Search over one loaded deck index: dense alone, or dense fused with BM25 (hybrid)."""
 
-    def __init__(self, index: DeckIndex, embedder: Embedder, hybrid: bool = True):
+    def __init__(self, index: DeckIndex, embedder: Embedder, hybrid: bool = True,
+                 weights: UnitWeights = UnitWeights()):
         self.index = index
         self.embedder = embedder
         self.lexical = LexicalIndex(index.chunks) if hybrid else None
+        self.weights = weights
+        self._units: DeckUnits | None = None
+        self._units_lock = threading.Lock()
+
+    @property
+    def units(self) -> DeckUnits:
+        """The deck's evidence units, embedded on first use (once per build)."""
+        with self._units_lock:
+            if self._units is None:
+                cache = self.index.root / f"units-{self.embedder.model_id}" if self.index.root else None
+                self._units = DeckUnits(self.index.chunks, self.embedder.embed, cache=cache)
+            return self._units
 
     def search(self, query: str, k: int) -> list[ScoredChunk]:
         """Top-k chunks for the query, best first, each with its cosine similarity."""
+        return self._search(query, self.embedder.embed([query])[0], k)
+
+    def evidence(self, query: str, k: int, n: int) -> Retrieved:
+        """The top-k chunks and the n best evidence units deck-wide, from one embedding of the query."""
+        query = self.units.without_common_words(query)
         vector = self.embedder.embed([query])[0]
+        chunks = self._search(query, vector, k)
+        ranks = {hit.chunk.id: rank for rank, hit in enumerate(chunks)}
+        return Retrieved(chunks, self.units.rank(query, vector, ranks, n, self.weights), self.units)
+
+    def _search(self, query: str, vector, k: int) -> list[ScoredChunk]:
         if self.lexical is None:
             return [ScoredChunk(chunk, score) for chunk, score in self.index.search(vector, k)]
         pool = max(4 * k, 20)  # candidates each ranking contributes to the fusion
@@ -53,10 +88,12 @@ class DeckSearcher:
 class FaissRetriever:
     """Retrieval over per-deck FAISS indexes; a rebuilt index is picked up on the next request."""
 
-    def __init__(self, index_dir: Path, embedder: Embedder, hybrid: bool = True):
+    def __init__(self, index_dir: Path, embedder: Embedder, hybrid: bool = True,
+                 weights: UnitWeights = UnitWeights()):
         self.index_dir = index_dir
         self.embedder = embedder
         self.hybrid = hybrid  # fuse BM25 with the dense ranking (docs/architecture.md: measured)
+        self.weights = weights
         self._decks: dict[str, tuple[str, DeckSearcher]] = {}
         self._lock = threading.Lock()
 
@@ -72,13 +109,17 @@ class FaissRetriever:
             if searcher is None or source != current:
                 index = load_deck_index(self.index_dir, deck)
                 check_embedder(index, self.embedder)
-                searcher = DeckSearcher(index, self.embedder, self.hybrid)
+                searcher = DeckSearcher(index, self.embedder, self.hybrid, self.weights)
                 self._decks[deck] = (current, searcher)
             return searcher
 
     def retrieve(self, deck: str, query: str, k: int) -> list[ScoredChunk]:
         """Top-k chunks for the query, best first, each with its cosine similarity."""
         return self.searcher(deck).search(query, k)
+
+    def evidence(self, deck: str, query: str, k: int, n: int) -> Retrieved:
+        """The top-k chunks and the n best evidence units of the deck."""
+        return self.searcher(deck).evidence(query, k, n)
 
 
 def check_embedder(index: DeckIndex, embedder: Embedder) -> None:

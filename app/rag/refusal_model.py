@@ -1,0 +1,82 @@
+"""Whether the documents answer a question: a logistic regression over what retrieval already knows.
+
+No single score separates answerable questions from plausible ones the deck never answers (a
+valuation, a price, a churn rate): the best line's similarity alone reached AUC 0.85. The decision
+combines several signals: how well the best lines match, how much of the question the evidence
+covers at all, and whether the kind of fact asked for is stated. It is fitted on the tuning half of
+the development set (`scripts/fit_refusal.py`, scikit-learn) and shipped as its coefficients in
+`refusal_model.json`, with the threshold chosen there for at most 5% false refusals.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+from app.rag.answer_type import AnswerType
+from app.rag.retrieval import ScoredChunk
+from app.rag.units import DeckUnits, UnitHit, UnitWeights
+
+MODEL_FILE = Path(__file__).with_name("refusal_model.json")
+COVERAGE_UNITS = 8  # the evidence whose terms count as "covered"
+
+FEATURES = ("best_score", "best_cosine", "best_lexical", "coverage", "deck_coverage", "chunk_score", "typed",
+            "typed_stated", "margin")
+
+
+def features(question: str, wanted: AnswerType | None, hits: list[UnitHit], chunks: list[ScoredChunk],
+             units: DeckUnits, stated: bool) -> dict[str, float]:
+    """The signals the decision is taken on (all known before the model runs)."""
+    asked = units.question_terms(question)
+    covered: set[str] = set()
+    for hit in hits[:COVERAGE_UNITS]:
+        covered |= hit.unit.terms
+    best = hits[0] if hits else None
+    return {
+        "best_score": best.score if best else 0.0,
+        "best_cosine": best.cosine if best else 0.0,
+        "best_lexical": best.lexical if best else 0.0,
+        # Shares weighted by rarity: "ticker" and "NASDAQ" missing says more than "Tidewater" found.
+        "coverage": units.share(asked, frozenset(covered)),
+        # A question about something the deck never names at all (a valuation, churn) is rarely answered.
+        "deck_coverage": units.share(asked, frozenset(units.vocabulary)),
+        "chunk_score": chunks[0].score if chunks else 0.0,
+        "typed": float(wanted is not None),
+        "typed_stated": float(wanted is not None and stated),
+        "margin": best.score - hits[min(len(hits), COVERAGE_UNITS) - 1].score if best else 0.0,
+    }
+
+
+@dataclass(frozen=True)
+class RefusalModel:
+    """p(answerable) = sigmoid(bias + sum of weight x (feature - mean) / scale)."""
+
+    weights: dict[str, float]
+    bias: float
+    means: dict[str, float]
+    scales: dict[str, float]
+    threshold: float  # answer when p(answerable) >= threshold
+
+    def p_answerable(self, values: dict[str, float]) -> float:
+        """The probability that the documents answer the question."""
+        z = self.bias + sum(w * (values[name] - self.means[name]) / self.scales[name]
+                            for name, w in self.weights.items())
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+    def answers(self, values: dict[str, float]) -> bool:
+        return self.p_answerable(values) >= self.threshold
+
+    @classmethod
+    def load(cls, path: Path = MODEL_FILE) -> RefusalModel:
+        """The shipped coefficients (or a user's own fit, DECKCHAT_REFUSAL_MODEL)."""
+        data = json.loads(Path(path).read_text())
+        return cls({k: float(v) for k, v in data["weights"].items()}, float(data["bias"]),
+                   {k: float(v) for k, v in data["means"].items()}, {k: float(v) for k, v in data["scales"].items()},
+                   float(data["threshold"]))
+
+
+def unit_weights(path: Path = MODEL_FILE) -> UnitWeights:
+    """The evidence units' score weights fitted together with the decision (the defaults if absent)."""
+    return UnitWeights(**json.loads(Path(path).read_text()).get("unit_weights", {}))

@@ -1,0 +1,258 @@
+"""Evidence units: every line of a deck with its neighbours, ranked against the question deck-wide.
+
+The right page is among the top 5 chunks for nearly every answerable question, but the line holding
+the fact often is not among the best lines of those chunks: a line alone says too little ("$4.5M"),
+a whole page says too much. A line with the lines around it, ranked across the whole deck, holds
+the fact far more often (docs/architecture.md: measured on the tuning half). The unit's centre line
+is what the reader is shown as the quote; the window is what is ranked and what the model reads.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import math
+import os
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import faiss
+import numpy as np
+from bm25s.stopwords import STOPWORDS_EN
+from llama_index.core.node_parser.text.utils import split_by_sentence_tokenizer
+from nltk.stem.snowball import SnowballStemmer
+
+from app.rag.injection import addresses_the_model
+from ingest.chunking import Chunk
+
+log = logging.getLogger(__name__)
+
+MIN_LINE_CHARS = 4
+LONG_LINE_CHARS = 120  # a longer line is a paragraph: split into sentences
+# A term found on this share of a deck's chunks (the company's name, a running header that ingest
+# did not catch) says nothing about which line answers: it counts for no line.
+COMMON_TERM_SHARE = 0.5
+DENSE_POOL = 200  # units taken from the vector search before the lexical score re-ranks them
+
+# Words that frame a question rather than name its subject.
+_QUESTION_WORDS = {"what", "which", "who", "whom", "whose", "how", "many", "much", "when", "where", "why",
+                   "does", "do", "did", "can", "could", "would", "should", "has", "have", "according",
+                   "tell", "give", "say", "says", "mention", "describe", "explain", "list", "name"}
+# Words that name the kind of answer wanted; the line shows its kind by form ($4.5 million, 20%).
+_TYPE_WORDS = {"money", "amount", "percentage", "percent", "share", "fraction", "proportion", "number",
+               "figure", "value", "date", "year"}
+_STOP = set(STOPWORDS_EN) | _QUESTION_WORDS | _TYPE_WORDS
+_TERM = re.compile(r"[a-z0-9]+(?:[.,'\u2019][a-z0-9]+)*")
+_STEM = SnowballStemmer("english").stem
+BULLET = re.compile(r"^(?:[\u2022\u25aa\u2023\u25e6\u00b7\u25cf\u25a0*]\s*|[-\u2013]\s+)")
+
+
+def terms(text: str) -> set[str]:
+    """Stemmed lower-case words and figures, without stop words ("closes" -> "close"; "2,000" stays whole)."""
+    return {_STEM(t) for t in _TERM.findall(text.lower()) if t not in _STOP}
+
+
+def _continues(line: str, following: str) -> bool:
+    """A PDF wrapped the sentence here: no closing punctuation, and the next line reads on."""
+    line, following = line.rstrip(), following.lstrip()
+    if not line or not following or " | " in line or " | " in following:  # table rows stay rows
+        return False
+    if following[0].islower():  # "... of all U.S." / "mining deaths ..." reads on, whatever ends the line
+        return True
+    # "... 20 percent of" / "American ...": a line ending on a function word reads on.
+    return line[-1] not in ".!?:;" and line.rsplit(" ", 1)[-1].lower() in STOPWORDS_EN
+
+
+def unwrap(lines: list[str]) -> list[str]:
+    """Lines as the author wrote them: a sentence wrapped over several PDF lines becomes one line."""
+    out: list[str] = []
+    for line in lines:
+        if out and _continues(out[-1], line):
+            out[-1] = f"{out[-1].rstrip()} {line.strip()}"
+        else:
+            out.append(line)
+    return out
+
+
+class LineSplitter:
+    """A chunk's lines as evidence: wrapped lines joined, paragraphs split into sentences."""
+
+    def __init__(self) -> None:
+        self._sentences = split_by_sentence_tokenizer()
+
+    def __call__(self, text: str) -> list[str]:
+        out = []
+        for line in unwrap(text.split("\n")):
+            # Rejoined where the splitter broke after an abbreviation ("U.S. mining deaths").
+            for sentence in unwrap(self._sentences(line)) if len(line) > LONG_LINE_CHARS else [line]:
+                sentence = BULLET.sub("", sentence.strip())
+                # A line written to the model is never evidence, nor the quote (app/rag/injection.py).
+                if len(sentence) >= MIN_LINE_CHARS and not addresses_the_model(sentence):
+                    out.append(sentence)
+        return out
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One line of a chunk with its neighbours."""
+
+    chunk: Chunk  # the chunk it comes from (the source the reader can open)
+    line: str  # the centre line: the quote shown to the reader
+    text: str  # the centre line with the lines before and after it: what is ranked and read
+    terms: frozenset[str] = field(default=frozenset(), compare=False)  # of the window and its title
+    line_terms: frozenset[str] = field(default=frozenset(), compare=False)  # of the centre line alone
+
+
+@dataclass(frozen=True)
+class UnitHit:
+    """A unit and how well it matches the question."""
+
+    unit: Unit
+    score: float  # cosine + lexical weight x shared terms + chunk-rank bonus
+    cosine: float
+    lexical: float  # share of the question's (uncommon) terms the window holds
+
+
+@dataclass(frozen=True)
+class UnitWeights:
+    """How the parts of a unit's score add up (fitted on the tuning half, docs/architecture.md)."""
+
+    lexical: float = 0.75
+    # The same share counted on the centre line alone: of two windows sharing the answer line, the
+    # one centred on it wins, so the quote is the line that states the fact, not its neighbour.
+    line_lexical: float = 0.5
+    # A unit in one of the retrieved chunks gains this much, less per rank: the chunk ranking
+    # (dense + BM25 over whole pages) knows what the page is about, the window alone may not.
+    chunk_bonus: float = 0.05
+    chunk_rank_step: float = 0.0
+
+
+def windows(chunk: Chunk, lines: Sequence[str]) -> list[Unit]:
+    """A unit per line (the title line excepted): the line with the one before and after it."""
+    title = (chunk.title or "").strip()
+    units = []
+    for i, line in enumerate(lines):
+        if line == title:
+            continue  # a slide's title answers nothing by itself; it travels in its neighbours' windows
+        units.append(Unit(chunk, line, "\n".join(lines[max(0, i - 1): i + 2])))
+    return units
+
+
+class DeckUnits:
+    """The evidence units of one deck, embedded once when the deck's index is loaded."""
+
+    def __init__(self, chunks: Sequence[Chunk], embed: Callable[[list[str]], np.ndarray],
+                 splitter: LineSplitter | None = None, cache: Path | None = None):
+        splitter = splitter or LineSplitter()
+        units = [u for chunk in chunks for u in windows(chunk, splitter(chunk.text))]
+        titled = [_with_title(u.text, u.chunk.title) for u in units]
+        self.units = [replace(u, terms=frozenset(terms(text)), line_terms=frozenset(terms(u.line)))
+                      for u, text in zip(units, titled)]
+        chunk_terms = [terms(f"{c.title or ''}\n{c.text}") for c in chunks]
+        self.vocabulary = set().union(*chunk_terms) if chunk_terms else set()  # every term the deck uses
+        counts: dict[str, int] = {}
+        for found in chunk_terms:
+            for term in found:
+                counts[term] = counts.get(term, 0) + 1
+        # Only a deck of several chunks has terms common to most of them.
+        self.common = {t for t, n in counts.items() if n >= COMMON_TERM_SHARE * len(chunks)} if len(chunks) >= 4 else set()
+        # A term's weight in the lexical share: rarer in the deck, more telling (the company's name,
+        # on many pages, tells little about which line answers "Who is Tidewater's CTO?").
+        self._idf = {t: math.log(1 + len(chunks) / n) for t, n in counts.items()}
+        vectors = _cached_vectors(titled, embed, cache) if titled else np.zeros((0, 1), dtype="float32")
+        self._index = faiss.IndexFlatIP(vectors.shape[1])
+        if len(vectors):
+            self._index.add(np.ascontiguousarray(vectors, dtype="float32"))
+
+    def without_common_words(self, question: str) -> str:
+        """The question without the words every page uses ("Who is Soldera's CEO?" -> "Who is CEO?"), so
+        that the lines naming the company do not outrank the line that answers; unchanged if nothing is left."""
+        if not self.common:
+            return question
+        kept = [w for w in question.split() if not (terms(w) and terms(w) <= self.common)]
+        return " ".join(kept) if terms(" ".join(kept)) else question
+
+    def share(self, asked: set[str], found: frozenset[str]) -> float:
+        """The idf-weighted share of the question's terms found (a term the deck never uses weighs most)."""
+        total = sum(self._idf.get(t, self._unseen) for t in asked)
+        return sum(self._idf.get(t, self._unseen) for t in asked & found) / total if total else 0.0
+
+    @property
+    def _unseen(self) -> float:
+        return max(self._idf.values(), default=1.0)
+
+    def question_terms(self, question: str) -> set[str]:
+        """The question's terms that can tell one line from another (the deck's common terms left out)."""
+        asked = terms(question)
+        return (asked - self.common) or asked
+
+    def rank(self, question: str, vector: np.ndarray, chunk_ranks: dict[str, int], n: int,
+             weights: UnitWeights = UnitWeights()) -> list[UnitHit]:
+        """The n best units for the question, best first (`chunk_ranks`: retrieved chunk id -> rank)."""
+        if not self.units:
+            return []
+        pool = min(DENSE_POOL, len(self.units))
+        cosines, ids = self._index.search(vector.reshape(1, -1).astype("float32"), pool)
+        asked = self.question_terms(question)
+        hits = []
+        for cosine, i in zip(cosines[0], ids[0]):
+            if i < 0:
+                continue
+            unit = self.units[i]
+            lexical = self.share(asked, unit.terms)
+            on_line = self.share(asked, unit.line_terms)
+            rank = chunk_ranks.get(unit.chunk.id)
+            bonus = max(0.0, weights.chunk_bonus - weights.chunk_rank_step * rank) if rank is not None else 0.0
+            score = float(cosine) + weights.lexical * lexical + weights.line_lexical * on_line + bonus
+            hits.append(UnitHit(unit, score, float(cosine), lexical))
+        hits.sort(key=lambda h: -h.score)
+        return distinct(hits, n)
+
+
+def distinct(hits: Sequence[UnitHit], n: int) -> list[UnitHit]:
+    """The best n hits whose centre lines differ (a line repeated on two slides counts once)."""
+    seen: set[str] = set()
+    out = []
+    for hit in hits:
+        key = hit.unit.line.lower()
+        if key not in seen:
+            seen.add(key)
+            out.append(hit)
+            if len(out) == n:
+                break
+    return out
+
+
+def _with_title(text: str, title: str | None) -> str:
+    """The window as it is embedded: with its slide's title when the window does not hold it."""
+    title = (title or "").strip()
+    return f"{title}\n{text}" if title and title not in text else text
+
+
+def _cached_vectors(texts: list[str], embed: Callable[[list[str]], np.ndarray], cache: Path | None) -> np.ndarray:
+    """The texts' vectors, read from `cache` when it holds these very texts, else embedded and saved there.
+
+    Embedding every line of a 100-page report takes tens of seconds on two cores: it is done once per
+    build (the file sits in the build folder and goes with it), not at every start.
+    """
+    key = hashlib.sha256("\x00".join(texts).encode()).hexdigest()[:16]
+    path = cache.with_name(f"{cache.stem}.{key}.npy") if cache else None
+    if path is not None and path.is_file():
+        try:
+            vectors = np.load(path)
+            if len(vectors) == len(texts):
+                return vectors
+        except (OSError, ValueError) as exc:
+            log.warning("unit vectors in %s unreadable (%s): embedding again", path, exc)
+    vectors = np.ascontiguousarray(embed(texts), dtype="float32")
+    if path is not None:
+        try:
+            tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+            with open(tmp, "wb") as fh:
+                np.save(fh, vectors)
+            os.replace(tmp, path)
+        except OSError as exc:  # a read-only index folder: embed again next start
+            log.warning("cannot cache unit vectors in %s: %s", path.parent, exc)
+    return vectors

@@ -1,0 +1,117 @@
+"""The verdict as a table: what the reader is shown for given evidence and model text, no model loaded."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.rag.answer_type import DATE, MONEY, PERCENT, QUANTITY, expected_type
+from app.rag.prompting import REFUSAL_SENTENCE
+from app.rag.verdict import Evidence, EvidenceLine, after_model, before_model
+
+RAISE = EvidenceLine("We are raising $4.5 million on a SAFE to reach 40 customers.",
+                     "The Ask\nWe are raising $4.5 million on a SAFE to reach 40 customers.\nUse of funds", 1, 1.4)
+MARKET = EvidenceLine("The market is worth $12 billion a year.", "Market\nThe market is worth $12 billion a year.", 0, 1.2)
+TEAM = EvidenceLine("Ana Ruiz (CEO), Ben Okafor (CTO) and Chen Li (COO) founded the company in 2021.",
+                    "Team\nAna Ruiz (CEO), Ben Okafor (CTO) and Chen Li (COO) founded the company in 2021.", 2, 1.3)
+SHORT = EvidenceLine("$4B", "Serviceable market\n$4B\nEU producers", 3, 1.1)
+
+
+def evidence(question: str, *lines: EvidenceLine, answerable: bool = True, p: float = 0.9) -> Evidence:
+    return Evidence(question, expected_type(question), lines, answerable, p)
+
+
+@pytest.mark.parametrize("question, lines, answer, source", [
+    ("How much are they raising?", (RAISE, MARKET), "$4.5 million \u2014 \u201cWe are raising $4.5 million", 1),
+    # The best line states no amount; the next one does and is nearly as relevant.
+    ("How big is the market?", (TEAM, MARKET), "$12 billion \u2014 \u201cThe market is worth", 0),
+    # A line this short is shown with the lines around it.
+    ("What is the serviceable market size in dollars?", (SHORT,), "$4B \u2014 \u201cServiceable market / $4B / EU", 3),
+    ("When was the company founded?", (TEAM,), "2021 \u2014 \u201cAna Ruiz", 2),
+    ("How many customers do they want to reach?", (RAISE,), "40 \u2014 \u201cWe are raising", 1),
+])
+def test_a_question_for_a_figure_gets_the_figure_its_line_and_citation(question, lines, answer, source):
+    verdict = before_model(evidence(question, *lines))
+    assert verdict is not None and not verdict.refused and verdict.why == "extracted"
+    assert verdict.answer.startswith(answer) and verdict.answer.endswith(f"[{source + 1}]")
+    assert verdict.quote.source == source and verdict.used == (source,)
+
+
+@pytest.mark.parametrize("question, lines, answerable, why", [
+    ("What is their valuation?", (MARKET,), False, "do not seem to answer"),
+    ("Who are the founders?", (), True, "nothing relevant"),
+])
+def test_refusals_are_decided_before_the_model(question, lines, answerable, why):
+    verdict = before_model(evidence(question, *lines, answerable=answerable, p=0.1 if not answerable else 0.9))
+    assert verdict.refused and verdict.answer == REFUSAL_SENTENCE and why in verdict.why
+    assert verdict.quote is None and verdict.used == ()
+
+
+def test_a_figure_no_good_line_states_is_left_to_the_model_or_the_best_line():
+    """Whether to refuse was the refusal model's call (it knows no line states one); a weak typed line
+    ("Revenue grew 20%" for a question on Europe) is not taken for the answer."""
+    weak = EvidenceLine("Revenue grew 20% in 2024.", "Revenue grew 20% in 2024.", 4, 0.3)
+    question = "What share of revenue comes from Europe?"
+    assert before_model(evidence(question, TEAM, weak)) is None
+    verdict = before_model(evidence(question, TEAM, weak), write=False)
+    assert verdict.why == "quoted" and verdict.quote.text == TEAM.line
+
+
+def test_the_span_nearest_the_asked_words_is_chosen():
+    line = EvidenceLine("Seed: $500K in 2022; Series A target: $4M in 2025.", "x", 0, 1.0)
+    verdict = before_model(evidence("How much is the Series A target?", line))
+    assert verdict.answer.startswith("$4M")
+
+
+def test_other_questions_are_left_to_the_model_or_quoted():
+    assert before_model(evidence("Who are the founders?", TEAM, RAISE)) is None
+    quoted = before_model(evidence("Who are the founders?", TEAM, RAISE), write=False)
+    assert quoted.answer == f"The documents say: \u201c{TEAM.line}\u201d [3]" and quoted.used == (2,)
+
+
+def test_the_written_answer_is_kept_and_quoted_with_the_line_holding_its_facts():
+    verdict = after_model(evidence("Who founded the company?", RAISE, TEAM),
+                          "Ana Ruiz and Ben Okafor founded it.", "Ana Ruiz and Ben Okafor founded it.")
+    assert verdict.why == "written" and verdict.answer == "Ana Ruiz and Ben Okafor founded it. [3]"
+    # The quote is the line naming them, never one that contradicts the answer.
+    assert verdict.quote.text == TEAM.line and verdict.used == (2,) and verdict.model_text is None
+
+
+def test_a_model_that_wrote_nothing_showable_gives_way_to_the_best_line():
+    verdict = after_model(evidence("What problem do they solve?", TEAM, RAISE), "", "HACKED HACKED")
+    assert verdict.why == "quoted" and not verdict.refused
+    assert verdict.answer.startswith("The documents say: \u201cAna Ruiz") and verdict.model_text == "HACKED HACKED"
+
+
+def test_a_model_refusal_stands_only_when_the_documents_seem_not_to_answer():
+    weak = evidence("What do they think of AI?", TEAM, p=0.4)
+    strong = evidence("What do they think of AI?", TEAM, p=0.8)
+    assert after_model(weak, "", "The documents do not say.").refused
+    assert after_model(strong, "", "The documents do not say.").why == "quoted"
+
+
+@pytest.mark.parametrize("question, wanted", [
+    ("How much money is Tidewater Robotics raising?", MONEY),
+    ("What percentage fee does Unstuck take from each completed task?", PERCENT),
+    ("How many FTE staff is OSHA funding?", QUANTITY),  # counts people, not dollars
+    ("When does the seed round close?", DATE),
+    ("In what year was it founded?", DATE),
+    ("What is the monthly burn rate?", MONEY),
+    ("Where does Unstuck route users when a task needs a human?", None),  # "when" mid-question
+    ("Who leads the round?", None),
+    ("What does the fund invest in?", None),
+    ("What is the rate limiting policy?", None),
+])
+def test_the_type_of_fact_a_question_asks_for(question, wanted):
+    assert expected_type(question) is wanted
+
+
+@pytest.mark.parametrize("kind, line, spans", [
+    (MONEY, "Raising $4.5 million seed, after \u20ac650K committed", ["$4.5 million", "\u20ac650K"]),
+    (MONEY, "TAM $2.6T, SOM $52-65B", ["$2.6T", "$52-65B"]),
+    (MONEY, "Business impact \u2014 \u20b91,776 cr", ["\u20b91,776 cr"]),
+    (PERCENT, "66.1% graduate, about half on time", ["66.1%", "about half"]),
+    (DATE, "Pilot in Q4 2023, launch March 2025, roadmap 2025-2027", ["Q4 2023", "March 2025", "2025-2027"]),
+    (QUANTITY, "178 customers and 372 GWh traded", ["178", "372"]),
+])
+def test_spans_of_each_kind(kind, line, spans):
+    assert kind.spans(line) == spans
