@@ -18,7 +18,7 @@ from app.rag.retrieval import FaissRetriever
 from app.rate_limits import RateLimits
 from app.widget.deck_settings import DeckSettingsStore
 from ingest.embedding import Embedder, SentenceTransformerEmbedder
-from ingest.store import list_decks, read_manifest
+from ingest.store import IndexNotBuilt, list_decks, read_manifest
 
 log = logging.getLogger(__name__)
 
@@ -70,8 +70,13 @@ class Services:
         return self._generator
 
     def preload(self) -> None:
-        """Load the model in the background so the first reader does not wait for it."""
+        """Load every deck's evidence units and the model in the background, so the first reader waits for neither."""
         def _load() -> None:
+            for deck in list_decks(self.index_dir):
+                try:
+                    self.retriever.searcher(deck).units  # noqa: B018 (embedded once per build, then cached)
+                except IndexNotBuilt as exc:
+                    log.warning("deck %s not preloaded: %s", deck, exc)
             try:
                 self.generator()
             except GenerationError:

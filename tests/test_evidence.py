@@ -97,3 +97,20 @@ def test_earlier_answers_reach_the_prompt_without_their_citation_marks(example_i
     pipeline.answer("example", "And who is their CTO?",
                     history=[("Who is the CEO of Tidewater Robotics?", "Maren Okafor leads it. [1][3]")])
     assert "<assistant>Maren Okafor leads it.</assistant>" in generator.prompts[0]
+
+
+def test_naming_the_company_does_not_pull_every_line_that_names_it(embedder):
+    """Words on most of a deck's pages (the company's name) are left out of the query and weigh little."""
+    from app.rag.units import DeckUnits
+    from ingest.chunking import Chunk
+
+    slides = ["Acme Robotics builds hull robots for Acme Robotics customers.", "Acme Robotics market: ports",
+              "Acme Robotics team\nCTO Jane Roe: built drones at Aquaris.", "Acme Robotics traction: 6 ships",
+              "Acme Robotics ask: $2M seed"]
+    chunks = [Chunk(f"d:{i}", "acme", "d.pdf", text, i + 1, "page", None) for i, text in enumerate(slides)]
+    units = DeckUnits(chunks, embedder.embed)
+    question = "Who is Acme Robotics' CTO?"
+    assert units.without_common_words(question) == "Who is CTO?"
+    query = units.without_common_words(question)
+    best = units.rank(query, embedder.embed([query])[0], {}, 3)[0]
+    assert best.unit.line == "CTO Jane Roe: built drones at Aquaris."

@@ -8,6 +8,7 @@ the owner finds the turn and its feedback in the admin. Screenshots go to $DECKC
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import os
@@ -244,19 +245,25 @@ HOSTILE_ANSWER = ('<img src=x onerror="window.__pwned=true">The founders are <b>
                   'Tomas Lindqvist. <script>window.__pwned="script"</script> Maren Okafor leads the company.')
 
 
-@pytest.fixture(scope="module")
-def hostile_site(embedder, tmp_path_factory):
-    """DeckChat whose model (an OpenAI-compatible stand-in) answers with markup and script."""
+@contextlib.contextmanager
+def scripted_model_site(embedder, instance: Path, answer: str, **pace):
+    """DeckChat on the example deck whose model (an OpenAI-compatible stand-in) always writes `answer`."""
     from tests.openai_standin import StandinServer, make_scripted_standin
 
-    instance = tmp_path_factory.mktemp("hostile_instance")
     index_dir = instance / "index_store"
     assert make_ingester(index_dir, embedder).ingest("example", EXAMPLE_DECK).ok
-    with StandinServer(make_scripted_standin(HOSTILE_ANSWER)) as model_server:
+    with StandinServer(make_scripted_standin(answer, **pace)) as model_server:
         env = {"DECKCHAT_BACKEND": "openai", "DECKCHAT_OPENAI_BASE_URL": model_server.base_url,
                "DECKCHAT_OPENAI_MODEL": "scripted", "DECKCHAT_WRITE_ANSWERS": "1"}
         with gunicorn(instance, index_dir, env) as base:
             yield base
+
+
+@pytest.fixture(scope="module")
+def hostile_site(embedder, tmp_path_factory):
+    """The model answers with markup and script."""
+    with scripted_model_site(embedder, tmp_path_factory.mktemp("hostile_instance"), HOSTILE_ANSWER) as base:
+        yield base
 
 
 # A model that starts well, then invents a figure and recites its rules: before, the reader watched
@@ -267,36 +274,9 @@ INVENTING_ANSWER = ("Maren Okafor is the CEO of Tidewater Robotics. The company 
 
 @pytest.fixture(scope="module")
 def inventing_site(embedder, tmp_path_factory):
-    from tests.openai_standin import StandinServer, make_scripted_standin
-
     instance = tmp_path_factory.mktemp("inventing_instance")
-    index_dir = instance / "index_store"
-    assert make_ingester(index_dir, embedder).ingest("example", EXAMPLE_DECK).ok
-    with StandinServer(make_scripted_standin(INVENTING_ANSWER, pieces=12, delay_s=0.1)) as model_server:
-        env = {"DECKCHAT_BACKEND": "openai", "DECKCHAT_OPENAI_BASE_URL": model_server.base_url,
-               "DECKCHAT_OPENAI_MODEL": "scripted", "DECKCHAT_WRITE_ANSWERS": "1"}
-        with gunicorn(instance, index_dir, env) as base:
-            yield base
-
-
-def test_the_reader_never_sees_streamed_text_that_the_final_answer_takes_back(browser, inventing_site):
-    browser.get(f"{inventing_site}/embed/example")
-    wait(browser, 20).until(lambda d: d.execute_script("return document.getElementById('question') !== null"))
-    # Every text the answer showed while it streamed, as the reader saw it.
-    browser.execute_script("""
-        window.__seen = [];
-        new MutationObserver(function () {
-          var item = document.querySelector('#log .msg.bot.streaming .answer-text');
-          if (item) window.__seen.push(item.textContent);
-        }).observe(document.getElementById('log'), {subtree: true, childList: true, characterData: true});
-    """)
-    answer = ask_and_wait(browser, "Who is the CEO of Tidewater Robotics?")
-    final = answer.find_element(By.CSS_SELECTOR, ".answer-text").text
-    seen = browser.execute_script("return window.__seen")
-    assert seen and any("Maren Okafor is the CEO" in text for text in seen)  # the sentence that passed streamed
-    assert not any("trillion" in text or "using only the context" in text for text in seen), seen
-    assert final.startswith("Maren Okafor is the CEO of Tidewater Robotics.") and "trillion" not in final
-    assert all(final.startswith(text.strip()) for text in seen if text.strip())  # nothing shown was taken back
+    with scripted_model_site(embedder, instance, INVENTING_ANSWER, pieces=12, delay_s=0.1) as base:
+        yield base
 
 
 def test_what_the_model_writes_is_shown_as_text_while_streaming_and_after(browser, hostile_site):

@@ -49,7 +49,7 @@ class Source:
         start = text.find(" ".join(around.split())) if around else -1
         snippet = text
         if start > 0 and start + len(around) > SNIPPET_CHARS - 3:
-            snippet = "..." + text[text.rfind(" ", 0, start) + 1 if " " in text[:start] else start:]
+            snippet = "..." + text[start:]
         if len(snippet) > SNIPPET_CHARS:
             snippet = snippet[:SNIPPET_CHARS].rsplit(" ", 1)[0] + "..."
         return cls(chunk.doc, chunk.page, chunk.kind, chunk.title, snippet, round(score, 4))
