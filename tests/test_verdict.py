@@ -53,7 +53,7 @@ def test_a_figure_no_good_line_states_is_left_to_the_model_or_the_best_line():
     question = "What share of revenue comes from Europe?"
     assert before_model(evidence(question, TEAM, weak)) is None
     verdict = before_model(evidence(question, TEAM, weak), write=False)
-    assert verdict.why == "quoted" and verdict.quote.text == TEAM.line
+    assert verdict.why == "quoted" and verdict.quote.text == TEAM.line and "20%" not in verdict.answer
 
 
 def test_the_span_nearest_the_asked_words_is_chosen():
@@ -64,8 +64,13 @@ def test_the_span_nearest_the_asked_words_is_chosen():
 
 def test_other_questions_are_left_to_the_model_or_quoted():
     assert before_model(evidence("Who are the founders?", TEAM, RAISE)) is None
-    quoted = before_model(evidence("Who are the founders?", TEAM, RAISE), write=False)
+    weak = EvidenceLine("Contact us at hello@acme.test for the data room.", "x", 4, 0.5)
+    quoted = before_model(evidence("Who are the founders?", TEAM, weak), write=False)
     assert quoted.answer == f"The documents say: \u201c{TEAM.line}\u201d [3]" and quoted.used == (2,)
+    # A second line about as relevant as the best is quoted with it, each with its source.
+    both = before_model(evidence("Who are the founders?", TEAM, RAISE), write=False)
+    assert both.answer == f"The documents say: \u201c{TEAM.line}\u201d [3] \u201c{RAISE.line}\u201d [2]"
+    assert both.used == (2, 1) and both.quote.text == TEAM.line
 
 
 def test_the_written_answer_is_kept_and_quoted_with_the_line_holding_its_facts():

@@ -91,8 +91,18 @@ def cite(text: str, used: tuple[int, ...]) -> str:
     return f"{text} {''.join(f'[{i + 1}]' for i in used)}" if used else text
 
 
-def quoted(line: EvidenceLine, model_text: str | None = None) -> Verdict:
-    """The best line in the documents' own words."""
+# A second line is quoted too when it scores at least this share of the best. Tuning half, answer accuracy:
+# never 0.624, 0.9 0.675, 0.8 0.691, always 0.701; 0.8 keeps an answer to one line when one line stands out.
+SECOND_LINE_SHARE = 0.8
+
+
+def quoted(line: EvidenceLine, model_text: str | None = None, runner_up: EvidenceLine | None = None) -> Verdict:
+    """The best line in the documents' own words (and the next one, when it is about as good)."""
+    if runner_up is not None and runner_up.shown != line.shown and runner_up.score >= SECOND_LINE_SHARE * line.score:
+        used = tuple(dict.fromkeys((line.source, runner_up.source)))
+        answer = (f"{QUOTED_ANSWER.format(quote=line.shown)} [{line.source + 1}] "
+                  f"\u201c{runner_up.shown}\u201d [{runner_up.source + 1}]")
+        return Verdict(answer, False, "quoted", Quote(line.shown, line.source), used, model_text)
     answer = cite(QUOTED_ANSWER.format(quote=line.shown), (line.source,))
     return Verdict(answer, False, "quoted", Quote(line.shown, line.source), (line.source,), model_text)
 
@@ -105,10 +115,10 @@ def before_model(evidence: Evidence, write: bool = True) -> Verdict | None:
     if not evidence.answerable:
         return refusal(f"the documents do not seem to answer it (p={evidence.p_answerable:.2f})")
     if evidence.wanted is None:
-        return None if write else quoted(evidence.lines[0])
+        return None if write else quoted(*evidence.lines[:1], runner_up=_second(evidence))
     line = evidence.typed_line()
     if line is None:  # no good line states one: answered as any other question (measured better than refusing)
-        return None if write else quoted(evidence.lines[0])
+        return None if write else quoted(*evidence.lines[:1], runner_up=_second(evidence))
     span = _span_for(evidence.wanted, line.shown, evidence.question)
     answer = cite(EXTRACTED_ANSWER.format(span=span, quote=line.shown), (line.source,))
     return Verdict(answer, False, "extracted", Quote(line.shown, line.source), (line.source,))
@@ -125,6 +135,10 @@ def after_model(evidence: Evidence, shown: str, model_text: str) -> Verdict:
     quote = Quote(rests_on.shown, rests_on.source) if rests_on else None
     return Verdict(cite(shown.strip(), used), False, "written", quote, used,
                    model_text if model_text.strip() != shown.strip() else None)
+
+
+def _second(evidence: Evidence) -> EvidenceLine | None:
+    return evidence.lines[1] if len(evidence.lines) > 1 else None
 
 
 def _span_for(wanted: AnswerType, line: str, question: str) -> str:
