@@ -9,8 +9,8 @@ import shutil
 import pytest
 
 from app.rag.answer import AnswerPipeline, AnswerSettings
-from app.rag.injection import without_instructions
 from app.rag.answer_checks import recites
+from app.rag.injection import without_instructions
 from app.rag.prompting import INSTRUCTIONS, SYSTEM_PROMPT
 from app.rag.retrieval import FaissRetriever
 from tests.conftest import EXAMPLE_DECK, make_ingester
