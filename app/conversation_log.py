@@ -42,7 +42,7 @@ class SessionSummary:
 
 OUTCOMES = ("refused", "ungrounded", "errored", "thumbs-down")
 EXPORT_COLUMNS = ("session_id", "deck", "turn_id", "created_at", "question", "answer", "refused", "grounded",
-                  "error", "quote", "model_answer", "model_id", "sources", "feedback")
+                  "decided", "error", "quote", "model_answer", "model_id", "sources", "feedback")
 
 
 @dataclass(frozen=True)
@@ -132,6 +132,7 @@ def _fill(turn: Turn, result: AnswerResult) -> None:
     turn.prompt_tokens, turn.completion_tokens = result.prompt_tokens, result.completion_tokens
     turn.retrieval_ms, turn.generation_ms = result.retrieval_ms, result.generation_ms
     turn.error, turn.grounded, turn.model_answer = result.error, result.grounded, result.model_answer
+    turn.decided = _fit(result.why, 200) or None
     turn.quote = result.quote["text"] if result.quote else None
     turn.quote_rank = result.quote["source"] + 1 if result.quote else None
     turn.sources = [
@@ -291,7 +292,8 @@ class SqlConversationLog:
                 yield {
                     "session_id": turn.session_id, "deck": deck, "turn_id": turn.id,
                     "created_at": turn.created_at.isoformat(), "question": turn.question, "answer": turn.answer,
-                    "refused": turn.refused, "grounded": turn.grounded, "error": turn.error, "quote": turn.quote,
+                    "refused": turn.refused, "grounded": turn.grounded, "decided": turn.decided, "error": turn.error,
+                    "quote": turn.quote,
                     "model_answer": turn.model_answer, "model_id": turn.model_id,
                     "sources": "; ".join(f"{s.doc} p.{s.page}" if s.page else s.doc for s in turn.sources),
                     "feedback": "; ".join(("up" if f.rating > 0 else "down") + (f": {f.comment}" if f.comment else "")

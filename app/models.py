@@ -50,6 +50,8 @@ class Turn(Base):
     quote_rank: Mapped[int | None] = mapped_column(Integer)
     # What the model wrote, kept when the reader was shown something else (a quote or the refusal).
     model_answer: Mapped[str | None] = mapped_column(Text)
+    # How the answer was decided: "extracted", "quoted", "written" or "refused: <why>" (app/rag/verdict.py).
+    decided: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
     session: Mapped[ChatSession] = relationship(back_populates="turns")
     sources: Mapped[list[TurnSource]] = relationship(back_populates="turn", order_by="TurnSource.rank")

@@ -74,7 +74,7 @@ def test_the_owner_reads_a_real_conversation_with_its_sources_and_timings(admin_
     listing = owner.get("/admin/").get_data(as_text=True)
     assert "Who is the CTO?" in listing and "1 session" in listing
     page = owner.get(f"/admin/sessions/{asked['session_id']}").get_data(as_text=True)
-    assert asked["quote"]["text"] in page and "pitch_deck.pdf" in page and "no model" in page  # the line, quoted
+    assert asked["quote"]["text"] in page and "pitch_deck.pdf" in page and "&middot; quoted &middot;" in page and "no model" in page
     assert "retrieval" in page and "generation" in page
     token = csrf_token(owner, "/admin/")
     assert owner.post("/admin/logout", data={"csrf_token": token}).status_code == 302

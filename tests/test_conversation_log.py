@@ -90,3 +90,12 @@ def test_a_log_from_before_migrations_is_upgraded_and_keeps_its_turns(tmp_path):
         assert [t.question for t in turns] == ["Old question?", "New question?"] and turns[-1].id == new_id
         assert turns[0].grounded is None
         assert db.scalar(text("SELECT version_num FROM alembic_version")) == ScriptDirectory.from_config(config).get_current_head()
+
+
+def test_how_each_answer_was_decided_is_stored(tmp_path):
+    log = SqlConversationLog(f"sqlite:///{tmp_path / 'log.sqlite3'}")
+    answer = result()
+    answer.why = "refused: the documents do not seem to answer it (p=0.21)"
+    turn_id = log.record_turn("session-0003", "example", "What is the churn?", answer)
+    with Session(log.engine) as db:
+        assert db.get(Turn, turn_id).decided == answer.why
