@@ -4,7 +4,7 @@
 
 For each backend: load time, peak RSS (above what the embedder and libraries already hold), time to first token for prompts of about 600 and 1,500
 tokens, decode tokens/s, and the answer time (p50, max) over the sample deck's questions through
-the real pipeline with the model writing every answer (DECKCHAT_WRITE_ANSWERS=1: evidence units, chat template, greedy). Ratios are against the
+the real pipeline with the model writing (DECKCHAT_WRITE_ANSWERS=1; figures asked for are extracted without it). Ratios are against the
 first backend listed (llama.cpp, the reference, when it is installed), on the same GGUF and threads.
 """
 
@@ -97,7 +97,9 @@ def measure(backend: str, threads: int, questions: int) -> dict:
         DeckIngester(Path(tmp), embedder, PageChunker(embedder.token_ids, 256, 32), progress=False).ingest("example", EXAMPLE)
         qa = [json.loads(line) for line in (REPO_ROOT / "tests" / "data" / "example_qa.jsonl").read_text().splitlines()]
         asked = [q["question"] for q in qa if q.get("answer")][:questions]
-        pipeline = AnswerPipeline(FaissRetriever(Path(tmp), embedder), lambda: generator, AnswerSettings(write_answers=True))  # the model writes: that is what is compared
+        # The model writes the answers it is asked for (a figure asked for is extracted without it).
+        pipeline = AnswerPipeline(FaissRetriever(Path(tmp), embedder), lambda: generator,
+                                  AnswerSettings(write_answers=True))
         times = []
         for question in asked:
             started = time.perf_counter()
