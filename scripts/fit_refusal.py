@@ -35,7 +35,7 @@ from app.rag.answer_type import expected_type  # noqa: E402
 from app.rag.refusal_model import FEATURES, MODEL_FILE, features  # noqa: E402
 from app.rag.retrieval import FaissRetriever  # noqa: E402
 from app.rag.units import UnitWeights  # noqa: E402
-from app.rag.verdict import EvidenceLine  # noqa: E402
+from app.rag.verdict import EvidenceLine, states_wanted  # noqa: E402
 from ingest.cli import make_ingester  # noqa: E402
 
 MAX_FALSE_REFUSALS = 0.05
@@ -72,9 +72,8 @@ def feature_rows(rows: list[dict], weights: UnitWeights, n: int) -> tuple[np.nda
         units = r["searcher"].units
         hits = units.rank(r["query"], r["vector"], r["ranks"], n, weights)
         wanted = expected_type(r["question"])
-        shown = [EvidenceLine(h.unit.line, h.unit.text, 0, h.score).shown for h in hits]
-        stated = wanted is not None and any(wanted.spans(text) for text in shown)
-        values = features(r["question"], wanted, hits, r["chunks"], units, stated)
+        lines = [EvidenceLine(h.unit.line, h.unit.text, 0, h.score) for h in hits]
+        values = features(r["question"], wanted, hits, r["chunks"], units, states_wanted(wanted, lines))
         xs.append([values[f] for f in FEATURES])
         ys.append(r["answer"] is not None)
     return np.array(xs), np.array(ys)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from app.eval.dev_set import DEV_DIR, split_files
+from app.eval.dev_set import split_files
 from app.eval.qa_file import read_qa_file
 
 RESERVED = {"the_seam_seed_round.pdf", "jupiter_pitch_deck.pdf", "greencoats_pitch_deck.pdf", "bitcoin.pdf",
@@ -42,4 +42,3 @@ def test_a_run_over_the_shared_documents_reports_where_answers_were_lost(app, tm
     report = json.loads((tmp_path / "tuning.json").read_text())
     assert report["summary"]["questions"] == 3 and "lost: fact not in the evidence" in report["summary"]
     assert all(q["why"] and q["evidence"] and "p_answerable" in q["features"] for q in report["questions"])
-    assert DEV_DIR.is_dir()

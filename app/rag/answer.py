@@ -7,6 +7,7 @@ import logging
 import re
 import time
 from collections.abc import Callable, Iterator
+from collections.abc import Generator as Deltas
 from dataclasses import dataclass, field
 
 from app.generation.base import GenerationError, GenerationParams, Generator
@@ -21,7 +22,7 @@ from app.rag.prompting import INSTRUCTIONS, ChatTemplateFormat, PromptBuilder, P
 from app.rag.refusal import is_refusal
 from app.rag.refusal_model import RefusalModel, features
 from app.rag.retrieval import Retrieved, Retriever, ScoredChunk
-from app.rag.verdict import Evidence, EvidenceLine, Verdict, after_model, before_model
+from app.rag.verdict import Evidence, EvidenceLine, Verdict, after_model, before_model, states_wanted
 from ingest.chunking import Chunk
 
 log = logging.getLogger(__name__)
@@ -164,8 +165,7 @@ class AnswerPipeline:
         wanted = expected_type(question)
         sources, index_of = _sources(found, self.settings.top_k)
         lines = tuple(EvidenceLine(h.unit.line, h.unit.text, index_of[h.unit.chunk.id], h.score) for h in found.units)
-        stated = wanted is not None and any(wanted.spans(e.shown) for e in lines)
-        values = features(question, wanted, found.units, found.chunks, found.deck_units, stated)
+        values = features(question, wanted, found.units, found.chunks, found.deck_units, states_wanted(wanted, lines))
         p = self.refusal_model.p_answerable(values)
         evidence = Evidence(question, wanted, lines, p >= self.refusal_model.threshold, p)
         result = AnswerResult("", False, sources, [source_of(h) for h in found.chunks],
@@ -256,26 +256,14 @@ class AnswerStream:
         deltas = self._generator.stream(self._prompt, self._params)
         finished = False
         try:
-            stopped = False
             for delta in deltas:
                 parts.append(delta)
-                done, _ = split_sentences(without_label(cut_at_stop("".join(parts), self._params.stop)))
-                for sentence in done[len(shown):]:
-                    if not self._accept(sentence, shown):
-                        stopped = True
-                        break
-                    shown.append(sentence)  # before the yield: a reader leaving there has seen it
-                    yield ("" if len(shown) == 1 else " ") + sentence
-                if stopped:
+                done, _ = self._sentences(parts)
+                if not (yield from self._show(done[len(shown):], shown)):
                     break
-            if not stopped:  # the last sentence may end without punctuation
-                done, rest = split_sentences(without_label(cut_at_stop("".join(parts), self._params.stop)))
-                tail = [s for s in done[len(shown):]] + ([rest.strip()] if rest.strip() else [])
-                for sentence in tail:
-                    if not self._accept(sentence, shown):
-                        break
-                    shown.append(sentence)
-                    yield ("" if len(shown) == 1 else " ") + sentence
+            else:  # the model finished: its last sentence may end without punctuation
+                done, rest = self._sentences(parts)
+                yield from self._show(done[len(shown):] + ([rest.strip()] if rest.strip() else []), shown)
             finished = True
         except GenerationError as exc:
             log.exception("generation failed for model %s", result.model_id)
@@ -294,6 +282,19 @@ class AnswerStream:
                 result.error = result.error or INTERRUPTED
         if finished and not shown and not result.refused and result.answer:
             yield result.answer  # nothing the model wrote passed: the documents' own line, at once
+
+    def _sentences(self, parts: list[str]) -> tuple[list[str], str]:
+        """The finished sentences of what the model wrote so far (label and stop string removed), and the rest."""
+        return split_sentences(without_label(cut_at_stop("".join(parts), self._params.stop)))
+
+    def _show(self, sentences: list[str], shown: list[str]) -> Deltas[str, None, bool]:
+        """Yield each sentence that passes as the reader's next delta; False at the first that does not."""
+        for sentence in sentences:
+            if not self._accept(sentence, shown):
+                return False
+            shown.append(sentence)  # before the yield: a reader leaving there has seen it
+            yield ("" if len(shown) == 1 else " ") + sentence
+        return True
 
     def _accept(self, sentence: str, shown: list[str]) -> bool:
         if not shown and is_refusal(sentence):

@@ -65,9 +65,6 @@ class RefusalModel:
                             for name, w in self.weights.items())
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
-    def answers(self, values: dict[str, float]) -> bool:
-        return self.p_answerable(values) >= self.threshold
-
     @classmethod
     def load(cls, path: Path = MODEL_FILE) -> RefusalModel:
         """The shipped coefficients (or a user's own fit, DECKCHAT_REFUSAL_MODEL)."""

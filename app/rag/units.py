@@ -14,6 +14,7 @@ import logging
 import math
 import os
 import re
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -150,17 +151,14 @@ class DeckUnits:
         titled = [_with_title(u.text, u.chunk.title) for u in units]
         self.units = [replace(u, terms=frozenset(terms(text)), line_terms=frozenset(terms(u.line)))
                       for u, text in zip(units, titled)]
-        chunk_terms = [terms(f"{c.title or ''}\n{c.text}") for c in chunks]
-        self.vocabulary = set().union(*chunk_terms) if chunk_terms else set()  # every term the deck uses
-        counts: dict[str, int] = {}
-        for found in chunk_terms:
-            for term in found:
-                counts[term] = counts.get(term, 0) + 1
+        counts = Counter(t for c in chunks for t in terms(f"{c.title or ''}\n{c.text}"))  # chunks holding each term
+        self.vocabulary = set(counts)  # every term the deck uses
         # Only a deck of several chunks has terms common to most of them.
         self.common = {t for t, n in counts.items() if n >= COMMON_TERM_SHARE * len(chunks)} if len(chunks) >= 4 else set()
         # A term's weight in the lexical share: rarer in the deck, more telling (the company's name,
         # on many pages, tells little about which line answers "Who is Tidewater's CTO?").
         self._idf = {t: math.log(1 + len(chunks) / n) for t, n in counts.items()}
+        self._unseen = max(self._idf.values(), default=1.0)  # a term the deck never uses weighs most
         vectors = _cached_vectors(titled, embed, cache) if titled else np.zeros((0, 1), dtype="float32")
         self._index = faiss.IndexFlatIP(vectors.shape[1])
         if len(vectors):
@@ -178,10 +176,6 @@ class DeckUnits:
         """The idf-weighted share of the question's terms found (a term the deck never uses weighs most)."""
         total = sum(self._idf.get(t, self._unseen) for t in asked)
         return sum(self._idf.get(t, self._unseen) for t in asked & found) / total if total else 0.0
-
-    @property
-    def _unseen(self) -> float:
-        return max(self._idf.values(), default=1.0)
 
     def question_terms(self, question: str) -> set[str]:
         """The question's terms that can tell one line from another (the deck's common terms left out)."""

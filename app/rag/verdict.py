@@ -13,6 +13,7 @@ Nothing here mutates anything; `tests/test_verdict.py` tables it without a model
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from app.rag.answer_type import MONEY, AnswerType
@@ -65,6 +66,11 @@ class Evidence:
         return next((e for e in self.lines if e.score >= floor and self.wanted.spans(e.shown)), None)
 
 
+def states_wanted(wanted: AnswerType | None, lines: Sequence[EvidenceLine]) -> bool:
+    """Whether any evidence line states the kind of fact the question asks for (a refusal feature)."""
+    return wanted is not None and any(wanted.spans(line.shown) for line in lines)
+
+
 @dataclass(frozen=True)
 class Quote:
     text: str
@@ -114,11 +120,11 @@ def before_model(evidence: Evidence, write: bool = True) -> Verdict | None:
         return refusal("nothing relevant retrieved")
     if not evidence.answerable:
         return refusal(f"the documents do not seem to answer it (p={evidence.p_answerable:.2f})")
-    if evidence.wanted is None:
-        return None if write else quoted(*evidence.lines[:1], runner_up=_second(evidence))
+    # A question for no figure, or for one no good line states (answered like any other: measured
+    # better than refusing it).
     line = evidence.typed_line()
-    if line is None:  # no good line states one: answered as any other question (measured better than refusing)
-        return None if write else quoted(*evidence.lines[:1], runner_up=_second(evidence))
+    if line is None:
+        return None if write else quoted(evidence.lines[0], runner_up=_second(evidence))
     span = _span_for(evidence.wanted, line.shown, evidence.question)
     answer = cite(EXTRACTED_ANSWER.format(span=span, quote=line.shown), (line.source,))
     return Verdict(answer, False, "extracted", Quote(line.shown, line.source), (line.source,))
