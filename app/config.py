@@ -69,7 +69,7 @@ def load_config() -> dict[str, object]:
         # Earlier turns of a session shown to the model with a follow-up (0: none).
         "HISTORY_TOKENS": _env_int("DECKCHAT_HISTORY_TOKENS", 200),
         # auto: the model's chat template, else the format its name says; or chatml, llama2, llama3,
-        # mistral, gemma, alpaca, vicuna, stablebeluga (app/rag/prompt_formats.py).
+        # mistral, gemma, alpaca, vicuna, stablebeluga (app/generation/prompt_formats.py).
         "PROMPT_FORMAT": _env("DECKCHAT_PROMPT_FORMAT", "auto"),
         "HYBRID": _env("DECKCHAT_HYBRID", "1") == "1",  # BM25 fused with dense retrieval
         # Re-index gate: a deck's qa.jsonl may lose at most this much hit@k before a new build is refused.

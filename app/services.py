@@ -46,7 +46,7 @@ class Services:
         settings = AnswerSettings(
             top_k=config["TOP_K"], evidence_units=config["EVIDENCE_UNITS"], prompt_units=config["PROMPT_UNITS"],
             context_tokens=config["CONTEXT_TOKENS"], params=decoding_params(config),
-            prompt_format=config["PROMPT_FORMAT"], history_tokens=config["HISTORY_TOKENS"],
+            history_tokens=config["HISTORY_TOKENS"],
             constrain_numbers=config["CONSTRAIN_NUMBERS"], write_answers=config["WRITE_ANSWERS"],
         )
         refusal_model = RefusalModel.load(fitted)

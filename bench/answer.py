@@ -48,8 +48,8 @@ def load(backend: str, threads: int):
     return TransformersGenerator(embedded_model_path(), Path(load_config()["MODEL_CACHE_DIR"]), threads, quantization)
 
 
-def long_prompt(generator, tokens: int, skip: int = 0) -> str:
-    """A chat prompt of about `tokens` tokens: the sample FAQ from word `skip` on, and a question.
+def long_prompt(generator, tokens: int, skip: int = 0) -> list[dict[str, str]]:
+    """A user message of about `tokens` tokens: the sample FAQ from word `skip` on, and a question.
 
     Different `skip` values give prompts that differ from their first words, so llama.cpp cannot
     reuse a cached prefix of a warm-up prompt.
@@ -66,14 +66,14 @@ def long_prompt(generator, tokens: int, skip: int = 0) -> str:
         else:
             high = mid - 1
     body = " ".join(words[:low]) + "\n\nQuestion: When does the seed round close?"
-    return generator.render_chat([{"role": "user", "content": body}])
+    return [{"role": "user", "content": body}]
 
 
-def first_token_and_decode(generator, prompt: str, tokens: int = 64) -> tuple[float, float]:
+def first_token_and_decode(generator, messages: list[dict[str, str]], tokens: int = 64) -> tuple[float, float]:
     """Seconds to the first token, and decode tokens/s after it (no stop strings)."""
     started = time.perf_counter()
     first, parts = None, []
-    for delta in generator.stream(prompt, GenerationParams(max_new_tokens=tokens, stop=())):
+    for delta in generator.stream(messages, GenerationParams(max_new_tokens=tokens, stop=())):
         first = first or time.perf_counter() - started
         parts.append(delta)
     total = time.perf_counter() - started
@@ -91,7 +91,7 @@ def measure(backend: str, threads: int, questions: int) -> dict:
     for size in (600, 1500):
         first_token_and_decode(generator, long_prompt(generator, size, skip=7), 2)  # warm-up at this length
         figures[f"ttft_{size}_s"], _ = first_token_and_decode(generator, long_prompt(generator, size, skip=3), 2)
-    short = generator.render_chat([{"role": "user", "content": "Write a long story about a lighthouse keeper."}])
+    short = [{"role": "user", "content": "Write a long story about a lighthouse keeper."}]
     _, figures["decode_tok_s"] = first_token_and_decode(generator, short)
     with tempfile.TemporaryDirectory() as tmp:
         DeckIngester(Path(tmp), embedder, PageChunker(embedder.token_ids, 256, 32), progress=False).ingest("example", EXAMPLE)

@@ -2,39 +2,49 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
-from app.generation.base import GenerationError, GenerationParams
+from app.generation.base import GenerationError, GenerationParams, Message, until_stop
+from app.generation.prompt_formats import choose_format
+
+
+def visible_template(messages: list[Message]) -> str:
+    """A plain chat template whose every part can be read in a test's assertion."""
+    return "".join(f"<{m['role']}>{m['content']}</{m['role']}>" for m in messages) + "<assistant>"
 
 
 class ScriptedGenerator:
-    """Answers with queued texts (or raises a queued error); renders a plain, visible prompt."""
+    """Answers with queued texts (or raises a queued error), word by word, as a local backend would:
+    the prompt rendered by its format (kept in `prompts`), the reply cut at the format's stop strings."""
 
     model_id = "scripted"
     context_window = 2048
-    has_chat_template = True
+    own_template = staticmethod(visible_template)  # None: a model file without a chat template
 
-    def __init__(self, *replies: str | Exception):
+    def __init__(self, *replies: str | Exception, prompt_format: str = "auto"):
         self.replies = list(replies)
         self.prompts: list[str] = []
+        self.format = choose_format(prompt_format, self.model_id, self.own_template)
 
     def count_tokens(self, text: str) -> int:
         return len(text.split())
 
-    def render_chat(self, messages: list[dict[str, str]]) -> str:
-        return "".join(f"<{m['role']}>{m['content']}</{m['role']}>" for m in messages) + "<assistant>"
+    def render(self, messages: Sequence[Message]) -> str:
+        return self.format.render(messages)
+
+    def prompt_tokens(self, messages: Sequence[Message]) -> int:
+        return self.count_tokens(self.render(messages))
 
     def special_tokens(self) -> list[str]:
         return ["<|im_start|>", "<|im_end|>"]
 
-    def stream(self, prompt: str, params: GenerationParams) -> Iterator[str]:
-        self.prompts.append(prompt)
+    def stream(self, messages: Sequence[Message], params: GenerationParams) -> Iterator[str]:
+        self.prompts.append(self.render(messages))
         reply = self.replies.pop(0) if self.replies else "It is in the documents [1]."
         if isinstance(reply, Exception):
             raise GenerationError(str(reply))
-        yield from reply.split(" ")[:1]
-        for word in reply.split(" ")[1:]:
-            yield " " + word
+        words = reply.split(" ")
+        yield from until_stop([words[0], *(" " + word for word in words[1:])], params.stop + self.format.stop)
 
 
 def scripted_pipeline(index_dir, embedder, *replies: str | Exception):

@@ -79,11 +79,11 @@ def test_transformers_backend_answers_the_example_questions(example_index, embed
 
 
 def test_transformers_stream_closed_early_frees_the_model(transformers_generator):
-    prompt = transformers_generator.render_chat([{"role": "user", "content": "Count from one to fifty in words."}])
-    stream = transformers_generator.stream(prompt, GenerationParams(max_new_tokens=200, stop=()))
+    messages = [{"role": "user", "content": "Count from one to fifty in words."}]
+    stream = transformers_generator.stream(messages, GenerationParams(max_new_tokens=200, stop=()))
     assert next(stream)
     stream.close()  # the reader left
-    again = "".join(transformers_generator.stream(prompt, GenerationParams(max_new_tokens=5, stop=())))
+    again = "".join(transformers_generator.stream(messages, GenerationParams(max_new_tokens=5, stop=())))
     assert again  # the lock was released and the model answers again
 
 
@@ -119,21 +119,21 @@ def test_bitsandbytes_quantization_on_a_gpu(mode):
     config = load_config()
     generator = TransformersGenerator(embedded_model_path(), Path(config["MODEL_CACHE_DIR"]), 2, mode)
     assert generator.model.device.type == "cuda"
-    prompt = generator.render_chat([{"role": "user", "content": "What is the capital of France?"}])
-    assert "".join(generator.stream(prompt, GenerationParams(max_new_tokens=8))).strip()
+    messages = [{"role": "user", "content": "What is the capital of France?"}]
+    assert "".join(generator.stream(messages, GenerationParams(max_new_tokens=8))).strip()
 
 
 def test_beam_search_answers_in_one_piece(transformers_generator):
-    prompt = transformers_generator.render_chat([{"role": "user", "content": "Name three primary colours."}])
-    deltas = list(transformers_generator.stream(prompt, GenerationParams(max_new_tokens=24, num_beams=3)))
+    messages = [{"role": "user", "content": "Name three primary colours."}]
+    deltas = list(transformers_generator.stream(messages, GenerationParams(max_new_tokens=24, num_beams=3)))
     assert len(deltas) == 1 and deltas[0].strip()
 
 
 def test_sampling_options_reach_the_model(generator):
-    prompt = generator.render_chat([{"role": "user", "content": "Write one sentence about the sea."}])
-    greedy = {"".join(generator.stream(prompt, GenerationParams(max_new_tokens=24))) for _ in range(2)}
+    messages = [{"role": "user", "content": "Write one sentence about the sea."}]
+    greedy = {"".join(generator.stream(messages, GenerationParams(max_new_tokens=24))) for _ in range(2)}
     assert len(greedy) == 1  # greedy is reproducible
-    sampled = {"".join(generator.stream(prompt, GenerationParams(max_new_tokens=24, temperature=1.5, top_p=0.95)))
+    sampled = {"".join(generator.stream(messages, GenerationParams(max_new_tokens=24, temperature=1.5, top_p=0.95)))
                for _ in range(4)}
     assert len(sampled) > 1  # a hot temperature changes the words
 

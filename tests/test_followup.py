@@ -6,7 +6,7 @@ import pytest
 
 from app.eval.metrics import answer_matches
 from app.rag.followup import is_follow_up, retrieval_query
-from app.rag.prompting import ChatTemplateFormat, PromptBuilder
+from app.rag.prompting import PromptBuilder
 from tests.fakes import ScriptedGenerator
 from tests.test_prompting import hit
 
@@ -29,11 +29,11 @@ def test_a_follow_up_is_searched_together_with_the_previous_question():
 
 def test_history_is_trimmed_oldest_first_within_its_budget():
     gen = ScriptedGenerator()
-    builder = PromptBuilder(ChatTemplateFormat(gen.render_chat), gen.count_tokens, gen.special_tokens(),
+    builder = PromptBuilder(gen.prompt_tokens, gen.count_tokens, gen.special_tokens(),
                             800, 2000, history_tokens=12)
     history = [("first question one two", "first answer"), ("second question", "second answer three"),
                ("third question", "third answer")]
-    text = builder.build("And then?", [hit("Context line.", 0.9)], history).text
+    text = gen.render(builder.build("And then?", [hit("Context line.", 0.9)], history).messages)
     assert "first question" not in text
     assert text.index("second question") < text.index("third answer") < text.index("Question: And then?")
 

@@ -44,9 +44,9 @@ def test_the_mask_never_leaves_no_way_on():
 
 
 def constrained_answer(generator, allowed: set[str] | None) -> str:
-    prompt = generator.render_chat([{"role": "user", "content": "Write the year the first iPhone came out."}])
+    messages = [{"role": "user", "content": "Write the year the first iPhone came out."}]
     numbers = None if allowed is None else frozenset(allowed)
-    return "".join(generator.stream(prompt, GenerationParams(max_new_tokens=24, allowed_numbers=numbers)))
+    return "".join(generator.stream(messages, GenerationParams(max_new_tokens=24, allowed_numbers=numbers)))
 
 
 @pytest.mark.parametrize("backend", ["llamacpp", "transformers"])

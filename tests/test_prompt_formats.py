@@ -7,8 +7,9 @@ import re
 import pytest
 
 from app import create_app
+from app.generation.base import until_stop
+from app.generation.prompt_formats import NamedFormat, UnknownPromptFormat, format_for_model, format_named
 from app.rag.answer import AnswerPipeline, AnswerSettings
-from app.rag.prompt_formats import NamedFormat, UnknownPromptFormat, format_for_model, format_named
 from app.rag.retrieval import FaissRetriever
 from app.services import Services
 from tests.conftest import app_config
@@ -49,7 +50,7 @@ def test_follow_up_turns_render_the_exact_string(name):
 
 
 def test_chatml_matches_smollm2s_own_chat_template(generator):
-    assert NamedFormat("chatml").render(TWO_TURNS) == generator.render_chat(TWO_TURNS)
+    assert NamedFormat("chatml").render(TWO_TURNS) == generator.render(TWO_TURNS)
 
 
 @pytest.mark.parametrize("model, name", [
@@ -73,7 +74,7 @@ class TemplatelessGenerator(ScriptedGenerator):
     """A model file without a chat template, named like a Vicuna."""
 
     model_id = "vicuna-7b-v1.5.Q4_0.gguf"
-    has_chat_template = False
+    own_template = None
 
 
 def test_a_model_without_a_template_gets_its_family_format_and_stop_strings(example_index, embedder):
@@ -91,3 +92,25 @@ def test_a_misspelt_format_setting_fails_at_start_up(tmp_path, example_index, em
     config = app_config(tmp_path, example_index) | {"PROMPT_FORMAT": "chatmll"}
     with pytest.raises(UnknownPromptFormat, match="chatml"):
         create_app(config, make_services=lambda cfg: Services(cfg, embedder=embedder, generator=ScriptedGenerator()))
+
+
+@pytest.mark.parametrize("deltas, expected", [
+    (["The round", " closes.", "\nUS", "ER: and then"], "The round closes."),  # a stop split over deltas
+    (["Users ", "grow.", "\n", "US", "A grows too."], "Users grow.\nUSA grows too."),  # a stop's start, then not
+    (["No stop at all."], "No stop at all."),
+    (["</s> at once"], ""),
+])
+def test_a_backend_stream_ends_before_its_stop_string_and_keeps_what_only_looked_like_one(deltas, expected):
+    assert "".join(until_stop(iter(deltas), ("\nUSER:", "</s>"))) == expected
+
+
+def test_cutting_at_a_stop_string_closes_the_models_stream():
+    closed = []
+
+    def model():
+        try:
+            yield from ["Done.", "</s>", "more", "more"]
+        finally:
+            closed.append(True)
+
+    assert list(until_stop(model(), ("</s>",))) == ["Done."] and closed == [True]

@@ -9,15 +9,16 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import llama_cpp
 import numpy as np
 from llama_cpp.llama_chat_format import Jinja2ChatFormatter
 
-from app.generation.base import GenerationError, GenerationParams
+from app.generation.base import GenerationError, GenerationParams, Message
 from app.generation.number_constraint import NumberConstraint, NumberTokens
+from app.generation.prompt_formats import choose_format
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +26,7 @@ log = logging.getLogger(__name__)
 class LlamaCppGenerator:
     """Streaming generation from a GGUF file with llama.cpp; one request at a time."""
 
-    def __init__(self, model_path: Path, threads: int, context_window: int = 2048):
+    def __init__(self, model_path: Path, threads: int, context_window: int = 2048, prompt_format: str = "auto"):
         started = time.perf_counter()
         try:
             # Prompts are kept short (the context budget), so a 2,048-token window is plenty and
@@ -37,11 +38,11 @@ class LlamaCppGenerator:
         self.model_id = model_path.name
         self.context_window = self.llm.n_ctx()
         template = self.llm.metadata.get("tokenizer.chat_template")
-        self.has_chat_template = bool(template)
-        self._formatter = Jinja2ChatFormatter(
+        own = Jinja2ChatFormatter(
             template=template, eos_token=self._token_text(self.llm.token_eos()),
             bos_token=self._token_text(self.llm.token_bos()),
         ) if template else None
+        self.format = choose_format(prompt_format, self.model_id, (lambda m: own(messages=m).prompt) if own else None)
         self._control = self._control_tokens()
         self._number_tokens: NumberTokens | None = None  # found on first constrained answer
         self._lock = threading.Lock()
@@ -60,11 +61,12 @@ class LlamaCppGenerator:
         """Tokens the model sees for `text` (control tokens in it count as one each, as in a prompt)."""
         return len(self.llm.tokenize(text.encode("utf-8"), add_bos=False, special=True))
 
-    def render_chat(self, messages: list[dict[str, str]]) -> str:
-        """The prompt string built by the chat template stored in the GGUF."""
-        if self._formatter is None:
-            raise GenerationError(f"{self.model_id} has no chat template; choose a prompt format")
-        return self._formatter(messages=messages).prompt
+    def render(self, messages: Sequence[Message]) -> str:
+        """The prompt string the model reads: the GGUF's chat template, or the chosen named format."""
+        return self.format.render(messages)
+
+    def prompt_tokens(self, messages: Sequence[Message]) -> int:
+        return self.count_tokens(self.render(messages))
 
     def special_tokens(self) -> list[str]:
         """Control tokens (e.g. <|im_start|>) that must never reach the model from documents."""
@@ -88,8 +90,10 @@ class LlamaCppGenerator:
 
         return llama_cpp.LogitsProcessorList([mask])
 
-    def stream(self, prompt: str, params: GenerationParams) -> Iterator[str]:
+    def stream(self, messages: Sequence[Message], params: GenerationParams) -> Iterator[str]:
         """Yield text deltas as llama.cpp decodes them; closing the iterator stops decoding."""
+        prompt = self.render(messages)
+        stop = list(params.stop + self.format.stop)  # llama.cpp never emits the stop string itself
         with self._lock:
             # No reuse of the previous prompt's cached prefix: evaluating a prompt in pieces changes
             # the numerics enough that the same question could get another greedy answer depending
@@ -98,7 +102,7 @@ class LlamaCppGenerator:
             chunks = self.llm.create_completion(
                 prompt, max_tokens=params.max_new_tokens, stream=True,
                 temperature=params.temperature, top_p=params.top_p,  # temperature 0: greedy
-                repeat_penalty=params.repetition_penalty, stop=list(params.stop) or None,
+                repeat_penalty=params.repetition_penalty, stop=stop or None,
                 logits_processor=self._number_processor(params.allowed_numbers),
             )
             try:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from app.generation.base import BACKENDS, QUANTIZATIONS, GenerationError, GenerationParams, Generator
 from app.generation.embedded import embedded_model_path
-from app.rag.prompt_formats import format_named
+from app.generation.prompt_formats import format_named
 
 log = logging.getLogger(__name__)
 
@@ -31,10 +31,11 @@ def load_default_generator(config: dict) -> Generator:
     if backend == "llamacpp":
         from app.generation.llamacpp_backend import LlamaCppGenerator
 
-        return LlamaCppGenerator(path, config["THREADS"])
+        return LlamaCppGenerator(path, config["THREADS"], prompt_format=config["PROMPT_FORMAT"])
     from app.generation.transformers_backend import TransformersGenerator
 
-    return TransformersGenerator(path, Path(config["MODEL_CACHE_DIR"]), config["THREADS"], config["QUANTIZATION"])
+    return TransformersGenerator(path, Path(config["MODEL_CACHE_DIR"]), config["THREADS"], config["QUANTIZATION"],
+                                 prompt_format=config["PROMPT_FORMAT"])
 
 
 def decoding_params(config: dict) -> GenerationParams:

@@ -1,21 +1,20 @@
 """A model on another machine behind an OpenAI-compatible API (llama.cpp server, vLLM, TGI, Ollama).
 
-langchain-openai's ChatOpenAI speaks the protocol (streaming, timeouts, retries). The server applies
-the model's chat template, so a "prompt" here is the message list, carried as JSON through the
-Generator interface, and token counts are estimates (the tokenizer lives on the server).
+langchain-openai's ChatOpenAI speaks the protocol (streaming, timeouts, retries). The messages go
+as they are and the server applies its model's chat template; token counts are estimates (the
+tokenizer lives on the server).
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import math
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 from langchain_openai import ChatOpenAI
 
-from app.generation.base import GenerationError, GenerationParams
+from app.generation.base import GenerationError, GenerationParams, Message
 
 log = logging.getLogger(__name__)
 
@@ -28,12 +27,11 @@ CONTROL_MARKERS = [
 ]
 _ROLES = {"system": SystemMessage, "user": HumanMessage, "assistant": AIMessage}
 CHARS_PER_TOKEN = 3.5  # English text in BPE vocabularies; errs towards over-counting
+TOKENS_PER_MESSAGE = 5  # a chat template's role markers around each message
 
 
 class OpenAICompatibleGenerator:
     """Streams answers from a chat-completions endpoint; the model id is whatever the server serves."""
-
-    has_chat_template = True  # the server renders its model's template
 
     def __init__(self, base_url: str, model: str, api_key: str, context_window: int, timeout_s: float = 120):
         if not base_url:
@@ -49,16 +47,16 @@ class OpenAICompatibleGenerator:
         """An estimate: the server's tokenizer is not here."""
         return math.ceil(len(text) / CHARS_PER_TOKEN)
 
-    def render_chat(self, messages: list[dict[str, str]]) -> str:
-        """The messages themselves (JSON): the server applies the chat template."""
-        return json.dumps([{"role": m["role"], "content": m["content"]} for m in messages], ensure_ascii=False)
+    def prompt_tokens(self, messages: Sequence[Message]) -> int:
+        """An estimate: the contents plus the role markers the server's template adds."""
+        return sum(self.count_tokens(m["content"]) + TOKENS_PER_MESSAGE for m in messages) + TOKENS_PER_MESSAGE
 
     def special_tokens(self) -> list[str]:
         return list(CONTROL_MARKERS)
 
-    def stream(self, prompt: str, params: GenerationParams) -> Iterator[str]:
+    def stream(self, messages: Sequence[Message], params: GenerationParams) -> Iterator[str]:
         """Yield text deltas as the server sends them; closing the iterator drops the connection."""
-        messages: list[BaseMessage] = [_ROLES[m["role"]](content=m["content"]) for m in json.loads(prompt)]
+        turns: list[BaseMessage] = [_ROLES[m["role"]](content=m["content"]) for m in messages]
         chat = ChatOpenAI(**self._client, temperature=params.temperature, top_p=params.top_p,
                           max_completion_tokens=params.max_new_tokens, streaming=True,
                           stop_sequences=list(params.stop) or None,
@@ -66,7 +64,7 @@ class OpenAICompatibleGenerator:
                           extra_body={"repetition_penalty": params.repetition_penalty}
                           if params.repetition_penalty != 1.0 else None)
         try:
-            for chunk in chat.stream(messages):
+            for chunk in chat.stream(turns):
                 if chunk.content:
                     yield str(chunk.content)
         except Exception as exc:  # connection refused, timeout, HTTP error from the server

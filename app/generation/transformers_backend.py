@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import logging
 import os
@@ -10,7 +11,7 @@ import threading
 import time
 import uuid
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import torch
@@ -25,8 +26,9 @@ from transformers import (
     TextIteratorStreamer,
 )
 
-from app.generation.base import QUANTIZATIONS, GenerationError, GenerationParams
+from app.generation.base import QUANTIZATIONS, GenerationError, GenerationParams, Message, until_stop
 from app.generation.number_constraint import NumberConstraint, NumberTokens
+from app.generation.prompt_formats import choose_format
 
 log = logging.getLogger(__name__)
 
@@ -117,7 +119,8 @@ def quantize_int8(model: torch.nn.Module) -> torch.nn.Module:
 class TransformersGenerator:
     """Greedy (by default) streaming generation with one model per process, one request at a time."""
 
-    def __init__(self, model_path: Path, cache_dir: Path, threads: int, quantization: str = "none"):
+    def __init__(self, model_path: Path, cache_dir: Path, threads: int, quantization: str = "none",
+                 prompt_format: str = "auto"):
         started = time.perf_counter()
         torch.set_num_threads(max(1, threads))
         folder = model_path
@@ -136,7 +139,7 @@ class TransformersGenerator:
             self.model = quantize_int8(self.model)
         self.model.eval()
         self.model_id = model_path.name
-        self.has_chat_template = bool(self.tokenizer.chat_template)
+        self.format = choose_format(prompt_format, self.model_id, self._own_template if self.tokenizer.chat_template else None)
         self.context_window = int(getattr(self.model.config, "max_position_embeddings", 2048))
         self.load_seconds = time.perf_counter() - started
         self._lock = threading.Lock()
@@ -148,11 +151,15 @@ class TransformersGenerator:
         """Tokens the model sees for `text`."""
         return len(self.tokenizer.encode(text, add_special_tokens=False))
 
-    def render_chat(self, messages: list[dict[str, str]]) -> str:
-        """The prompt string built by the model's own chat template."""
-        if not self.tokenizer.chat_template:
-            raise GenerationError(f"{self.model_id} has no chat template; choose a prompt format")
+    def _own_template(self, messages: list[Message]) -> str:
         return self.tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)
+
+    def render(self, messages: Sequence[Message]) -> str:
+        """The prompt string the model reads: its own chat template, or the chosen named format."""
+        return self.format.render(messages)
+
+    def prompt_tokens(self, messages: Sequence[Message]) -> int:
+        return self.count_tokens(self.render(messages))
 
     def special_tokens(self) -> list[str]:
         """Control tokens (e.g. <|im_start|>) that must never reach the model from documents."""
@@ -168,8 +175,13 @@ class TransformersGenerator:
                 raise GenerationError(f"generation failed: {exc}") from exc
         return self.tokenizer.decode(output[0, inputs["input_ids"].shape[1]:], skip_special_tokens=True)
 
-    def stream(self, prompt: str, params: GenerationParams) -> Iterator[str]:
-        """Yield text deltas; generation runs in a worker thread behind the model lock."""
+    def stream(self, messages: Sequence[Message], params: GenerationParams) -> Iterator[str]:
+        """Yield text deltas up to the first stop string (generate() writes it before stopping)."""
+        stops = params.stop + self.format.stop
+        yield from until_stop(self._deltas(self.render(messages), dataclasses.replace(params, stop=stops)), stops)
+
+    def _deltas(self, prompt: str, params: GenerationParams) -> Iterator[str]:
+        """Text deltas; generation runs in a worker thread behind the model lock."""
         inputs = self.tokenizer(prompt, return_tensors="pt", add_special_tokens=False).to(self.model.device)
         cancel = threading.Event()
         streamer = TextIteratorStreamer(self.tokenizer, skip_prompt=True, skip_special_tokens=True, timeout=120)

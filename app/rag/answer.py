@@ -10,15 +10,14 @@ from collections.abc import Callable, Iterator
 from collections.abc import Generator as Deltas
 from dataclasses import dataclass, field
 
-from app.generation.base import GenerationError, GenerationParams, Generator
+from app.generation.base import GenerationError, GenerationParams, Generator, Message
 from app.generation.number_constraint import numbers_in
 from app.rag.answer_checks import sentence_fault, split_sentences, without_label
 from app.rag.answer_type import expected_type
 from app.rag.followup import retrieval_query
 from app.rag.grounding import strip_citations
 from app.rag.injection import without_instructions
-from app.rag.prompt_formats import UnknownPromptFormat, format_for_model, format_named
-from app.rag.prompting import INSTRUCTIONS, ChatTemplateFormat, PromptBuilder, PromptFormat
+from app.rag.prompting import INSTRUCTIONS, PromptBuilder
 from app.rag.refusal import is_refusal
 from app.rag.refusal_model import RefusalModel, features
 from app.rag.retrieval import Retrieved, Retriever, ScoredChunk
@@ -107,8 +106,6 @@ class AnswerSettings:
     prompt_units: int = 4  # of those, the ones the model reads (a 135M model drifts on more)
     context_tokens: int = 800
     params: GenerationParams = GenerationParams()
-    # "auto": the model's own chat template, else the format its name reveals (prompt_formats.py).
-    prompt_format: str = "auto"
     history_tokens: int = 200  # earlier turns shown to the model (0: none)
     # Constrained decoding: the model may write only figures found in its evidence or the question.
     constrain_numbers: bool = False
@@ -127,17 +124,9 @@ class AnswerPipeline:
         self.settings = settings
         self.refusal_model = refusal_model or RefusalModel.load()
 
-    def _format(self, generator: Generator) -> tuple[PromptFormat, GenerationParams]:
-        """The prompt format for this model, and decoding settings with that format's stop strings."""
-        name, params = self.settings.prompt_format, self.settings.params
-        if name == "auto" and generator.has_chat_template:
-            return ChatTemplateFormat(generator.render_chat), params
-        fmt = format_for_model(generator.model_id) if name == "auto" else format_named(name)
-        return fmt, dataclasses.replace(params, stop=params.stop + fmt.stop)
-
-    def _builder(self, generator: Generator, fmt: PromptFormat) -> PromptBuilder:
+    def _builder(self, generator: Generator) -> PromptBuilder:
         budget = generator.context_window - self.settings.params.max_new_tokens
-        return PromptBuilder(fmt, generator.count_tokens, generator.special_tokens(),
+        return PromptBuilder(generator.prompt_tokens, generator.count_tokens, generator.special_tokens(),
                              self.settings.context_tokens, budget, self.settings.history_tokens)
 
     def answer(self, deck: str, question: str, history: list[tuple[str, str]] | None = None) -> AnswerResult:
@@ -177,13 +166,13 @@ class AnswerPipeline:
             return AnswerStream(result)
         try:
             generator = self._generator()
-            fmt, params = self._format(generator)
-        except (GenerationError, UnknownPromptFormat) as exc:
+        except GenerationError as exc:
             result.error = str(exc)
             return AnswerStream(result)
+        params = self.settings.params
         blocks = [ScoredChunk(dataclasses.replace(h.unit.chunk, text=h.unit.text), h.score)
                   for h in found.units[: self.settings.prompt_units]]
-        prompt = self._builder(generator, fmt).build(question, blocks, history)
+        prompt = self._builder(generator).build(question, blocks, history)
         if not prompt.chunks:  # nothing fits the budget: show the best line instead
             result.settle(after_model(evidence, "", ""))
             return AnswerStream(result)
@@ -191,7 +180,7 @@ class AnswerPipeline:
         if self.settings.constrain_numbers:
             params = dataclasses.replace(params, allowed_numbers=numbers_in([h.chunk.text for h in prompt.chunks] + [question]))
         checks = SentenceChecks([without_instructions(h.chunk.text) for h in prompt.chunks], question)
-        return AnswerStream(result, generator, prompt.text, params, evidence, checks)
+        return AnswerStream(result, generator, prompt.messages, params, evidence, checks)
 
 
 def _sources(found: Retrieved, k: int) -> tuple[list[Source], dict[str, int]]:
@@ -221,12 +210,6 @@ class SentenceChecks:
         return sentence_fault(sentence, earlier, self.blocks, self.question, self.rules)
 
 
-def cut_at_stop(text: str, stops: tuple[str, ...]) -> str:
-    """The text before the first stop string (backends may emit the stop string itself)."""
-    cuts = [text.find(stop) for stop in stops if stop and stop in text]
-    return text[:min(cuts)] if cuts else text
-
-
 class AnswerStream:
     """One answer in the making: its sources are known up front; iterate for what the reader may see.
 
@@ -236,12 +219,12 @@ class AnswerStream:
     verdict. Closing the stream early (the reader left) stops the model and marks the answer interrupted.
     """
 
-    def __init__(self, result: AnswerResult, generator: Generator | None = None, prompt: str = "",
+    def __init__(self, result: AnswerResult, generator: Generator | None = None, messages: list[Message] | None = None,
                  params: GenerationParams | None = None, evidence: Evidence | None = None,
                  checks: SentenceChecks | None = None):
         self.result = result
         self._generator = generator
-        self._prompt = prompt
+        self._messages = messages or []
         self._params = params or GenerationParams()
         self._evidence = evidence
         self._checks = checks
@@ -253,7 +236,7 @@ class AnswerStream:
             return
         result, parts, shown = self.result, [], []
         started = time.perf_counter()
-        deltas = self._generator.stream(self._prompt, self._params)
+        deltas = self._generator.stream(self._messages, self._params)
         finished = False
         try:
             for delta in deltas:
@@ -272,7 +255,7 @@ class AnswerStream:
             close = getattr(deltas, "close", None)
             if close:
                 close()  # stops the model (and frees its lock) if the reader left mid-answer
-            text = cut_at_stop("".join(parts), self._params.stop).strip()
+            text = "".join(parts).strip()
             result.generation_ms = (time.perf_counter() - started) * 1000
             result.completion_tokens = self._generator.count_tokens(text) if text else 0
             if finished:
@@ -284,8 +267,8 @@ class AnswerStream:
             yield result.answer  # nothing the model wrote passed: the documents' own line, at once
 
     def _sentences(self, parts: list[str]) -> tuple[list[str], str]:
-        """The finished sentences of what the model wrote so far (label and stop string removed), and the rest."""
-        return split_sentences(without_label(cut_at_stop("".join(parts), self._params.stop)))
+        """The finished sentences of what the model wrote so far (label removed), and the rest."""
+        return split_sentences(without_label("".join(parts)))
 
     def _show(self, sentences: list[str], shown: list[str]) -> Deltas[str, None, bool]:
         """Yield each sentence that passes as the reader's next delta; False at the first that does not."""

@@ -1,11 +1,15 @@
-"""Prompt building: system rules, numbered context blocks and the question, fitted by token count."""
+"""Prompt building: system rules, numbered context blocks and the question as messages, fitted by token count.
+
+The messages go to the generator as they are; how they become the model's prompt string (its chat
+template, a named format, a remote server's template) is the backend's business.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Protocol
 
+from app.generation.base import Message
 from app.rag.injection import without_instructions
 from app.rag.retrieval import ScoredChunk
 
@@ -22,28 +26,13 @@ SYSTEM_PROMPT = (
 INSTRUCTIONS = SYSTEM_PROMPT.replace(REFUSAL_SENTENCE, "/")
 
 
-class PromptFormat(Protocol):
-    def render(self, messages: Sequence[dict[str, str]]) -> str: ...
-
-
-class ChatTemplateFormat:
-    """The model's own chat template (ChatML for SmolLM2), applied by its tokenizer."""
-
-    def __init__(self, render_chat: Callable[[list[dict[str, str]]], str]):
-        self._render_chat = render_chat
-
-    def render(self, messages: Sequence[dict[str, str]]) -> str:
-        """Prompt string ending where the assistant's answer begins."""
-        return self._render_chat(list(messages))
-
-
 @dataclass(frozen=True)
 class Prompt:
-    """A rendered prompt and the chunks it contains, numbered [1..n] in that order."""
+    """The messages for the model and the chunks they contain, numbered [1..n] in that order."""
 
-    text: str
+    messages: list[Message]
     chunks: list[ScoredChunk]
-    tokens: int
+    tokens: int  # of the prompt as the generator renders it
 
 
 def neutralise(text: str, control_tokens: Sequence[str]) -> str:
@@ -73,24 +62,23 @@ def user_message(blocks: Sequence[str], question: str) -> str:
 class PromptBuilder:
     """Fits the best-scored chunks into a token budget; the question is never cut."""
 
-    def __init__(self, fmt: PromptFormat, count_tokens: Callable[[str], int],
+    def __init__(self, prompt_tokens: Callable[[Sequence[Message]], int], count_tokens: Callable[[str], int],
                  control_tokens: Sequence[str], context_tokens: int, max_prompt_tokens: int,
                  history_tokens: int = 0):
-        self.fmt = fmt
+        self.prompt_tokens = prompt_tokens
         self.history_tokens = history_tokens  # earlier turns of the session shown to the model
         self.count_tokens = count_tokens
         self.control_tokens = list(control_tokens)
         self.context_tokens = context_tokens
         self.max_prompt_tokens = max_prompt_tokens
 
-    def _render(self, hits: Sequence[ScoredChunk], question: str, history: Sequence[tuple[str, str]] = ()) -> str:
+    def _messages(self, hits: Sequence[ScoredChunk], question: str,
+                  history: Sequence[tuple[str, str]] = ()) -> list[Message]:
         blocks = [neutralise(context_block(i + 1, h), self.control_tokens) for i, h in enumerate(hits)]
         earlier = [{"role": role, "content": neutralise(text, self.control_tokens)}
                    for q, a in history for role, text in (("user", q), ("assistant", a))]
-        return self.fmt.render([
-            {"role": "system", "content": SYSTEM_PROMPT}, *earlier,
-            {"role": "user", "content": user_message(blocks, question)},
-        ])
+        return [{"role": "system", "content": SYSTEM_PROMPT}, *earlier,
+                {"role": "user", "content": user_message(blocks, question)}]
 
     def _fit_history(self, history: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
         """The most recent turns that fit the history budget (oldest dropped first)."""
@@ -121,13 +109,13 @@ class PromptBuilder:
                 continue  # a smaller, lower-scored chunk may still fit
             kept.append(hit)
             used += cost
-        text = self._render(kept, question, turns)
-        tokens = self.count_tokens(text)
+        messages = self._messages(kept, question, turns)
+        tokens = self.prompt_tokens(messages)
         while (kept or turns) and tokens > self.max_prompt_tokens:
             if turns:
                 turns.pop(0)  # the oldest turn goes first
             else:
                 kept.pop()  # then the lowest-scored chunk
-            text = self._render(kept, question, turns)
-            tokens = self.count_tokens(text)
-        return Prompt(text, kept, tokens)
+            messages = self._messages(kept, question, turns)
+            tokens = self.prompt_tokens(messages)
+        return Prompt(messages, kept, tokens)

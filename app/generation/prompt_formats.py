@@ -1,18 +1,22 @@
-"""Named prompt formats for models without a chat template, chosen by setting or by model name.
+"""How a local backend turns messages into the one string its model reads.
 
-Each format is a Jinja chat template (the same sandboxed Jinja that transformers renders chat
-templates with) plus the strings that end the model's turn. A model that ships its own template
-uses that instead (`ChatTemplateFormat` in prompting.py).
+A model that ships a chat template uses it (`OwnTemplate`). Otherwise a named format, chosen by
+setting or by the model's name: a Jinja chat template (the same sandboxed Jinja that transformers
+renders chat templates with) plus the strings that end the model's turn. Backends own this choice;
+the answer pipeline only builds messages.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Protocol
 
 from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from app.generation.base import GenerationError, Message
 
 # A system message is folded into the first user turn by formats that have no system role.
 _FIRST_USER_WITH_SYSTEM = (
@@ -88,8 +92,27 @@ _BY_NAME = [
 ]
 
 
-class UnknownPromptFormat(ValueError):
+class UnknownPromptFormat(GenerationError):
     """No format was named and none can be told from the model's name."""
+
+
+class PromptFormat(Protocol):
+    @property
+    def stop(self) -> tuple[str, ...]: ...
+
+    def render(self, messages: Sequence[Message]) -> str: ...
+
+
+@dataclass(frozen=True)
+class OwnTemplate:
+    """The chat template the model ships with (ChatML for SmolLM2), rendered by its own library."""
+
+    render_chat: Callable[[list[Message]], str]
+    stop: tuple[str, ...] = ()  # the template's end-of-turn token is the model's end of sequence
+
+    def render(self, messages: Sequence[Message]) -> str:
+        """Prompt string ending where the assistant's answer begins."""
+        return self.render_chat(list(messages))
 
 
 @dataclass(frozen=True)
@@ -107,7 +130,7 @@ class NamedFormat:
         """Strings that end the model's turn in this format."""
         return TEMPLATES[self.name][1]
 
-    def render(self, messages: Sequence[dict[str, str]]) -> str:
+    def render(self, messages: Sequence[Message]) -> str:
         """Prompt string ending where the assistant's answer begins."""
         return self._template.render(messages=list(messages))
 
@@ -126,3 +149,12 @@ def format_for_model(model_name: str) -> NamedFormat:
     raise UnknownPromptFormat(
         f"{model_name} has no chat template and its name does not say its prompt format; "
         f"set DECKCHAT_PROMPT_FORMAT to one of {', '.join(TEMPLATES)}")
+
+
+def choose_format(setting: str, model_name: str,
+                  own_template: Callable[[list[Message]], str] | None) -> PromptFormat:
+    """DECKCHAT_PROMPT_FORMAT applied to one model: "auto" takes the model's own chat template when it
+    has one, else the format its name reveals; any other value names a format."""
+    if setting != "auto":
+        return format_named(setting)
+    return OwnTemplate(own_template) if own_template is not None else format_for_model(model_name)
