@@ -13,6 +13,7 @@ from app.generation.base import GenerationError, Generator
 from app.generation.embedded import embedded_model_path
 from app.generation.loading import check_model_settings, decoding_params, load_default_generator
 from app.rag.answer import AnswerPipeline, AnswerSettings
+from app.rag.line_ranker import LineRanker
 from app.rag.refusal_model import MODEL_FILE, RefusalModel, unit_weights
 from app.rag.retrieval import FaissRetriever
 from app.rate_limits import RateLimits
@@ -49,8 +50,8 @@ class Services:
             history_tokens=config["HISTORY_TOKENS"],
             constrain_numbers=config["CONSTRAIN_NUMBERS"], write_answers=config["WRITE_ANSWERS"],
         )
-        refusal_model = RefusalModel.load(fitted)
-        self.pipeline = AnswerPipeline(self.retriever, self.generator, settings, refusal_model)
+        self.pipeline = AnswerPipeline(self.retriever, self.generator, settings, RefusalModel.load(fitted),
+                                       LineRanker.load(fitted))
 
     def generator(self) -> Generator:
         """The process's one model, loaded under a lock the first time it is needed."""

@@ -4,10 +4,13 @@
 
 1. The evidence units' score weights (app/rag/units.py UnitWeights): chosen by the recall of the gold
    fact in the best units on the tuning half (a grid; printed, to be set as the defaults).
-2. The refusal decision (app/rag/refusal_model.py): a scikit-learn logistic regression over the
+2. The line ranker (app/rag/line_ranker.py): a logistic regression that orders the evidence lines by
+   the chance that the line states the answer, fitted on the lines of the tuning half's answerable
+   questions (positive: the line holds the gold fact).
+3. The refusal decision (app/rag/refusal_model.py): a scikit-learn logistic regression over the
    features retrieval already computes, fitted on the tuning half, its threshold the highest that
-   refuses at most 5% of the tuning half's answerable questions. `--write` saves its coefficients
-   to app/rag/refusal_model.json.
+   refuses at most 5% of the tuning half's answerable questions.
+`--write` saves the weights and both models' coefficients to app/rag/refusal_model.json.
 Every figure is printed for the tuning half and, beside it, the validation half it never saw.
 Needs the shared evaluation documents (DECKCHAT_EVAL_DATA); the model is not run.
 """
@@ -32,8 +35,10 @@ from app.eval.dev_set import index_documents, split_files  # noqa: E402
 from app.eval.metrics import right  # noqa: E402
 from app.eval.qa_file import read_qa_file  # noqa: E402
 from app.rag.answer_type import expected_type  # noqa: E402
+from app.rag.line_ranker import LINE_FEATURES, line_features  # noqa: E402
+from app.rag.logistic import Logistic  # noqa: E402
 from app.rag.refusal_model import FEATURES, MODEL_FILE, features  # noqa: E402
-from app.rag.retrieval import FaissRetriever  # noqa: E402
+from app.rag.retrieval import FaissRetriever, Retrieved  # noqa: E402
 from app.rag.units import UnitWeights  # noqa: E402
 from app.rag.verdict import EvidenceLine, states_wanted  # noqa: E402
 from ingest.cli import make_ingester  # noqa: E402
@@ -64,6 +69,36 @@ def recall(rows: list[dict], weights: UnitWeights, n: int) -> tuple[float, float
         in_n += any(right(r["answer"], h.unit.text) for h in hits)
         in_line += bool(hits) and right(r["answer"], hits[0].unit.line)
     return in_n / len(answerable), in_line / len(answerable)
+
+
+def found(r: dict, weights: UnitWeights, n: int) -> Retrieved:
+    """What retrieval gives the pipeline for this question, with these unit weights."""
+    units = r["searcher"].units
+    hits = units.rank(r["query"], r["vector"], r["ranks"], n, weights)
+    return Retrieved(r["chunks"], hits, units, units.line_cosines(hits, r["vector"]))
+
+
+def line_rows(rows: list[dict], weights: UnitWeights, n: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Per answerable question: its evidence lines' features, and which lines hold the gold fact."""
+    out = []
+    for r in rows:
+        if r["answer"] is None:
+            continue
+        got = found(r, weights, n)
+        values = line_features(r["question"], expected_type(r["question"]), got)
+        out.append((np.array([[v[f] for f in LINE_FEATURES] for v in values]).reshape(-1, len(LINE_FEATURES)),
+                    np.array([right(r["answer"], h.unit.shown) for h in got.units], dtype=bool)))
+    return out
+
+
+def first_line_right(questions: list[tuple[np.ndarray, np.ndarray]], model: Logistic | None) -> float:
+    """Share of answerable questions whose first evidence line (in the units' order, or the ranker's) holds the fact."""
+    hits = 0
+    for x, y in questions:
+        if len(y):
+            order = 0 if model is None else int(np.argmax([model.p(dict(zip(LINE_FEATURES, row))) for row in x]))
+            hits += bool(y[order])
+    return hits / len(questions)
 
 
 def feature_rows(rows: list[dict], weights: UnitWeights, n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -121,6 +156,19 @@ def main() -> None:
             base, base_line = recall(rows[name], UnitWeights(lexical=0.0, line_lexical=0.0, chunk_bonus=0.0, chunk_rank_step=0.0), n)
             print(f"  cosine alone, {name}: best {n} windows {base:.3f}, best line {base_line:.3f}")
 
+        print("== line ranker: the first evidence line holds the gold fact")
+        lines = {name: line_rows(rows[name], best, n) for name in rows}
+        x_lines = np.vstack([x for x, _ in lines["tuning"]])
+        y_lines = np.concatenate([y for _, y in lines["tuning"]])
+        line_means, line_scales = x_lines.mean(axis=0), x_lines.std(axis=0) + 1e-9
+        fit = LogisticRegression(C=1.0, max_iter=2000).fit((x_lines - line_means) / line_scales, y_lines)
+        ranker = Logistic.fitted(LINE_FEATURES, fit.coef_[0], fit.intercept_[0], line_means, line_scales)
+        ranker_figures = {}
+        for name, questions in lines.items():
+            ranker_figures[name] = {"units_order": round(first_line_right(questions, None), 3),
+                                    "ranked": round(first_line_right(questions, ranker), 3)}
+            print(f"  {name}: {ranker_figures[name]}")
+
         print("== refusal decision (logistic regression, fitted on the tuning half)")
         x_tune, y_tune = feature_rows(rows["tuning"], best, n)
         x_val, y_val = feature_rows(rows["validation"], best, n)
@@ -138,15 +186,13 @@ def main() -> None:
             print(f"  {name}: {f}")
         fitted = {
             "note": "fitted by scripts/fit_refusal.py on eval/dev/tuning.jsonl; p(answerable) = "
-                    "sigmoid(bias + sum(weight * (value - mean) / scale)); answer when p >= threshold",
-            "features": list(FEATURES),
-            "weights": dict(zip(FEATURES, (round(float(w), 6) for w in model.coef_[0]))),
-            "bias": round(float(model.intercept_[0]), 6),
-            "means": dict(zip(FEATURES, (round(float(m), 6) for m in means))),
-            "scales": dict(zip(FEATURES, (round(float(s), 6) for s in scales))),
+                    "sigmoid(bias + sum(weight * (value - mean) / scale)); answer when p >= threshold. "
+                    "line_ranker: the same form, p(the evidence line states the answer)",
+            **Logistic.fitted(FEATURES, model.coef_[0], model.intercept_[0], means, scales).to_json(),
             "threshold": round(threshold, 6),
             "unit_weights": {k: getattr(best, k) for k in GRID},
             "figures": figures,
+            "line_ranker": {**ranker.to_json(), "figures": ranker_figures},
         }
         print(json.dumps(fitted, indent=1))
         if args.write:

@@ -114,3 +114,44 @@ def test_naming_the_company_does_not_pull_every_line_that_names_it(embedder):
     query = units.without_common_words(question)
     best = units.rank(query, embedder.embed([query])[0], {}, 3)[0]
     assert best.unit.line == "CTO Jane Roe: built drones at Aquaris."
+
+
+def test_the_line_ranker_orders_the_evidence_and_a_fit_without_one_keeps_the_units_order(example_index, embedder,
+                                                                                          tmp_path):
+    import json
+
+    import numpy as np
+
+    from app.rag.answer_type import expected_type
+    from app.rag.line_ranker import LINE_FEATURES, LineRanker, line_features
+    from app.rag.logistic import Logistic
+    from app.rag.refusal_model import MODEL_FILE
+
+    question = "Who is the CTO?"
+    found = FaissRetriever(example_index, embedder).evidence("example", question, 5, 6)
+    query = found.deck_units.without_common_words(question)
+    shown = [h.unit.shown for h in found.units]
+    # The line's own similarity: the quote alone against the question, not its window.
+    expected = embedder.embed(shown) @ embedder.embed([query])[0]
+    assert np.allclose(found.line_cosines, expected, atol=1e-5)
+    rows = line_features(question, expected_type(question), found)
+    assert [set(r) for r in rows] == [set(LINE_FEATURES)] * len(found.units)
+
+    # A ranker that trusts only the line's own similarity puts the lines in that order.
+    by_line = LineRanker(Logistic({"line_cosine": 5.0}, 0.0, {"line_cosine": 0.0}, {"line_cosine": 1.0}))
+    scores = by_line.scores(question, expected_type(question), found)
+    assert np.argsort(scores).tolist() == np.argsort(found.line_cosines).tolist()
+    pipeline = AnswerPipeline(FaissRetriever(example_index, embedder), no_model, AnswerSettings(), line_ranker=by_line)
+    result = pipeline.answer("example", question)
+    best = max(range(len(shown)), key=lambda i: found.line_cosines[i])
+    assert result.evidence[0] == found.units[best].unit.text
+
+    # A user's own fitted file from before the ranker keeps the units' own order and scores.
+    older = {k: v for k, v in json.loads(MODEL_FILE.read_text()).items() if k != "line_ranker"}
+    (tmp_path / "fit.json").write_text(json.dumps(older))
+    plain = LineRanker.load(tmp_path / "fit.json")
+    assert plain.scores(question, expected_type(question), found) == [h.score for h in found.units]
+    # The shipped ranker was kept because it beat the units' order on the tuning half (its own record).
+    shipped = json.loads(MODEL_FILE.read_text())["line_ranker"]
+    assert shipped["features"] == list(LINE_FEATURES)
+    assert shipped["figures"]["tuning"]["ranked"] > shipped["figures"]["tuning"]["units_order"]

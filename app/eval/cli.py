@@ -103,7 +103,8 @@ def eval_dev_command(split: str, out: Path | None, limit: int) -> None:
         click.echo(f"development set skipped: {exc}")
         return
     retriever = FaissRetriever(eval_index, services.embedder, services.retriever.hybrid, services.retriever.weights)
-    pipeline = AnswerPipeline(retriever, services.generator, services.pipeline.settings, services.pipeline.refusal_model)
+    pipeline = AnswerPipeline(retriever, services.generator, services.pipeline.settings,
+                              services.pipeline.refusal_model, services.pipeline.line_ranker)
     if out:
         out.mkdir(parents=True, exist_ok=True)
     for path, items in questions.items():
@@ -115,7 +116,8 @@ def eval_dev_command(split: str, out: Path | None, limit: int) -> None:
 def _pipeline(services, k: int | None) -> AnswerPipeline:
     """The server's own pipeline, with another k when asked for one."""
     settings = services.pipeline.settings if k is None else dataclasses.replace(services.pipeline.settings, top_k=k)
-    return AnswerPipeline(services.retriever, services.generator, settings, services.pipeline.refusal_model)
+    return AnswerPipeline(services.retriever, services.generator, settings, services.pipeline.refusal_model,
+                          services.pipeline.line_ranker)
 
 
 def report(results: list[QuestionResult], k: int, answered: bool, out: Path | None) -> dict:

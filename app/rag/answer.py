@@ -17,6 +17,7 @@ from app.rag.answer_type import expected_type
 from app.rag.followup import retrieval_query
 from app.rag.grounding import strip_citations
 from app.rag.injection import without_instructions
+from app.rag.line_ranker import LineRanker
 from app.rag.prompting import INSTRUCTIONS, PromptBuilder
 from app.rag.refusal import is_refusal
 from app.rag.refusal_model import RefusalModel, features
@@ -118,11 +119,12 @@ class AnswerPipeline:
     """Answers one question about one deck from its documents only."""
 
     def __init__(self, retriever: Retriever, generator: Callable[[], Generator], settings: AnswerSettings,
-                 refusal_model: RefusalModel | None = None):
+                 refusal_model: RefusalModel | None = None, line_ranker: LineRanker | None = None):
         self.retriever = retriever
         self._generator = generator  # loaded on first use: decisions without the model never wait for it
         self.settings = settings
         self.refusal_model = refusal_model or RefusalModel.load()
+        self.line_ranker = line_ranker or LineRanker.load()
 
     def _builder(self, generator: Generator) -> PromptBuilder:
         budget = generator.context_window - self.settings.params.max_new_tokens
@@ -153,7 +155,10 @@ class AnswerPipeline:
         history = history if query != question else []  # earlier turns matter only to a follow-up
         wanted = expected_type(question)
         sources, index_of = _sources(found, self.settings.top_k)
-        lines = tuple(EvidenceLine(h.unit.line, h.unit.text, index_of[h.unit.chunk.id], h.score) for h in found.units)
+        # The evidence lines best first by the chance that the line itself states the answer.
+        scores = self.line_ranker.scores(question, wanted, found)
+        lines = tuple(sorted((EvidenceLine(h.unit.line, h.unit.text, index_of[h.unit.chunk.id], score)
+                              for h, score in zip(found.units, scores)), key=lambda e: -e.score))
         values = features(question, wanted, found.units, found.chunks, found.deck_units, states_wanted(wanted, lines))
         p = self.refusal_model.p_answerable(values)
         evidence = Evidence(question, wanted, lines, p >= self.refusal_model.threshold, p)

@@ -11,11 +11,11 @@ the development set (`scripts/fit_refusal.py`, scikit-learn) and shipped as its 
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import dataclass
 from pathlib import Path
 
 from app.rag.answer_type import AnswerType
+from app.rag.logistic import Logistic
 from app.rag.retrieval import ScoredChunk
 from app.rag.units import DeckUnits, UnitHit, UnitWeights
 
@@ -51,27 +51,20 @@ def features(question: str, wanted: AnswerType | None, hits: list[UnitHit], chun
 
 @dataclass(frozen=True)
 class RefusalModel:
-    """p(answerable) = sigmoid(bias + sum of weight x (feature - mean) / scale)."""
+    """p(answerable) from the features above; the question is answered when p >= threshold."""
 
-    weights: dict[str, float]
-    bias: float
-    means: dict[str, float]
-    scales: dict[str, float]
-    threshold: float  # answer when p(answerable) >= threshold
+    model: Logistic
+    threshold: float
 
     def p_answerable(self, values: dict[str, float]) -> float:
         """The probability that the documents answer the question."""
-        z = self.bias + sum(w * (values[name] - self.means[name]) / self.scales[name]
-                            for name, w in self.weights.items())
-        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+        return self.model.p(values)
 
     @classmethod
     def load(cls, path: Path = MODEL_FILE) -> RefusalModel:
         """The shipped coefficients (or a user's own fit, DECKCHAT_REFUSAL_MODEL)."""
         data = json.loads(Path(path).read_text())
-        return cls({k: float(v) for k, v in data["weights"].items()}, float(data["bias"]),
-                   {k: float(v) for k, v in data["means"].items()}, {k: float(v) for k, v in data["scales"].items()},
-                   float(data["threshold"]))
+        return cls(Logistic.of(data), float(data["threshold"]))
 
 
 def unit_weights(path: Path = MODEL_FILE) -> UnitWeights:

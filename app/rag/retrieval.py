@@ -30,6 +30,7 @@ class Retrieved:
     chunks: list[ScoredChunk]
     units: list[UnitHit]
     deck_units: DeckUnits
+    line_cosines: list[float]  # each unit's quote alone against the question, in `units` order
 
 
 class Retriever(Protocol):
@@ -73,7 +74,8 @@ class DeckSearcher:
         vector = self.embedder.embed([query])[0]
         chunks = self._search(query, vector, k)
         ranks = {hit.chunk.id: rank for rank, hit in enumerate(chunks)}
-        return Retrieved(chunks, self.units.rank(query, vector, ranks, n, self.weights), self.units)
+        units = self.units.rank(query, vector, ranks, n, self.weights)
+        return Retrieved(chunks, units, self.units, self.units.line_cosines(units, vector))
 
     def _search(self, query: str, vector, k: int) -> list[ScoredChunk]:
         if self.lexical is None:

@@ -31,6 +31,7 @@ from ingest.chunking import Chunk
 log = logging.getLogger(__name__)
 
 MIN_LINE_CHARS = 4
+SHORT_LINE_WORDS = 5  # a line this short ("$4B") is shown with the lines around it
 LONG_LINE_CHARS = 120  # a longer line is a paragraph: split into sentences
 # A term found on this share of a deck's chunks (the company's name, a running header that ingest
 # did not catch) says nothing about which line answers: it counts for no line.
@@ -95,6 +96,13 @@ class LineSplitter:
         return out
 
 
+def quote_text(line: str, window: str) -> str:
+    """What a unit shows the reader as its quote: the line, or the window when the line alone says too little."""
+    if len(line.split()) >= SHORT_LINE_WORDS:
+        return line
+    return " / ".join(part.strip() for part in window.split("\n") if part.strip())
+
+
 @dataclass(frozen=True)
 class Unit:
     """One line of a chunk with its neighbours."""
@@ -104,6 +112,10 @@ class Unit:
     text: str  # the centre line with the lines before and after it: what is ranked and read
     terms: frozenset[str] = field(default=frozenset(), compare=False)  # of the window and its title
     line_terms: frozenset[str] = field(default=frozenset(), compare=False)  # of the centre line alone
+
+    @property
+    def shown(self) -> str:
+        return quote_text(self.line, self.text)
 
 
 @dataclass(frozen=True)
@@ -159,6 +171,7 @@ class DeckUnits:
         # on many pages, tells little about which line answers "Who is Tidewater's CTO?").
         self._idf = {t: math.log(1 + len(chunks) / n) for t, n in counts.items()}
         self._unseen = max(self._idf.values(), default=1.0)  # a term the deck never uses weighs most
+        self._embed = embed
         vectors = _cached_vectors(titled, embed, cache) if titled else np.zeros((0, 1), dtype="float32")
         self._index = faiss.IndexFlatIP(vectors.shape[1])
         if len(vectors):
@@ -203,6 +216,14 @@ class DeckUnits:
             hits.append(UnitHit(unit, score, float(cosine), lexical))
         hits.sort(key=lambda h: -h.score)
         return distinct(hits, n)
+
+
+    def line_cosines(self, hits: Sequence[UnitHit], vector: np.ndarray) -> list[float]:
+        """Each hit's quote on its own against the question: a window can match through its neighbours,
+        the line the reader is shown has to match by itself (a feature of app/rag/line_ranker.py)."""
+        if not hits:
+            return []
+        return [float(c) for c in self._embed([h.unit.shown for h in hits]) @ vector]
 
 
 def distinct(hits: Sequence[UnitHit], n: int) -> list[UnitHit]:

@@ -20,12 +20,13 @@ from app.rag.answer_type import MONEY, AnswerType
 from app.rag.grounding import facts, states, strip_citations
 from app.rag.prompting import REFUSAL_SENTENCE
 from app.rag.refusal import is_refusal
+from app.rag.units import quote_text
 
-# A typed line must be about as relevant as the best line: "how many Presidential Libraries" is not
-# answered by a line about FOIA requests that happens to hold a figure. Chosen on the tuning half
-# (answer accuracy with lines quoted: 1.0 -> 0.546, 0.75 -> 0.582, 0.5 and below -> 0.598).
-TYPED_LINE_SHARE = 0.5
-SHORT_LINE_WORDS = 5  # a line this short ("$4B") is shown with the lines around it
+# Line scores are the line ranker's probability that the line states the answer (line_ranker.py).
+# A typed line must be about as likely as the best line: "how many Presidential Libraries" is not
+# answered by a line about FOIA requests that happens to hold a figure. Chosen on the tuning half with
+# the ranker (answer accuracy, second line at 0.5: share 0.75 -> 0.711, 0.5 -> 0.711, 0.25 -> 0.716, 0 -> 0.716).
+TYPED_LINE_SHARE = 0.25
 QUOTED_ANSWER = "The documents say: \u201c{quote}\u201d"
 EXTRACTED_ANSWER = "{span} \u2014 \u201c{quote}\u201d"
 
@@ -42,9 +43,7 @@ class EvidenceLine:
     @property
     def shown(self) -> str:
         """What is quoted to the reader: the line, or the window when the line alone says too little."""
-        if len(self.line.split()) >= SHORT_LINE_WORDS:
-            return self.line
-        return " / ".join(part.strip() for part in self.window.split("\n") if part.strip())
+        return quote_text(self.line, self.window)
 
 
 @dataclass(frozen=True)
@@ -97,9 +96,10 @@ def cite(text: str, used: tuple[int, ...]) -> str:
     return f"{text} {''.join(f'[{i + 1}]' for i in used)}" if used else text
 
 
-# A second line is quoted too when it scores at least this share of the best. Tuning half, answer accuracy:
-# never 0.624, 0.9 0.675, 0.8 0.691, always 0.701; 0.8 keeps an answer to one line when one line stands out.
-SECOND_LINE_SHARE = 0.8
+# A second line is quoted too when it is at least this share as likely to state the answer. Tuning
+# half, answer accuracy: never 0.655, 0.9 0.675, 0.8 0.686, 0.7 0.701, 0.5 0.716, always 0.722. Not
+# "always": that buys one question of 196 with a second, unrelated line under many answers.
+SECOND_LINE_SHARE = 0.5
 
 
 def quoted(line: EvidenceLine, model_text: str | None = None, runner_up: EvidenceLine | None = None) -> Verdict:
