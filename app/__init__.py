@@ -58,13 +58,13 @@ def create_app(test_config: dict | None = None, make_services=None) -> Flask:
     register_security_headers(app)
     init_auto_purge(app)
 
-    from app.eval.cli import eval_command, eval_dev_command
-    from ingest.cli import ingest_command
-
-    from app.admin.cli import admin_cli
+    from app.admin.cli import admin_cli, db_cli
     from app.admin.logs_cli import logs_cli
+    from app.eval.cli import eval_command, eval_dev_command
+    from app.ingest_cli import ingest_command
 
     app.cli.add_command(admin_cli)
+    app.cli.add_command(db_cli)
     app.cli.add_command(logs_cli)
     app.cli.add_command(config_command)
     app.cli.add_command(ingest_command)

@@ -11,8 +11,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Protocol
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import create_engine, delete, event, func, inspect, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -21,7 +19,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, aliased, selectinload, sessionmaker
 
 from app.models import ChatSession, Feedback, Handoff, Turn, TurnSource, utcnow
-from app.rag.answer import INTERRUPTED, AnswerResult
+from app.rag.result import INTERRUPTED, AnswerResult
 
 log = logging.getLogger(__name__)
 
@@ -98,6 +96,9 @@ FIRST_REVISION = "0001"  # the tables as create_all() made them before migration
 
 def upgrade_schema(engine: Engine) -> None:
     """Bring the log database to the newest schema with Alembic (a new database gets every table)."""
+    from alembic import command  # here, not at the top: commands that never open the log skip it
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as connection:

@@ -5,11 +5,13 @@ from __future__ import annotations
 import logging
 import threading
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from flask import Flask
 from sqlalchemy.exc import SQLAlchemyError
 
-from app.conversation_log import SqlConversationLog
+if TYPE_CHECKING:
+    from app.conversation_log import SqlConversationLog
 
 log = logging.getLogger(__name__)
 

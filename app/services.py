@@ -1,57 +1,104 @@
-"""The long-lived parts of one process: embedder, retriever, model, pipeline and log."""
+"""The long-lived parts of one process: embedder, retriever, model, pipeline and log.
+
+Each part starts on first use, so that a `flask` command pays only for what it touches:
+`flask admin ...` and `flask --help` load neither the embedder nor FAISS nor the database
+migrations. The server warms them at start (DECKCHAT_PRELOAD_MODEL, `preload`).
+"""
 
 from __future__ import annotations
 
 import logging
 import threading
 import time
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.chat.queue import GenerationQueue
-from app.conversation_log import SqlConversationLog
 from app.generation.base import GenerationError, Generator
 from app.generation.embedded import embedded_model_path
 from app.generation.loading import check_model_settings, decoding_params, load_default_generator
-from app.rag.answer import AnswerPipeline, AnswerSettings
-from app.rag.line_ranker import LineRanker
-from app.rag.refusal_model import MODEL_FILE, RefusalModel, unit_weights
-from app.rag.retrieval import FaissRetriever
 from app.rate_limits import RateLimits
 from app.widget.deck_settings import DeckSettingsStore
-from ingest.embedding import Embedder, SentenceTransformerEmbedder
 from ingest.store import IndexNotBuilt, list_decks, read_manifest
+
+if TYPE_CHECKING:
+    from app.conversation_log import SqlConversationLog
+    from app.rag.answer import AnswerPipeline
+    from app.rag.retrieval import FaissRetriever
+    from ingest.embedding import Embedder
 
 log = logging.getLogger(__name__)
 
 
 class Services:
-    """One of each moving part per process; the model is loaded once, on first need."""
+    """One of each moving part per process, each started on first need (the model under a lock)."""
 
     def __init__(self, config: dict, embedder: Embedder | None = None,
                  generator: Generator | None = None, conversation_log: SqlConversationLog | None = None):
         check_model_settings(config)  # a misspelt setting fails at start-up, not per question
         self.config = config
         self.index_dir = Path(config["INDEX_DIR"])
-        self.embedder = embedder or SentenceTransformerEmbedder(config["EMBEDDER_PATH"] or None)
-        fitted = Path(config["REFUSAL_MODEL"]) if config["REFUSAL_MODEL"] else MODEL_FILE
-        self.retriever = FaissRetriever(self.index_dir, self.embedder, hybrid=config["HYBRID"],
-                                        weights=unit_weights(fitted))
-        self.log = conversation_log or SqlConversationLog(config["DATABASE_URL"])
         self.queue = GenerationQueue(config["QUEUE_WAITING"])
         self.rate_limits = RateLimits(config["RATE_LIMIT_ADDRESS"], config["RATE_LIMIT_SESSION"],
                                       config["RATE_LIMIT_OTHER"])
         self.deck_settings = DeckSettingsStore(Path(config["CONTENT_DIR"]), config["ALLOWED_ORIGINS"])
+        self._parts_lock = threading.RLock()  # two first requests start each part once
+        if embedder is not None:
+            self.__dict__["embedder"] = embedder
+        if conversation_log is not None:
+            self.__dict__["log"] = conversation_log
         self._generator = generator
         self._load_error: str | None = None
         self._load_lock = threading.Lock()
+
+    @cached_property
+    def embedder(self) -> Embedder:
+        from ingest.embedding import SentenceTransformerEmbedder
+
+        with self._parts_lock:
+            return self.__dict__.get("embedder") or SentenceTransformerEmbedder(self.config["EMBEDDER_PATH"] or None)
+
+    @cached_property
+    def log(self) -> SqlConversationLog:
+        from app.conversation_log import SqlConversationLog
+
+        with self._parts_lock:  # runs the migrations
+            return self.__dict__.get("log") or SqlConversationLog(self.config["DATABASE_URL"])
+
+    @property
+    def fitted_file(self) -> Path:
+        """The answer path's fitted knobs: the shipped file or DECKCHAT_REFUSAL_MODEL."""
+        from app.rag.refusal_model import MODEL_FILE
+
+        return Path(self.config["REFUSAL_MODEL"]) if self.config["REFUSAL_MODEL"] else MODEL_FILE
+
+    @cached_property
+    def retriever(self) -> FaissRetriever:
+        from app.rag.refusal_model import unit_weights
+        from app.rag.retrieval import FaissRetriever
+
+        with self._parts_lock:
+            return self.__dict__.get("retriever") or FaissRetriever(
+                self.index_dir, self.embedder, hybrid=self.config["HYBRID"], weights=unit_weights(self.fitted_file))
+
+    @cached_property
+    def pipeline(self) -> AnswerPipeline:
+        from app.rag.answer import AnswerPipeline, AnswerSettings
+        from app.rag.line_ranker import LineRanker
+        from app.rag.refusal_model import RefusalModel
+
+        config = self.config
         settings = AnswerSettings(
             top_k=config["TOP_K"], evidence_units=config["EVIDENCE_UNITS"], prompt_units=config["PROMPT_UNITS"],
             context_tokens=config["CONTEXT_TOKENS"], params=decoding_params(config),
             history_tokens=config["HISTORY_TOKENS"],
             constrain_numbers=config["CONSTRAIN_NUMBERS"], write_answers=config["WRITE_ANSWERS"],
         )
-        self.pipeline = AnswerPipeline(self.retriever, self.generator, settings, RefusalModel.load(fitted),
-                                       LineRanker.load(fitted))
+        with self._parts_lock:
+            return self.__dict__.get("pipeline") or AnswerPipeline(
+                self.retriever, self.generator, settings, RefusalModel.load(self.fitted_file),
+                LineRanker.load(self.fitted_file))
 
     def generator(self) -> Generator:
         """The process's one model, loaded under a lock the first time it is needed."""
@@ -71,7 +118,10 @@ class Services:
         return self._generator
 
     def preload(self) -> None:
-        """Load every deck's evidence units and the model in the background, so the first reader waits for neither."""
+        """The server's start: the log's migrations now (a wrong database URL stops it here), then every
+        deck's evidence units and the model in the background, so the first reader waits for neither."""
+        self.log  # noqa: B018 (migrates the schema)
+
         def _load() -> None:
             for deck in list_decks(self.index_dir):
                 try:

@@ -3,30 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass
 
 from llama_index.core import Document
 from llama_index.core.node_parser import SentenceSplitter
 
+from ingest.chunk import Chunk
 from ingest.loaders import Page
-
-
-@dataclass(frozen=True)
-class Chunk:
-    """A retrievable piece of a deck; the id is stable across rebuilds of unchanged files."""
-
-    id: str
-    deck: str
-    doc: str
-    text: str
-    page: int | None
-    kind: str
-    title: str | None
-
-    def to_dict(self) -> dict[str, object]:
-        """Plain dict for the chunk store."""
-        return asdict(self)
-
 
 _META_KEYS = ["deck", "doc", "page", "kind", "title"]
 

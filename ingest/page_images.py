@@ -8,18 +8,14 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 
+from ingest.store import PAGES_DIR, SLIDE_FILES, page_image_path
+
 log = logging.getLogger(__name__)
 
-PAGES_DIR = "pages"  # in a build: pages/<file number>/<page number>.webp, file numbers as in the manifest
-SLIDE_FILES = "slides.json"  # in PAGES_DIR: the PDFs whose pages are landscape, i.e. slides
 WIDTH_PX = 1200  # sharp on a laptop's half screen; a sample slide is then 18-30 KB as WebP, a dense page ~80 KB
 MAX_HEIGHT_PX = 2400
 MAX_PAGES = 300  # a long report's appendix is not worth the disk; its text is still indexed
 QUALITY = 80
-
-
-def page_image_path(build_dir: Path, file_number: int, page: int) -> Path:
-    return build_dir / PAGES_DIR / str(file_number) / f"{page}.webp"
 
 
 def render_pdf_pages(pdf_path: Path, build_dir: Path, file_number: int) -> tuple[int, bool]:
@@ -68,11 +64,3 @@ def render_deck_pages(source: Path, file_names: list[str], build_dir: Path) -> d
     (build_dir / PAGES_DIR).mkdir(exist_ok=True)
     (build_dir / PAGES_DIR / SLIDE_FILES).write_text(json.dumps(slides))
     return rendered
-
-
-def slide_files(build_dir: Path) -> list[str]:
-    """The build's PDFs that are slide decks ([] for a build from before pictures)."""
-    try:
-        return json.loads((build_dir / PAGES_DIR / SLIDE_FILES).read_text())
-    except (OSError, ValueError):
-        return []

@@ -15,13 +15,14 @@ import numpy as np
 from tqdm import tqdm
 
 from ingest.boilerplate import without_boilerplate
-from ingest.chunking import Chunk, PageChunker
+from ingest.chunk import Chunk
+from ingest.chunking import PageChunker
+from ingest.content import DECK_SETTINGS
 from ingest.embedding import Embedder
 from ingest.isolation import IsolatedLoader
 from ingest.loaders import LoadError, is_supported
 from ingest.page_images import render_deck_pages
-from ingest.store import (IndexNotBuilt, deck_path, discard_build, load_deck_index, publish_build,
-                          read_manifest, stage_build)
+from ingest.store import IndexNotBuilt, deck_path, discard_build, load_deck_index, publish_build, read_manifest, stage_build
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +30,6 @@ log = logging.getLogger(__name__)
 EVAL_QUESTIONS = "qa.jsonl"
 # How loaders and clean-up turn files into text; a build made by an older version is rebuilt whole.
 TEXT_VERSION = 2  # 2: repeated lines (running headers) left out; Markdown as text; HTML menus dropped
-DECK_SETTINGS = "deck.toml"  # the widget's settings for the deck (app/widget/deck_settings.py)
 
 
 @dataclass

@@ -19,11 +19,17 @@ import shutil
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import faiss
 import numpy as np
 
-from ingest.chunking import Chunk
+from ingest.chunk import Chunk
+
+if TYPE_CHECKING:
+    import faiss
+
+# faiss is imported where an index is read or written: the web process's pages, health and admin
+# only list decks and read manifests, and `flask --help` should not wait for it.
 
 log = logging.getLogger(__name__)
 
@@ -105,13 +111,14 @@ def load_deck_index(index_dir: Path, deck: str) -> DeckIndex:
 
 def load_build(root: Path, deck: str) -> DeckIndex:
     """Load one build folder (the current one, or a staged one not yet swapped in)."""
+    import faiss
+
     manifest_file = root / "manifest.json"
     if not manifest_file.is_file():
         raise IndexNotBuilt(f"deck {deck!r} has no index: run `flask ingest`")
     try:
         manifest = json.loads(manifest_file.read_text())
-        with open(root / "chunks.jsonl", encoding="utf-8") as fh:
-            chunks = [Chunk(**json.loads(line)) for line in fh if line.strip()]
+        chunks = read_chunks(root)
         index = faiss.read_index(str(root / "index.faiss"))
         build_id = manifest["build_id"]
     except (OSError, ValueError, TypeError, KeyError, RuntimeError) as exc:  # faiss reports damage as RuntimeError
@@ -121,6 +128,17 @@ def load_build(root: Path, deck: str) -> DeckIndex:
     if index.ntotal != len(chunks):
         raise IndexNotBuilt(f"deck {deck!r} index is inconsistent: run `flask ingest` to rebuild it")
     return DeckIndex(deck, build_id, manifest, chunks, index, root)
+
+
+def read_chunks(build_dir: Path) -> list[Chunk]:
+    """A build's chunks in index order (OSError, ValueError or TypeError when the file is damaged)."""
+    with open(build_dir / "chunks.jsonl", encoding="utf-8") as fh:
+        return [Chunk(**json.loads(line)) for line in fh if line.strip()]
+
+
+def current_build(index_dir: Path, deck: str) -> Path:
+    """The folder of the deck's build now being served."""
+    return deck_path(index_dir, deck).resolve()
 
 
 def write_deck_index(index_dir: Path, deck: str, chunks: list[Chunk], vectors: np.ndarray,
@@ -133,6 +151,8 @@ def write_deck_index(index_dir: Path, deck: str, chunks: list[Chunk], vectors: n
 
 def stage_build(index_dir: Path, deck: str, chunks: list[Chunk], vectors: np.ndarray, manifest: dict) -> Path:
     """Write a complete build into its own folder without serving it yet."""
+    import faiss
+
     build_id = uuid.uuid4().hex[:12]
     build_dir = index_dir / BUILDS / f"{deck}.{build_id}"
     build_dir.mkdir(parents=True)
@@ -194,3 +214,20 @@ def _fsync_dir(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+# Page pictures (rendered at ingest by ingest/page_images.py), read by the deck page.
+PAGES_DIR = "pages"  # in a build: pages/<file number>/<page number>.webp, file numbers as in the manifest
+SLIDE_FILES = "slides.json"  # in PAGES_DIR: the PDFs whose pages are landscape, i.e. slides
+
+
+def page_image_path(build_dir: Path, file_number: int, page: int) -> Path:
+    return build_dir / PAGES_DIR / str(file_number) / f"{page}.webp"
+
+
+def slide_files(build_dir: Path) -> list[str]:
+    """The build's PDFs that are slide decks ([] for a build from before pictures)."""
+    try:
+        return json.loads((build_dir / PAGES_DIR / SLIDE_FILES).read_text())
+    except (OSError, ValueError):
+        return []

@@ -34,6 +34,7 @@ from app import create_app  # noqa: E402
 from app.eval.dev_set import index_documents, split_files  # noqa: E402
 from app.eval.metrics import right  # noqa: E402
 from app.eval.qa_file import read_qa_file  # noqa: E402
+from app.ingest_cli import make_ingester  # noqa: E402
 from app.rag.answer_type import expected_type  # noqa: E402
 from app.rag.line_ranker import LINE_FEATURES, line_features  # noqa: E402
 from app.rag.logistic import Logistic  # noqa: E402
@@ -41,7 +42,6 @@ from app.rag.refusal_model import FEATURES, MODEL_FILE, features  # noqa: E402
 from app.rag.retrieval import FaissRetriever, Retrieved  # noqa: E402
 from app.rag.units import UnitWeights  # noqa: E402
 from app.rag.verdict import EvidenceLine, states_wanted  # noqa: E402
-from ingest.cli import make_ingester  # noqa: E402
 
 MAX_FALSE_REFUSALS = 0.05
 GRID = {"lexical": (0.75, 1.0, 1.5), "line_lexical": (0.0, 0.25, 0.5, 1.0), "chunk_bonus": (0.0, 0.05, 0.1), "chunk_rank_step": (0.0,)}

@@ -12,7 +12,7 @@ from werkzeug.security import check_password_hash
 from app import create_app
 from app.admin.auth import hash_password
 from app.conversation_log import SessionFilter, SqlConversationLog
-from app.rag.answer import AnswerResult
+from app.rag.result import AnswerResult
 from app.services import Services
 from tests.conftest import app_config
 

@@ -11,7 +11,7 @@ from app import create_app
 from app.admin.auth import hash_password
 from app.admin.question_groups import group_questions
 from app.conversation_log import SessionFilter, SqlConversationLog, UnansweredQuestion
-from app.rag.answer import AnswerResult
+from app.rag.result import AnswerResult
 from app.services import Services
 from tests.conftest import app_config
 from tests.test_admin import PASSWORD, log_in

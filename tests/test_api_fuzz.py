@@ -26,7 +26,7 @@ from schemathesis.checks import (
 )
 
 from app import create_app
-from app.rag.answer import AnswerResult
+from app.rag.result import AnswerResult
 from app.services import Services
 from tests.conftest import REPO_ROOT, app_config
 from tests.fakes import ScriptedGenerator

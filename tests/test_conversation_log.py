@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from app.conversation_log import FIRST_REVISION, MIGRATIONS, SqlConversationLog
 from app.models import ChatSession, Turn, TurnSource
-from app.rag.answer import AnswerResult
+from app.rag.result import AnswerResult
 
 
 def result(answer="Three [1].", refused=False, error=None) -> AnswerResult:

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from app.conversation_log import EXPORT_COLUMNS, MIGRATIONS, SessionFilter, SqlConversationLog, upgrade_schema
 from app.models import Base, ChatSession, Turn
-from app.rag.answer import AnswerResult
+from app.rag.result import AnswerResult
 from tests.postgres_server import postgres_server  # noqa: F401  (the session's server, used by name)
 from tests.test_admin import seeded_log
 from tests.test_logs_purge import LONG_AGO, ONE_SESSION, row_counts, seed_session

@@ -102,7 +102,7 @@ def test_earlier_answers_reach_the_prompt_without_their_citation_marks(example_i
 def test_naming_the_company_does_not_pull_every_line_that_names_it(embedder):
     """Words on most of a deck's pages (the company's name) are left out of the query and weigh little."""
     from app.rag.units import DeckUnits
-    from ingest.chunking import Chunk
+    from ingest.chunk import Chunk
 
     slides = ["Acme Robotics builds hull robots for Acme Robotics customers.", "Acme Robotics market: ports",
               "Acme Robotics team\nCTO Jane Roe: built drones at Aquaris.", "Acme Robotics traction: 6 ships",

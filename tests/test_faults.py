@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from app import create_app
 from app.models import Turn
-from app.rag.answer import INTERRUPTED
+from app.rag.result import INTERRUPTED
 from app.services import Services
 from ingest.store import load_deck_index, read_manifest
 from tests.conftest import EXAMPLE_DECK, app_config, make_ingester
@@ -72,16 +72,16 @@ def test_an_index_damaged_after_it_was_loaded_keeps_answering_from_memory(tmp_pa
 
 
 def test_a_full_disk_during_ingest_leaves_the_previous_index_serving(tmp_path, embedder, index_copy, monkeypatch):
-    import ingest.store
+    import faiss
 
     before = read_manifest(index_copy, "example")
 
-    real_write = ingest.store.faiss.write_index
+    real_write = faiss.write_index
 
     def disk_full(index, _path):  # faiss writing to a full disk: /dev/full fails every write with ENOSPC
         real_write(index, "/dev/full")
 
-    monkeypatch.setattr(ingest.store.faiss, "write_index", disk_full)
+    monkeypatch.setattr(faiss, "write_index", disk_full)
     report = make_ingester(index_copy, embedder).ingest("example", EXAMPLE_DECK, rebuild=True)
     assert report.status == "failed" and "No space left on device" in report.error, report.error
     assert "previous index keeps serving" in report.error

@@ -9,10 +9,10 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from app import create_app
-from app.log_retention import retention_cutoff
 from app.conversation_log import SqlConversationLog
+from app.log_retention import retention_cutoff
 from app.models import ChatSession, Feedback, Handoff, Turn, TurnSource
-from app.rag.answer import AnswerResult
+from app.rag.result import AnswerResult
 from app.services import Services
 from tests.conftest import app_config
 

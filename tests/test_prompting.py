@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from app.rag.prompting import SYSTEM_PROMPT, PromptBuilder
 from app.rag.retrieval import ScoredChunk
-from ingest.chunking import Chunk
+from ingest.chunk import Chunk
 from tests.fakes import ScriptedGenerator
 
 

@@ -11,7 +11,7 @@ from app import create_app
 from app.eval.metrics import answer_matches
 from app.generation.base import GenerationError
 from app.models import Turn
-from app.rag.answer import INTERRUPTED
+from app.rag.result import INTERRUPTED
 from app.services import Services
 from tests.conftest import app_config
 from tests.fakes import ScriptedGenerator

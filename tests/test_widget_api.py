@@ -8,7 +8,7 @@ import pytest
 
 from app import create_app
 from app.models import Feedback, Handoff
-from app.rag.answer import AnswerResult
+from app.rag.result import AnswerResult
 from app.services import Services
 from tests.conftest import EXAMPLE_DECK, app_config
 

@@ -13,7 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from app.chat.cors import allow_origin, check_origin_for_deck, preflight
 from app.errors import BadRequest, NotFound
-from app.rag.answer import INTERRUPTED, AnswerResult
+from app.rag.result import INTERRUPTED, AnswerResult
 from ingest.store import is_valid_deck_name, list_decks
 
 bp = Blueprint("chat", __name__, url_prefix="/api")

@@ -6,16 +6,20 @@ import dataclasses
 import json
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from app.eval.dev_set import DEV_DIR, EvalDataMissing, index_documents, split_files
 from app.eval.metrics import QuestionResult, is_hit, loss, right, summarise, unclean
 from app.eval.qa_file import QAFileError, read_qa_file
-from app.rag.answer import AnswerPipeline, AnswerResult, source_of
-from app.rag.retrieval import FaissRetriever
+
+if TYPE_CHECKING:
+    from app.rag.answer import AnswerPipeline
+
+# The answer path (FAISS, the embedder) and the document parsers are imported by the commands that
+# run them, not here: every `flask` command loads this module, and `flask --help` must stay quick.
 
 
 def load_questions(path: Path) -> list[dict]:
@@ -30,6 +34,9 @@ def evaluate(pipeline: AnswerPipeline, deck: str | dict[str, str], questions: li
     """Answer each question (or only retrieve, with answer=False) and score it; progress goes to stderr.
 
     `deck` is one deck for every question, or a map from each question's document to its deck."""
+    from app.rag.answer import source_of
+    from app.rag.result import AnswerResult
+
     results = []
     for number, item in enumerate(questions, 1):
         started = time.perf_counter()
@@ -85,7 +92,10 @@ def eval_command(qa_file: Path, deck: str, k: int | None, out: Path | None, retr
 @with_appcontext
 def eval_dev_command(split: str, out: Path | None, limit: int) -> None:
     """Score the development set (eval/dev/) over its documents from the shared eval folder."""
-    from ingest.cli import make_ingester
+    from app.eval.dev_set import DEV_DIR, EvalDataMissing, index_documents, split_files
+    from app.ingest_cli import make_ingester
+    from app.rag.answer import AnswerPipeline
+    from app.rag.retrieval import FaissRetriever
 
     services = current_app.extensions["deckchat"]
     data_dir = Path(current_app.config["EVAL_DATA"])
@@ -115,6 +125,8 @@ def eval_dev_command(split: str, out: Path | None, limit: int) -> None:
 
 def _pipeline(services, k: int | None) -> AnswerPipeline:
     """The server's own pipeline, with another k when asked for one."""
+    from app.rag.answer import AnswerPipeline
+
     settings = services.pipeline.settings if k is None else dataclasses.replace(services.pipeline.settings, top_k=k)
     return AnswerPipeline(services.retriever, services.generator, settings, services.pipeline.refusal_model,
                           services.pipeline.line_ranker)

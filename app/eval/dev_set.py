@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ingest.pipeline import DeckIngester
+if TYPE_CHECKING:
+    from ingest.pipeline import DeckIngester
 
 DEV_DIR = Path(__file__).resolve().parents[2] / "eval" / "dev"
 # Where the shared evaluation folder keeps each kind of document.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import bm25s
 
-from ingest.chunking import Chunk
+from ingest.chunk import Chunk
 
 RRF_K = 60  # the usual reciprocal-rank-fusion constant: damps the weight of the very top ranks
 

@@ -10,7 +10,7 @@ from typing import Protocol
 
 from app.rag.lexical import LexicalIndex, fuse
 from app.rag.units import DeckUnits, UnitHit, UnitWeights
-from ingest.chunking import Chunk
+from ingest.chunk import Chunk
 from ingest.embedding import Embedder
 from ingest.store import DeckIndex, IndexNotBuilt, deck_path, load_deck_index
 

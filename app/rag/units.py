@@ -26,7 +26,7 @@ from llama_index.core.node_parser.text.utils import split_by_sentence_tokenizer
 from nltk.stem.snowball import SnowballStemmer
 
 from app.rag.injection import addresses_the_model
-from ingest.chunking import Chunk
+from ingest.chunk import Chunk
 
 log = logging.getLogger(__name__)
 

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from ingest.page_images import page_image_path, slide_files
-from ingest.store import deck_path, read_manifest
+from ingest.store import current_build, page_image_path, read_chunks, read_manifest, slide_files
 
 
 @dataclass(frozen=True)
@@ -24,18 +22,16 @@ class DeckPage:
 def deck_documents(index_dir: Path, deck: str) -> list[tuple[str, list[DeckPage]]]:
     """The build's documents in manifest order, slides and pages first, each with its pages."""
     manifest = read_manifest(index_dir, deck) or {}
-    build = deck_path(index_dir, deck).resolve()
+    build = current_build(index_dir, deck)
     texts: dict[tuple[str, int], list[str]] = {}
     titles: dict[tuple[str, int], str] = {}
     kinds: dict[str, str] = {name: "slide" for name in slide_files(build)}
-    with open(build / "chunks.jsonl", encoding="utf-8") as fh:
-        for line in fh:
-            chunk = json.loads(line)
-            key = (chunk["doc"], chunk.get("page") or 1)
-            titles.setdefault(key, chunk.get("title") or "")
-            kinds.setdefault(chunk["doc"], chunk.get("kind") or "page")
-            if not texts.get(key) or chunk["text"] not in texts[key][-1]:  # overlapping chunks repeat text
-                texts.setdefault(key, []).append(chunk["text"])
+    for chunk in read_chunks(build):
+        key = (chunk.doc, chunk.page or 1)
+        titles.setdefault(key, chunk.title or "")
+        kinds.setdefault(chunk.doc, chunk.kind or "page")
+        if not texts.get(key) or chunk.text not in texts[key][-1]:  # overlapping chunks repeat text
+            texts.setdefault(key, []).append(chunk.text)
     documents = []
     for number, entry in enumerate(manifest.get("files", [])):
         name = entry["name"]
@@ -48,10 +44,10 @@ def deck_documents(index_dir: Path, deck: str) -> list[tuple[str, list[DeckPage]
 
 
 def page_image(index_dir: Path, deck: str, file_number: int, page: int) -> Path | None:
-    path = page_image_path(deck_path(index_dir, deck).resolve(), file_number, page)
+    path = page_image_path(current_build(index_dir, deck), file_number, page)
     return path if path.is_file() else None
 
 
 def slide_documents(index_dir: Path, deck: str) -> list[str]:
     """Documents whose pages readers should see called slides."""
-    return slide_files(deck_path(index_dir, deck).resolve())
+    return slide_files(current_build(index_dir, deck))

@@ -18,7 +18,7 @@ import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from ingest.pipeline import DECK_SETTINGS as SETTINGS_FILE
+from ingest.content import DECK_SETTINGS as SETTINGS_FILE
 
 log = logging.getLogger(__name__)
 

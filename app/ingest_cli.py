@@ -1,23 +1,34 @@
-"""`flask ingest`: (re)index every deck under the content folder, or one folder as a named deck."""
+"""`flask ingest`: (re)index every deck under the content folder, or one folder as a named deck.
+
+The ingest machinery (ingest/) never imports the app; this command wires it to the app's settings,
+its embedder and the re-index gate (app/eval/gate.py), and imports it only when it runs, so that
+`flask --help` does not load the document parsers.
+"""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from app.eval.gate import RetrievalGate
-from ingest.chunking import PageChunker
-from ingest.embedding import Embedder, SentenceTransformerEmbedder
-from ingest.pipeline import DeckIngester, DeckReport, IngestLimits
 from ingest.store import is_valid_deck_name
+
+if TYPE_CHECKING:
+    from ingest.embedding import Embedder
+    from ingest.pipeline import DeckIngester, DeckReport
 
 
 def make_ingester(config: dict, embedder: Embedder | None = None, force: bool = False) -> DeckIngester:
     """An ingester wired from the app's settings (reusing the app's embedder when it has one)."""
+    from app.eval.gate import RetrievalGate
+    from ingest.chunking import PageChunker
+    from ingest.embedding import SentenceTransformerEmbedder
+    from ingest.pipeline import DeckIngester, IngestLimits
+
     embedder = embedder or SentenceTransformerEmbedder(config["EMBEDDER_PATH"] or None)
     chunker = PageChunker(embedder.token_ids, config["CHUNK_TOKENS"], config["CHUNK_OVERLAP"])
     limits = IngestLimits(config["MAX_FILE_MB"], config["FILE_TIMEOUT_S"])
@@ -80,6 +91,8 @@ def ingest_command(deck: str | None, source: str | None, rebuild: bool, as_json:
         if not folder.is_dir():
             raise click.ClickException(f"no folder {folder} for deck {name!r}; use --source DIR")
     app_services = current_app.extensions.get("deckchat")
+    if app_services is not None:
+        app_services.log  # noqa: B018 (opening the log migrates its schema: a deploy that ingests is migrated)
     ingester = make_ingester(current_app.config, getattr(app_services, "embedder", None), force=force)
     reports = [ingester.ingest(name, folder, rebuild=rebuild) for name, folder in targets]
     if as_json:
