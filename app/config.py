@@ -85,8 +85,6 @@ def load_config() -> dict[str, object]:
         # The refusal decision's coefficients (a JSON file written by scripts/fit_refusal.py; empty:
         # the shipped app/rag/refusal_model.json, fitted on the development set's tuning half).
         "REFUSAL_MODEL": _env("DECKCHAT_REFUSAL_MODEL", ""),
-        # Constrained decoding: only the evidence's figures may be written (off: measured worse).
-        "CONSTRAIN_NUMBERS": _env("DECKCHAT_CONSTRAIN_NUMBERS", "0") == "1",
         # Admin pages: the login password's hash (`flask admin set-password` prints one) and the key
         # that signs session cookies. No hash: admin login is refused. No key: a random one per
         # process (admins log in again after a restart).

@@ -92,8 +92,7 @@ class Services:
         settings = AnswerSettings(
             top_k=config["TOP_K"], evidence_units=config["EVIDENCE_UNITS"], prompt_units=config["PROMPT_UNITS"],
             context_tokens=config["CONTEXT_TOKENS"], params=decoding_params(config),
-            history_tokens=config["HISTORY_TOKENS"],
-            constrain_numbers=config["CONSTRAIN_NUMBERS"], write_answers=config["WRITE_ANSWERS"],
+            history_tokens=config["HISTORY_TOKENS"], write_answers=config["WRITE_ANSWERS"],
         )
         with self._parts_lock:
             return self.__dict__.get("pipeline") or AnswerPipeline(

@@ -23,8 +23,6 @@ class GenerationParams:
     num_beams: int = 1  # beam search (transformers only; answers then arrive in one piece)
     # Answers are one short paragraph; small models pad them with repeats after a blank line.
     stop: tuple[str, ...] = ("\n\n",)
-    # The only figures the answer may state (constrained decoding, number_constraint.py); None: any.
-    allowed_numbers: frozenset[str] | None = None
 
 
 BACKENDS = ("auto", "llamacpp", "transformers", "openai")

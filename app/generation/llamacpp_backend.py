@@ -13,11 +13,9 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import llama_cpp
-import numpy as np
 from llama_cpp.llama_chat_format import Jinja2ChatFormatter
 
 from app.generation.base import GenerationError, GenerationParams, Message
-from app.generation.number_constraint import NumberConstraint, NumberTokens
 from app.generation.prompt_formats import choose_format
 
 log = logging.getLogger(__name__)
@@ -44,7 +42,6 @@ class LlamaCppGenerator:
         ) if template else None
         self.format = choose_format(prompt_format, self.model_id, (lambda m: own(messages=m).prompt) if own else None)
         self._control = self._control_tokens()
-        self._number_tokens: NumberTokens | None = None  # found on first constrained answer
         self._lock = threading.Lock()
         self.load_seconds = time.perf_counter() - started
         log.info("loaded %s with llama.cpp in %.2f s (%d threads)", self.model_id, self.load_seconds, threads)
@@ -72,24 +69,6 @@ class LlamaCppGenerator:
         """Control tokens (e.g. <|im_start|>) that must never reach the model from documents."""
         return list(self._control)
 
-    def _number_processor(self, allowed: frozenset[str] | None) -> llama_cpp.LogitsProcessorList | None:
-        """Masks figures the evidence does not hold (None: no constraint)."""
-        if allowed is None:
-            return None
-        if self._number_tokens is None:
-            self._number_tokens = NumberTokens.of([self._token_text(t) for t in range(self.llm.n_vocab())])
-        constraint = NumberConstraint(allowed, self._number_tokens)
-        prompt_length: list[int] = []
-
-        def mask(input_ids: np.ndarray, scores: np.ndarray) -> np.ndarray:
-            if not prompt_length:  # the first call sees exactly the prompt
-                prompt_length.append(len(input_ids))
-            generated = self.llm.detokenize(list(input_ids[prompt_length[0]:])).decode("utf-8", errors="ignore")
-            scores[~constraint.allowed_tokens(generated)] = -np.inf
-            return scores
-
-        return llama_cpp.LogitsProcessorList([mask])
-
     def stream(self, messages: Sequence[Message], params: GenerationParams) -> Iterator[str]:
         """Yield text deltas as llama.cpp decodes them; closing the iterator stops decoding."""
         prompt = self.render(messages)
@@ -103,7 +82,6 @@ class LlamaCppGenerator:
                 prompt, max_tokens=params.max_new_tokens, stream=True,
                 temperature=params.temperature, top_p=params.top_p,  # temperature 0: greedy
                 repeat_penalty=params.repetition_penalty, stop=stop or None,
-                logits_processor=self._number_processor(params.allowed_numbers),
             )
             try:
                 for chunk in chunks:

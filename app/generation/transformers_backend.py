@@ -19,15 +19,12 @@ import transformers
 from transformers import (
     AutoModelForCausalLM,
     AutoTokenizer,
-    LogitsProcessor,
-    LogitsProcessorList,
     StoppingCriteria,
     StoppingCriteriaList,
     TextIteratorStreamer,
 )
 
 from app.generation.base import QUANTIZATIONS, GenerationError, GenerationParams, Message, until_stop
-from app.generation.number_constraint import NumberConstraint, NumberTokens
 from app.generation.prompt_formats import choose_format
 
 log = logging.getLogger(__name__)
@@ -41,24 +38,6 @@ class _Cancelled(StoppingCriteria):
 
     def __call__(self, input_ids: torch.LongTensor, scores: torch.FloatTensor, **kwargs) -> torch.BoolTensor:
         return torch.full((input_ids.shape[0],), self.event.is_set(), dtype=torch.bool)
-
-
-class _OnlyEvidenceNumbers(LogitsProcessor):
-    """Constrained decoding: figures the evidence does not hold get no probability."""
-
-    def __init__(self, constraint: NumberConstraint, tokenizer, prompt_length: int):
-        self.constraint = constraint
-        self.tokenizer = tokenizer
-        self.prompt_length = prompt_length
-
-    def __call__(self, input_ids: torch.LongTensor, scores: torch.FloatTensor) -> torch.FloatTensor:
-        width = scores.shape[-1]  # the output layer may be wider or narrower than the tokenizer
-        for row in range(input_ids.shape[0]):  # one row per beam
-            generated = self.tokenizer.decode(input_ids[row, self.prompt_length:], skip_special_tokens=True)
-            allowed = torch.from_numpy(self.constraint.allowed_tokens(generated)[:width]).to(scores.device)
-            n = allowed.shape[0]
-            scores[row, :n] = scores[row, :n].masked_fill(~allowed, -float("inf"))
-        return scores
 
 
 def converted_gguf_dir(gguf: Path, cache_dir: Path) -> Path:
@@ -143,7 +122,6 @@ class TransformersGenerator:
         self.context_window = int(getattr(self.model.config, "max_position_embeddings", 2048))
         self.load_seconds = time.perf_counter() - started
         self._lock = threading.Lock()
-        self._number_tokens: NumberTokens | None = None  # found on first constrained answer
         log.info("loaded %s with transformers (quantization %s) in %.1f s", self.model_id, quantization,
                  self.load_seconds)
 
@@ -197,12 +175,6 @@ class TransformersGenerator:
             kwargs.update(temperature=params.temperature, top_p=params.top_p)
         if params.stop:
             kwargs.update(stop_strings=list(params.stop), tokenizer=self.tokenizer)
-        if params.allowed_numbers is not None:
-            if self._number_tokens is None:  # two first requests may both build it: same result
-                self._number_tokens = NumberTokens.of([self.tokenizer.decode([t]) for t in range(len(self.tokenizer))])
-            kwargs["logits_processor"] = LogitsProcessorList([_OnlyEvidenceNumbers(
-                NumberConstraint(params.allowed_numbers, self._number_tokens), self.tokenizer,
-                inputs["input_ids"].shape[1])])
         if params.num_beams > 1:  # streamers cannot follow several beams: the answer comes whole
             yield self._beam_search(inputs, kwargs, params.num_beams)
             return

@@ -10,7 +10,6 @@ from collections.abc import Generator as Deltas
 from dataclasses import dataclass
 
 from app.generation.base import GenerationError, GenerationParams, Generator, Message
-from app.generation.number_constraint import numbers_in
 from app.rag.answer_checks import sentence_fault, split_sentences, without_label
 from app.rag.answer_type import expected_type
 from app.rag.followup import retrieval_query
@@ -40,8 +39,6 @@ class AnswerSettings:
     context_tokens: int = 800
     params: GenerationParams = GenerationParams()
     history_tokens: int = 200  # earlier turns shown to the model (0: none)
-    # Constrained decoding: the model may write only figures found in its evidence or the question.
-    constrain_numbers: bool = False
     # Questions asking for no figure or date: the best line is quoted (True: the model writes the
     # answer). The line measured better with the embedded 135M model, docs/architecture.md.
     write_answers: bool = False
@@ -114,8 +111,6 @@ class AnswerPipeline:
             result.settle(after_model(evidence, "", ""))
             return AnswerStream(result)
         result.model_id, result.prompt_tokens = generator.model_id, prompt.tokens
-        if self.settings.constrain_numbers:
-            params = dataclasses.replace(params, allowed_numbers=numbers_in([h.chunk.text for h in prompt.chunks] + [question]))
         checks = SentenceChecks([without_instructions(h.chunk.text) for h in prompt.chunks], question)
         return AnswerStream(result, generator, prompt.messages, params, evidence, checks)
 

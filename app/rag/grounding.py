@@ -13,7 +13,11 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from app.generation.number_constraint import normalise
+
+def normalise(number: str) -> str:
+    """A figure as compared: thousands separators dropped ("12,345" -> "12345")."""
+    return number.replace(",", "")
+
 
 _WORD = re.compile(r"[A-Za-z][\w'-]*")
 _CITATION = re.compile(r"\[(\d{1,2})\]")
