@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 from datetime import UTC, datetime, timedelta
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from flask import Flask
@@ -30,15 +31,16 @@ class DailyPurge:
         self._next_run: datetime | None = None
         self._lock = threading.Lock()  # gunicorn serves requests from several threads
 
-    def run_if_due(self, conversation_log: SqlConversationLog) -> tuple[int, int] | None:
-        """Purge when a day has passed since the last run; (sessions, turns) removed, or None."""
+    def run_if_due(self, open_log: Callable[[], SqlConversationLog]) -> tuple[int, int] | None:
+        """Purge when a day has passed since the last run; (sessions, turns) removed, or None.
+        The log is opened inside the guard: a database that is down fails the purge, not the request."""
         now = datetime.now(UTC)
         with self._lock:  # claim the run, so that concurrent requests do not purge twice
             if self._next_run is not None and now < self._next_run:
                 return None
             self._next_run = now + timedelta(days=1)
         try:
-            removed = conversation_log.purge(retention_cutoff(self.days, now))
+            removed = open_log().purge(retention_cutoff(self.days, now))
         except SQLAlchemyError:
             # A reader's request must not fail for housekeeping; tomorrow's run catches up.
             log.exception("the retention purge failed")
@@ -60,4 +62,4 @@ def init_auto_purge(app: Flask) -> None:
 
     @app.before_request
     def _purge_past_retention() -> None:  # returns nothing: a value would replace the response
-        purge.run_if_due(app.extensions["deckchat"].log)
+        purge.run_if_due(lambda: app.extensions["deckchat"].log)

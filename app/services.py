@@ -10,9 +10,9 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from functools import cached_property
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from app.chat.queue import GenerationQueue
 from app.generation.base import GenerationError, Generator
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from ingest.embedding import Embedder
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class Services:
@@ -43,28 +44,40 @@ class Services:
         self.rate_limits = RateLimits(config["RATE_LIMIT_ADDRESS"], config["RATE_LIMIT_SESSION"],
                                       config["RATE_LIMIT_OTHER"])
         self.deck_settings = DeckSettingsStore(Path(config["CONTENT_DIR"]), config["ALLOWED_ORIGINS"])
-        self._parts_lock = threading.RLock()  # two first requests start each part once
-        if embedder is not None:
-            self.__dict__["embedder"] = embedder
-        if conversation_log is not None:
-            self.__dict__["log"] = conversation_log
+        # Each part is built once, under one re-entrant lock (a part may need another: the retriever
+        # the embedder), by whichever thread needs it first.
+        self._parts: dict[str, object] = {name: part for name, part in
+                                          (("embedder", embedder), ("log", conversation_log)) if part is not None}
+        self._parts_lock = threading.RLock()
         self._generator = generator
         self._load_error: str | None = None
         self._load_lock = threading.Lock()
 
-    @cached_property
+    def _part(self, name: str, make: Callable[[], T]) -> T:
+        part = self._parts.get(name)
+        if part is None:
+            with self._parts_lock:
+                part = self._parts.get(name)
+                if part is None:
+                    part = self._parts[name] = make()
+        return part  # type: ignore[return-value]
+
+    @property
     def embedder(self) -> Embedder:
-        from ingest.embedding import SentenceTransformerEmbedder
+        def make() -> Embedder:
+            from ingest.embedding import SentenceTransformerEmbedder
 
-        with self._parts_lock:
-            return self.__dict__.get("embedder") or SentenceTransformerEmbedder(self.config["EMBEDDER_PATH"] or None)
+            return SentenceTransformerEmbedder(self.config["EMBEDDER_PATH"] or None)
+        return self._part("embedder", make)
 
-    @cached_property
+    @property
     def log(self) -> SqlConversationLog:
-        from app.conversation_log import SqlConversationLog
+        """The conversation log; opening it runs the migrations (SQLAlchemyError when the database is down)."""
+        def make() -> SqlConversationLog:
+            from app.conversation_log import SqlConversationLog
 
-        with self._parts_lock:  # runs the migrations
-            return self.__dict__.get("log") or SqlConversationLog(self.config["DATABASE_URL"])
+            return SqlConversationLog(self.config["DATABASE_URL"])
+        return self._part("log", make)
 
     @property
     def fitted_file(self) -> Path:
@@ -73,31 +86,32 @@ class Services:
 
         return Path(self.config["REFUSAL_MODEL"]) if self.config["REFUSAL_MODEL"] else MODEL_FILE
 
-    @cached_property
+    @property
     def retriever(self) -> FaissRetriever:
-        from app.rag.refusal_model import unit_weights
-        from app.rag.retrieval import FaissRetriever
+        def make() -> FaissRetriever:
+            from app.rag.refusal_model import unit_weights
+            from app.rag.retrieval import FaissRetriever
 
-        with self._parts_lock:
-            return self.__dict__.get("retriever") or FaissRetriever(
-                self.index_dir, self.embedder, hybrid=self.config["HYBRID"], weights=unit_weights(self.fitted_file))
+            return FaissRetriever(self.index_dir, self.embedder, hybrid=self.config["HYBRID"],
+                                  weights=unit_weights(self.fitted_file))
+        return self._part("retriever", make)
 
-    @cached_property
+    @property
     def pipeline(self) -> AnswerPipeline:
-        from app.rag.answer import AnswerPipeline, AnswerSettings
-        from app.rag.line_ranker import LineRanker
-        from app.rag.refusal_model import RefusalModel
+        def make() -> AnswerPipeline:
+            from app.rag.answer import AnswerPipeline, AnswerSettings
+            from app.rag.line_ranker import LineRanker
+            from app.rag.refusal_model import RefusalModel
 
-        config = self.config
-        settings = AnswerSettings(
-            top_k=config["TOP_K"], evidence_units=config["EVIDENCE_UNITS"], prompt_units=config["PROMPT_UNITS"],
-            context_tokens=config["CONTEXT_TOKENS"], params=decoding_params(config),
-            history_tokens=config["HISTORY_TOKENS"], write_answers=config["WRITE_ANSWERS"],
-        )
-        with self._parts_lock:
-            return self.__dict__.get("pipeline") or AnswerPipeline(
-                self.retriever, self.generator, settings, RefusalModel.load(self.fitted_file),
-                LineRanker.load(self.fitted_file))
+            config = self.config
+            settings = AnswerSettings(
+                top_k=config["TOP_K"], evidence_units=config["EVIDENCE_UNITS"], prompt_units=config["PROMPT_UNITS"],
+                context_tokens=config["CONTEXT_TOKENS"], params=decoding_params(config),
+                history_tokens=config["HISTORY_TOKENS"], write_answers=config["WRITE_ANSWERS"],
+            )
+            return AnswerPipeline(self.retriever, self.generator, settings, RefusalModel.load(self.fitted_file),
+                                  LineRanker.load(self.fitted_file))
+        return self._part("pipeline", make)
 
     def generator(self) -> Generator:
         """The process's one model, loaded under a lock the first time it is needed."""

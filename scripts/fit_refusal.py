@@ -75,7 +75,7 @@ def found(r: dict, weights: UnitWeights, n: int) -> Retrieved:
     """What retrieval gives the pipeline for this question, with these unit weights."""
     units = r["searcher"].units
     hits = units.rank(r["query"], r["vector"], r["ranks"], n, weights)
-    return Retrieved(r["chunks"], hits, units, units.line_cosines(hits, r["vector"]))
+    return Retrieved(r["chunks"], hits, units, r["vector"])
 
 
 def line_rows(rows: list[dict], weights: UnitWeights, n: int) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -104,11 +104,10 @@ def first_line_right(questions: list[tuple[np.ndarray, np.ndarray]], model: Logi
 def feature_rows(rows: list[dict], weights: UnitWeights, n: int) -> tuple[np.ndarray, np.ndarray]:
     xs, ys = [], []
     for r in rows:
-        units = r["searcher"].units
-        hits = units.rank(r["query"], r["vector"], r["ranks"], n, weights)
+        got = found(r, weights, n)
         wanted = expected_type(r["question"])
-        lines = [EvidenceLine(h.unit.line, h.unit.text, 0, h.score) for h in hits]
-        values = features(r["question"], wanted, hits, r["chunks"], units, states_wanted(wanted, lines))
+        lines = [EvidenceLine(h.unit.line, h.unit.text, 0, h.score) for h in got.units]
+        values = features(r["question"], wanted, got.units, r["chunks"], got.deck_units, states_wanted(wanted, lines))
         xs.append([values[f] for f in FEATURES])
         ys.append(r["answer"] is not None)
     return np.array(xs), np.array(ys)

@@ -15,8 +15,8 @@ from app.conversation_log import SessionFilter, SqlConversationLog
 from app.rag.result import AnswerResult
 from app.services import Services
 from tests.conftest import app_config
-
-PASSWORD = "correct horse battery"
+from tests.helpers.admin import PASSWORD, csrf_token, log_in
+from tests.helpers.log_data import seeded_log
 
 
 @pytest.fixture
@@ -24,15 +24,6 @@ def admin_app(tmp_path, example_index, embedder, generator):
     config = app_config(tmp_path, example_index) | {"ADMIN_PASSWORD_HASH": hash_password(PASSWORD),
                                                     "SECRET_KEY": "test-secret"}
     return create_app(config, make_services=lambda cfg: Services(cfg, embedder=embedder, generator=generator))
-
-
-def csrf_token(client, path="/admin/login") -> str:
-    return re.search(r'name="csrf_token" value="([^"]+)"', client.get(path).get_data(as_text=True)).group(1)
-
-
-def log_in(client, password=PASSWORD, next_path=""):
-    token = csrf_token(client)
-    return client.post(f"/admin/login{next_path}", data={"password": password, "csrf_token": token})
 
 
 def test_admin_pages_need_a_login(admin_app):
@@ -113,22 +104,6 @@ def test_set_password_prints_a_hash_that_checks(admin_app):
     assert check_password_hash(stored, "a long enough secret") and "a long enough secret" not in result.output
     short = admin_app.test_cli_runner().invoke(args=["admin", "set-password", "--password", "short"])
     assert short.exit_code != 0 and "10 characters" in short.output
-
-
-def seeded_log(log: SqlConversationLog) -> None:
-    """Four sessions, one of each outcome the owner filters by."""
-    from sqlalchemy.orm import Session
-
-    from app.models import Feedback
-
-    log.record_turn("s-refused", "example", "Who won the World Cup?", AnswerResult("The documents do not say.", True))
-    ungrounded = AnswerResult("They raise $9 million.", False, model_id="m")
-    ungrounded.grounded = False
-    log.record_turn("s-ungrounded", "example", "How much do they raise?", ungrounded)
-    log.record_turn("s-errored", "other", "When is the launch?", AnswerResult("", False, error="model failed"))
-    turn_id = log.record_turn("s-disliked", "example", "Where is the headquarters?", AnswerResult("Gothenburg.", False))
-    with Session(log.engine) as db, db.begin():
-        db.add(Feedback(turn_id=turn_id, rating=-1, comment="too short"))
 
 
 @pytest.mark.parametrize("where, expected", [

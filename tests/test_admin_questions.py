@@ -14,7 +14,7 @@ from app.conversation_log import SessionFilter, SqlConversationLog, UnansweredQu
 from app.rag.result import AnswerResult
 from app.services import Services
 from tests.conftest import app_config
-from tests.test_admin import PASSWORD, log_in
+from tests.helpers.admin import PASSWORD, log_in
 
 RAISING = ["How much are you raising?", "How much money are you raising in this round?", "What amount are you raising?"]
 CTO = ["Who is the CTO?", "Who is the CTO of the company?"]

@@ -38,10 +38,6 @@ SESSION = "fuzz-session-0001"  # seeded on deck "example": turn 1 answered, turn
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance,
           response_headers_conformance]
 
-# Crashes found by this file and not fixed yet: the fuzzer tolerates these (and only these), counts
-# them, and the strict xfail tests below pin each one. Fixed: delete the entry and the xfail marks.
-KNOWN_CRASHES: dict[type, str] = {}
-
 SENT: Counter[str] = Counter()  # requests, by where they came from
 STATUSES: Counter[str] = Counter()  # responses, by status code
 
@@ -51,7 +47,7 @@ def report_counts():
     """Print how many requests this module sent, and the statuses they got."""
     started = time.perf_counter()
     yield
-    total = sum(v for k, v in SENT.items() if not k.startswith("known crash"))
+    total = sum(SENT.values())
     detail = ", ".join(f"{k} {v}" for k, v in sorted(SENT.items()))
     statuses = ", ".join(f"{k} {v}" for k, v in sorted(STATUSES.items()))
     print(f"\nAPI fuzz: {total} requests in {time.perf_counter() - started:.1f} s ({detail}; {statuses})")
@@ -89,14 +85,8 @@ def _aim_at_known_data(case) -> None:
 
 
 def _send(case, app, label: str):
-    """Call the app in-process; a crash listed in KNOWN_CRASHES is counted and returns None."""
-    try:
-        response = case.call(app=app)
-    except tuple(KNOWN_CRASHES) as exc:
-        if KNOWN_CRASHES[type(exc)] not in str(exc):
-            raise
-        SENT[f"known crash {type(exc).__name__}"] += 1
-        return None
+    """Call the app in-process, counting the request and its status."""
+    response = case.call(app=app)
     SENT[label] += 1
     STATUSES[f"{response.status_code}"] += 1
     return response
@@ -121,9 +111,7 @@ _FUZZ = settings(max_examples=MAX_EXAMPLES, derandomize=True, database=None, dea
 @_FUZZ
 def test_generated_requests_get_no_server_error(case, fuzz_app):
     """Whatever the schema's generators send (valid and invalid): no 5xx, responses as documented."""
-    response = _send(case, fuzz_app, "schema")
-    if response is not None:
-        _check(case, response, fuzz_app)
+    _check(case, _send(case, fuzz_app, "schema"), fuzz_app)
 
 
 @SCHEMA.parametrize()
@@ -133,9 +121,7 @@ def test_generated_requests_on_a_real_deck_and_session(case, known, fuzz_app):
     """The same, with half the requests reaching retrieval, the model and the log."""
     if known:
         _aim_at_known_data(case)
-    response = _send(case, fuzz_app, "schema, real deck/session" if known else "schema")
-    if response is not None:
-        _check(case, response, fuzz_app)
+    _check(case, _send(case, fuzz_app, "schema, real deck/session" if known else "schema"), fuzz_app)
 
 
 # Hand-written hostile requests: bytes, sizes, nesting and look-alikes that generators rarely produce.
@@ -153,76 +139,76 @@ def _nested(depth: int, leaf: str = "1") -> str:
     return "[" * depth + leaf + "]" * depth
 
 
-# (body as test-client keyword arguments, statuses allowed), for both /api/chat and /api/chat/stream
+# (body as test-client keyword arguments, the one status expected), the same on /api/chat and /api/chat/stream
 CHAT_BODIES = [
-    pytest.param({"data": b'{"deck": "example", "question": "\xff\xfe"}', "content_type": JSON}, {400},
+    pytest.param({"data": b'{"deck": "example", "question": "\xff\xfe"}', "content_type": JSON}, 400,
                  id="invalid-utf8"),
-    pytest.param({"data": b'{"deck": "..\xc0\xafetc", "question": "hi"}', "content_type": JSON}, {400},
+    pytest.param({"data": b'{"deck": "..\xc0\xafetc", "question": "hi"}', "content_type": JSON}, 400,
                  id="overlong-utf8-slash"),
-    pytest.param({"data": b'{"deck": "example", "question": "caf\xc3"}', "content_type": JSON}, {400},
+    pytest.param({"data": b'{"deck": "example", "question": "caf\xc3"}', "content_type": JSON}, 400,
                  id="truncated-utf8"),
-    pytest.param({"data": json.dumps(ASK).encode("utf-16"), "content_type": JSON}, {200, 400}, id="utf16-body"),
-    pytest.param({"data": b"\xef\xbb\xbf" + json.dumps(ASK).encode(), "content_type": JSON}, {200, 400},
+    pytest.param({"data": json.dumps(ASK).encode("utf-16"), "content_type": JSON}, 200, id="utf16-body"),
+    pytest.param({"data": b"\xef\xbb\xbf" + json.dumps(ASK).encode(), "content_type": JSON}, 200,
                  id="utf8-bom"),
-    pytest.param({"data": b'{"deck": "example",\x00 "question": "hi"}', "content_type": JSON}, {400},
+    pytest.param({"data": b'{"deck": "example",\x00 "question": "hi"}', "content_type": JSON}, 400,
                  id="raw-nul-byte"),
     # NUL cannot be stored in PostgreSQL text: refused on every database alike.
-    pytest.param(_raw('{"deck": "example", "question": "How much\\u0000 are they raising?"}'), {400},
+    pytest.param(_raw('{"deck": "example", "question": "How much\\u0000 are they raising?"}'), 400,
                  id="nul-in-question"),
-    pytest.param(_raw('{"deck": "exam\\u0000ple", "question": "hi"}'), {400}, id="nul-in-deck"),
-    pytest.param(_raw('{"deck": "example", "question": "hi", "session_id": "abcdefgh\\u0000"}'), {400},
+    pytest.param(_raw('{"deck": "exam\\u0000ple", "question": "hi"}'), 400, id="nul-in-deck"),
+    pytest.param(_raw('{"deck": "example", "question": "hi", "session_id": "abcdefgh\\u0000"}'), 400,
                  id="nul-in-session"),
-    pytest.param(_raw('{"deck": "example", "question": "\\ud83d\\ude00 How much?"}'), {200}, id="surrogate-pair"),
-    pytest.param(_raw('{"deck": "\\ud800example", "question": "hi"}'), {400}, id="lone-surrogate-deck"),
-    pytest.param(_raw('{"deck": "example", "question": "hi", "session_id": "abcdefgh\\udfff"}'), {400},
+    pytest.param(_raw('{"deck": "example", "question": "\\ud83d\\ude00 How much?"}'), 200, id="surrogate-pair"),
+    pytest.param(_raw('{"deck": "\\ud800example", "question": "hi"}'), 400, id="lone-surrogate-deck"),
+    pytest.param(_raw('{"deck": "example", "question": "hi", "session_id": "abcdefgh\\udfff"}'), 400,
                  id="lone-surrogate-session"),
-    pytest.param(_raw('{"deck": "example", "question": "hi \\ud800 there"}'), {400}, id="lone-surrogate-question"),
+    pytest.param(_raw('{"deck": "example", "question": "hi \\ud800 there"}'), 400, id="lone-surrogate-question"),
     pytest.param({"data": b'{"deck": "example", "question": "hi \xed\xa0\x80 there"}', "content_type": JSON},
-                 {400}, id="cesu8-surrogate-bytes"),
-    pytest.param(_raw(_nested(100)), {400}, id="nested-100"),
-    pytest.param(_raw('{"deck": "example", "question": ' + _nested(100, '"x"') + "}"), {400},
+                 400, id="cesu8-surrogate-bytes"),
+    pytest.param(_raw(_nested(100)), 400, id="nested-100"),
+    pytest.param(_raw('{"deck": "example", "question": ' + _nested(100, '"x"') + "}"), 400,
                  id="nested-100-question"),
-    pytest.param(_raw(_nested(5000)), {400}, id="nested-5000-arrays"),
-    pytest.param(_raw('{"a":' * 2000 + "1" + "}" * 2000), {400}, id="nested-2000-objects"),
-    pytest.param(_raw('{"deck": "nosuch", "deck": "example", "question": "How much?"}'), {200}, id="duplicate-keys"),
-    *[pytest.param({"json": {"deck": deck, "question": "hi"}}, {400}, id=f"deck-{i}") for i, deck in enumerate([
+    pytest.param(_raw(_nested(5000)), 400, id="nested-5000-arrays"),
+    pytest.param(_raw('{"a":' * 2000 + "1" + "}" * 2000), 400, id="nested-2000-objects"),
+    pytest.param(_raw('{"deck": "nosuch", "deck": "example", "question": "How much?"}'), 200, id="duplicate-keys"),
+    *[pytest.param({"json": {"deck": deck, "question": "hi"}}, 400, id=f"deck-{i}") for i, deck in enumerate([
         "..", "../example", "..%2fexample", "%2e%2e", "example/../example", "example/", "/etc/passwd", ".builds",
         ".", "example\\..", "exa mple", "", "-example", "_example", "x" * 65, "x" * 10000,
         "\uff45\uff58\uff41\uff4d\uff50\uff4c\uff45", "ex\u0430mple", "example\u0301", "\u212aelvin", "example\u200b",
         None, 7, ["example"], {"name": "example"}])],
-    pytest.param({"json": {"deck": "x" * 64, "question": "hi"}}, {404}, id="deck-64-unknown"),
-    pytest.param({"json": {"deck": "EXAMPLE", "question": "hi"}}, {404}, id="deck-uppercase"),
-    pytest.param({"json": {"deck": "example\n", "question": "hi"}}, {400, 404}, id="deck-trailing-newline"),
-    pytest.param({"json": {"deck": "example", "question": "\u202eHow much\u200b are they raising?"}}, {200},
+    pytest.param({"json": {"deck": "x" * 64, "question": "hi"}}, 404, id="deck-64-unknown"),
+    pytest.param({"json": {"deck": "EXAMPLE", "question": "hi"}}, 404, id="deck-uppercase"),
+    pytest.param({"json": {"deck": "example\n", "question": "hi"}}, 400, id="deck-trailing-newline"),
+    pytest.param({"json": {"deck": "example", "question": "\u202eHow much\u200b are they raising?"}}, 200,
                  id="bidi-zero-width-question"),
-    pytest.param({"json": {"deck": "example", "question": "\u3000\u00a0\u2003\n\t"}}, {400},
+    pytest.param({"json": {"deck": "example", "question": "\u3000\u00a0\u2003\n\t"}}, 400,
                  id="unicode-whitespace-question"),
-    pytest.param({"json": {"deck": "example", "question": "\U0001f4b0" * 1000}}, {200}, id="question-1000-astral"),
-    pytest.param({"json": {"deck": "example", "question": "x" * 1001}}, {400}, id="question-1001"),
-    pytest.param({"json": {"deck": "example", "question": "x" * 19000}}, {413}, id="question-over-body-limit"),
-    pytest.param({"data": b"{" + b" " * (16 * 1024) + b"}", "content_type": JSON}, {413}, id="body-limit-plus-1"),
-    pytest.param({"data": b"[" * (5 * 1024 * 1024), "content_type": JSON}, {413}, id="body-5mb"),
-    *[pytest.param(_raw('{"deck": "example", "question": %s}' % q), {400}, id=f"question-{q}")
+    pytest.param({"json": {"deck": "example", "question": "\U0001f4b0" * 1000}}, 200, id="question-1000-astral"),
+    pytest.param({"json": {"deck": "example", "question": "x" * 1001}}, 400, id="question-1001"),
+    pytest.param({"json": {"deck": "example", "question": "x" * 19000}}, 413, id="question-over-body-limit"),
+    pytest.param({"data": b"{" + b" " * (16 * 1024) + b"}", "content_type": JSON}, 413, id="body-limit-plus-1"),
+    pytest.param({"data": b"[" * (5 * 1024 * 1024), "content_type": JSON}, 413, id="body-5mb"),
+    *[pytest.param(_raw('{"deck": "example", "question": %s}' % q), 400, id=f"question-{q}")
       for q in ("1e999", "NaN", "-Infinity", "null", "true", "[]", "{}", "42")],
-    *[pytest.param({"json": {**ASK, "session_id": sid}}, {400}, id=f"session-{i}") for i, sid in enumerate([
+    *[pytest.param({"json": {**ASK, "session_id": sid}}, 400, id=f"session-{i}") for i, sid in enumerate([
         "a" * 65, "a" * 7, "a" * 10000, "\uff11\uff12\uff13\uff14\uff15\uff16\uff17\uff18", "abcdefgh/..",
         "../../../etc/passwd", "%2e%2e%2f%2e%2e%2f", "abcd efgh", 12345678, True, ["abcdefgh"]])],
-    pytest.param({"json": {**ASK, "session_id": "abcdefgh\n"}}, {400}, id="session-trailing-newline"),
-    *[pytest.param({"data": body, "content_type": JSON}, {400}, id=f"top-level-{i}")
+    pytest.param({"json": {**ASK, "session_id": "abcdefgh\n"}}, 400, id="session-trailing-newline"),
+    *[pytest.param({"data": body, "content_type": JSON}, 400, id=f"top-level-{i}")
       for i, body in enumerate([b"null", b'"example"', b"123", b"[]", b"", b"{not json", b"\x00"])],
-    pytest.param({"data": json.dumps(ASK), "content_type": "text/plain"}, {400}, id="text-plain"),
-    pytest.param({"data": ASK}, {400}, id="form-urlencoded"),
-    pytest.param({"data": ASK, "content_type": "multipart/form-data"}, {400}, id="multipart"),
-    pytest.param({"data": json.dumps(ASK)}, {400}, id="no-content-type"),
-    pytest.param({"data": json.dumps(ASK), "content_type": "application/vnd.api+json"}, {200}, id="plus-json"),
-    pytest.param({"data": json.dumps(ASK), "content_type": "application/json; charset=latin-1"}, {200, 400},
+    pytest.param({"data": json.dumps(ASK), "content_type": "text/plain"}, 400, id="text-plain"),
+    pytest.param({"data": ASK}, 400, id="form-urlencoded"),
+    pytest.param({"data": ASK, "content_type": "multipart/form-data"}, 400, id="multipart"),
+    pytest.param({"data": json.dumps(ASK)}, 400, id="no-content-type"),
+    pytest.param({"data": json.dumps(ASK), "content_type": "application/vnd.api+json"}, 200, id="plus-json"),
+    pytest.param({"data": json.dumps(ASK), "content_type": "application/json; charset=latin-1"}, 200,
                  id="json-latin1-charset"),
     pytest.param({"data": gzip.compress(json.dumps(ASK).encode()), "content_type": JSON,
-                  "headers": {"Content-Encoding": "gzip"}}, {400}, id="gzip-body"),
+                  "headers": {"Content-Encoding": "gzip"}}, 400, id="gzip-body"),
     pytest.param({"data": json.dumps(ASK), "content_type": JSON, "environ_overrides": {"CONTENT_LENGTH": "999999999"}},
-                 {413}, id="content-length-lies"),
+                 413, id="content-length-lies"),
     pytest.param({"data": json.dumps(ASK), "content_type": JSON, "environ_overrides": {"CONTENT_LENGTH": "abc"}},
-                 {400, 413}, id="content-length-garbage"),
+                 400, id="content-length-garbage"),
 ]
 
 
@@ -238,8 +224,8 @@ def _open(app, method: str, url: str, **kwargs):
     return response
 
 
-def _assert_handled(app, response, allowed: set[int]) -> None:
-    assert response.status_code in allowed, (response.status_code, response.get_data(as_text=True)[:300])
+def _assert_handled(app, response, expected: int) -> None:
+    assert response.status_code == expected, (response.status_code, response.get_data(as_text=True)[:300])
     if response.status_code >= 400:
         assert isinstance(response.get_json()["error"], str)
     elif response.mimetype == "text/event-stream":
@@ -248,9 +234,9 @@ def _assert_handled(app, response, allowed: set[int]) -> None:
 
 
 @pytest.mark.parametrize("path", ["/api/chat", "/api/chat/stream"])
-@pytest.mark.parametrize("kwargs, allowed", CHAT_BODIES)
-def test_hostile_questions_get_a_json_4xx_or_an_answer(fuzz_app, path, kwargs, allowed):
-    _assert_handled(fuzz_app, _open(fuzz_app, "POST", path, **kwargs), allowed)
+@pytest.mark.parametrize("kwargs, expected", CHAT_BODIES)
+def test_hostile_questions_get_a_json_4xx_or_an_answer(fuzz_app, path, kwargs, expected):
+    _assert_handled(fuzz_app, _open(fuzz_app, "POST", path, **kwargs), expected)
 
 
 def _fb(**fields) -> dict:
@@ -262,38 +248,38 @@ def _ho(**fields) -> dict:
 
 
 OTHER_CALLS = [
-    *[pytest.param("POST", "/api/feedback", _fb(message_id=m), {400}, id=f"feedback-message-{m!r}")
+    *[pytest.param("POST", "/api/feedback", _fb(message_id=m), 400, id=f"feedback-message-{m!r}")
       for m in (1.5, 1.0, "1", True, None, [1], {"id": 1})],
-    *[pytest.param("POST", "/api/feedback", _fb(message_id=m), {400}, id=f"feedback-message-{m}")
+    *[pytest.param("POST", "/api/feedback", _fb(message_id=m), 400, id=f"feedback-message-{m}")
       for m in (-1, 0, 2**31, 2**63 - 1, -(2**63))],  # outside a 32-bit turn id
-    pytest.param("POST", "/api/feedback", _fb(message_id=10**6), {404}, id="feedback-message-unknown"),
-    pytest.param("POST", "/api/feedback", _fb(message_id=2**63), {400, 404}, id="feedback-message-2**63"),
-    pytest.param("POST", "/api/feedback", _fb(message_id=-(2**63) - 1), {400, 404}, id="feedback-message--2**63-1"),
-    pytest.param("POST", "/api/handoff", _ho(message_id=10**30), {400, 404}, id="handoff-message-10**30"),
+    pytest.param("POST", "/api/feedback", _fb(message_id=10**6), 404, id="feedback-message-unknown"),
+    pytest.param("POST", "/api/feedback", _fb(message_id=2**63), 400, id="feedback-message-2**63"),
+    pytest.param("POST", "/api/feedback", _fb(message_id=-(2**63) - 1), 400, id="feedback-message--2**63-1"),
+    pytest.param("POST", "/api/handoff", _ho(message_id=10**30), 400, id="handoff-message-10**30"),
     pytest.param("POST", "/api/feedback", _raw('{"session_id": "%s", "message_id": %s, "rating": 1}'
-                                              % (SESSION, "9" * 5000)), {400}, id="feedback-message-5000-digits"),
+                                              % (SESSION, "9" * 5000)), 400, id="feedback-message-5000-digits"),
     pytest.param("POST", "/api/feedback", _raw('{"session_id": "%s", "message_id": NaN, "rating": 1}' % SESSION),
-                 {400}, id="feedback-message-nan"),
-    *[pytest.param("POST", "/api/feedback", _fb(rating=r), {400}, id=f"feedback-rating-{r!r}")
+                 400, id="feedback-message-nan"),
+    *[pytest.param("POST", "/api/feedback", _fb(rating=r), 400, id=f"feedback-rating-{r!r}")
       for r in (True, False, "1", 0, 2, 2**70, None, -1.5)],
-    pytest.param("POST", "/api/feedback", _fb(rating=-1.0), {200, 400}, id="feedback-rating-float"),
-    pytest.param("POST", "/api/feedback", _fb(comment="x" * 1001), {400}, id="feedback-comment-1001"),
-    pytest.param("POST", "/api/feedback", _fb(comment=42), {400}, id="feedback-comment-number"),
-    pytest.param("POST", "/api/feedback", _fb(comment="nul\x00 inside"), {400}, id="feedback-comment-nul"),
-    pytest.param("POST", "/api/feedback", _fb(comment="\U0001f44d" * 1000), {200}, id="feedback-comment-astral"),
+    pytest.param("POST", "/api/feedback", _fb(rating=-1.0), 400, id="feedback-rating-float"),
+    pytest.param("POST", "/api/feedback", _fb(comment="x" * 1001), 400, id="feedback-comment-1001"),
+    pytest.param("POST", "/api/feedback", _fb(comment=42), 400, id="feedback-comment-number"),
+    pytest.param("POST", "/api/feedback", _fb(comment="nul\x00 inside"), 400, id="feedback-comment-nul"),
+    pytest.param("POST", "/api/feedback", _fb(comment="\U0001f44d" * 1000), 200, id="feedback-comment-astral"),
     pytest.param("POST", "/api/feedback", _raw('{"session_id": "%s", "message_id": 1, "rating": 1, '
-                                              '"comment": "\\udfff"}' % SESSION), {400},
+                                              '"comment": "\\udfff"}' % SESSION), 400,
                  id="feedback-comment-lone-surrogate"),
-    pytest.param("POST", "/api/feedback", _fb(session_id="another-session"), {404}, id="feedback-other-session"),
-    pytest.param("POST", "/api/feedback", _raw(_nested(200)), {400}, id="feedback-nested-200"),
-    pytest.param("POST", "/api/feedback", _raw(_nested(5000)), {400}, id="feedback-nested-5000"),
-    *[pytest.param("POST", "/api/handoff", _ho(email=e), {400}, id=f"handoff-email-{i}") for i, e in enumerate([
+    pytest.param("POST", "/api/feedback", _fb(session_id="another-session"), 404, id="feedback-other-session"),
+    pytest.param("POST", "/api/feedback", _raw(_nested(200)), 400, id="feedback-nested-200"),
+    pytest.param("POST", "/api/feedback", _raw(_nested(5000)), 400, id="feedback-nested-5000"),
+    *[pytest.param("POST", "/api/handoff", _ho(email=e), 400, id=f"handoff-email-{i}") for i, e in enumerate([
         "a@b.co?x=1", "a@b.co%0A", "\u0430@b.co", "a" * 250 + "@b.co", "a@b.c", "mailto:a@b.co",
         "a@b.co\r\nBcc: x@y.z", "a\x00@b.co", "\udfff@b.co", "", None, ["a@b.co"], "reader@ex\u00e4mple.com"])],
-    pytest.param("POST", "/api/handoff", _ho(email=" reader@example.com\n"), {201}, id="handoff-email-padded"),
-    pytest.param("POST", "/api/handoff", _ho(message_id=1), {404}, id="handoff-answered-turn"),
-    pytest.param("GET", f"/api/sessions/{SESSION}?deck=example", {}, {200}, id="sessions-own"),
-    *[pytest.param("GET", url, {}, {400}, id=f"sessions-{i}") for i, url in enumerate([
+    pytest.param("POST", "/api/handoff", _ho(email=" reader@example.com\n"), 201, id="handoff-email-padded"),
+    pytest.param("POST", "/api/handoff", _ho(message_id=1), 404, id="handoff-answered-turn"),
+    pytest.param("GET", f"/api/sessions/{SESSION}?deck=example", {}, 200, id="sessions-own"),
+    *[pytest.param("GET", url, {}, 400, id=f"sessions-{i}") for i, url in enumerate([
         f"/api/sessions/{SESSION}", f"/api/sessions/{SESSION}?deck=..%2F..%2Fetc",
         f"/api/sessions/{SESSION}?deck=%2e%2e",
         f"/api/sessions/{SESSION}?deck=example%00", f"/api/sessions/{SESSION}?deck=%EF%BD%85xample",
@@ -301,26 +287,26 @@ OTHER_CALLS = [
         "/api/sessions/" + "a" * 100_000 + "?deck=example", "/api/sessions/%EF%BC%91%EF%BC%92%EF%BC%93%EF%BC%94"
         "%EF%BC%95%EF%BC%96%EF%BC%97%EF%BC%98?deck=example", "/api/sessions/abcdefgh%00?deck=example",
         "/api/sessions/abcdefgh%ED%A0%80?deck=example", "/api/sessions/%FF%FE%FD%FC%FB%FA%F9%F8?deck=example"])],
-    pytest.param("GET", "/api/sessions/..%2F..%2Fetc%2Fpasswd?deck=example", {}, {400, 404}, id="sessions-traversal"),
-    pytest.param("GET", f"/api/sessions/{SESSION}%0A?deck=example", {}, {400}, id="sessions-id-trailing-newline"),
-    pytest.param("GET", f"/api/sessions/{SESSION}?deck=example%0A", {}, {400}, id="sessions-deck-trailing-newline"),
-    *[pytest.param(method, url, {}, {405}, id=f"method-{method}-{url}") for method, url in [
+    pytest.param("GET", "/api/sessions/..%2F..%2Fetc%2Fpasswd?deck=example", {}, 404, id="sessions-traversal"),
+    pytest.param("GET", f"/api/sessions/{SESSION}%0A?deck=example", {}, 400, id="sessions-id-trailing-newline"),
+    pytest.param("GET", f"/api/sessions/{SESSION}?deck=example%0A", {}, 400, id="sessions-deck-trailing-newline"),
+    *[pytest.param(method, url, {}, 405, id=f"method-{method}-{url}") for method, url in [
         ("GET", "/api/chat"), ("PUT", "/api/chat"), ("DELETE", "/api/chat/stream"), ("PATCH", "/api/feedback"),
         ("GET", "/api/handoff"), ("POST", "/api/health"), ("POST", f"/api/sessions/{SESSION}")]],
-    pytest.param("GET", "/api/nope", {}, {404}, id="unknown-path"),
-    pytest.param("HEAD", "/api/health", {}, {200}, id="head-health"),
-    *[pytest.param("POST", "/api/chat", {"json": ASK, "headers": {"Origin": origin}}, {403}, id=f"origin-{i}")
+    pytest.param("GET", "/api/nope", {}, 404, id="unknown-path"),
+    pytest.param("HEAD", "/api/health", {}, 200, id="head-health"),
+    *[pytest.param("POST", "/api/chat", {"json": ASK, "headers": {"Origin": origin}}, 403, id=f"origin-{i}")
       for i, origin in enumerate(["https://evil.example", "null", "https://partner.example.evil.example",
                                   "https://\u00e9.example", "https://" + "e" * 8000 + ".example"])],
-    pytest.param("GET", "/api/health", {"headers": {"Origin": "https://evil.example"}}, {403}, id="origin-health"),
-    pytest.param("GET", "/api/health", {"headers": {"Origin": "HTTPS://PARTNER.EXAMPLE"}}, {200},
+    pytest.param("GET", "/api/health", {"headers": {"Origin": "https://evil.example"}}, 403, id="origin-health"),
+    pytest.param("GET", "/api/health", {"headers": {"Origin": "HTTPS://PARTNER.EXAMPLE"}}, 200,
                  id="origin-allowed-any-case"),
-    pytest.param("OPTIONS", "/api/chat", {"headers": {"Origin": ALLOWED_ORIGIN}}, {200}, id="preflight-allowed"),
-    pytest.param("OPTIONS", "/api/chat", {"headers": {"Origin": "https://evil.example"}}, {403},
+    pytest.param("OPTIONS", "/api/chat", {"headers": {"Origin": ALLOWED_ORIGIN}}, 200, id="preflight-allowed"),
+    pytest.param("OPTIONS", "/api/chat", {"headers": {"Origin": "https://evil.example"}}, 403,
                  id="preflight-refused"),
 ]
 
 
-@pytest.mark.parametrize("method, url, kwargs, allowed", OTHER_CALLS)
-def test_hostile_calls_get_a_json_error_or_their_answer(fuzz_app, method, url, kwargs, allowed):
-    _assert_handled(fuzz_app, _open(fuzz_app, method, url, **kwargs), allowed)
+@pytest.mark.parametrize("method, url, kwargs, expected", OTHER_CALLS)
+def test_hostile_calls_get_a_json_error_or_their_answer(fuzz_app, method, url, kwargs, expected):
+    _assert_handled(fuzz_app, _open(fuzz_app, method, url, **kwargs), expected)

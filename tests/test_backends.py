@@ -16,7 +16,7 @@ from app.generation.embedded import embedded_model_path
 from app.rag.answer import AnswerPipeline, AnswerSettings
 from app.rag.retrieval import FaissRetriever
 from app.generation.loading import check_model_settings, choose_backend
-from tests.test_end_to_end import ANSWERABLE
+from tests.helpers.questions import ANSWERABLE
 
 HAS_LLAMA_CPP = importlib.util.find_spec("llama_cpp") is not None
 needs_llama_cpp = pytest.mark.skipif(not HAS_LLAMA_CPP, reason="llama-cpp-python is not installed (make install builds it)")

@@ -17,8 +17,7 @@ from app.conversation_log import EXPORT_COLUMNS, MIGRATIONS, SessionFilter, SqlC
 from app.models import Base, ChatSession, Turn
 from app.rag.result import AnswerResult
 from tests.postgres_server import postgres_server  # noqa: F401  (the session's server, used by name)
-from tests.test_admin import seeded_log
-from tests.test_logs_purge import LONG_AGO, ONE_SESSION, row_counts, seed_session
+from tests.helpers.log_data import LONG_AGO, ONE_SESSION, row_counts, seed_session, seeded_log
 
 SOURCES = [{"doc": "pitch.pdf", "page": 4, "kind": "page", "title": "Market", "score": 0.71, "used": True,
             "snippet": "A $4B market."},

@@ -11,13 +11,7 @@ from app.eval.metrics import answer_matches, shown_text
 from app.models import Turn
 from app.services import Services
 from tests.conftest import app_config
-
-# Facts stated once in content/example (question, fact, file, page or FAQ section).
-ANSWERABLE = [
-    ("When does the seed round close?", "30 April 2026", "faq.md", 7),
-    ("What is the battery capacity of the deck unit?", "7.2 kWh", "whitepaper.pdf", 3),
-    ("What revenue is projected for 2029?", "$21.5 million", "pitch_deck.pdf", 9),
-]
+from tests.helpers.questions import ANSWERABLE
 
 
 @pytest.mark.parametrize("question, fact, doc, page", ANSWERABLE)

@@ -119,7 +119,7 @@ def test_a_log_locked_for_a_moment_is_retried_and_the_turn_kept_once(tmp_path, e
 
 def test_a_log_that_stays_down_still_answers_the_reader_and_reports_the_turn(tmp_path, embedder, example_index,
                                                                                caplog, monkeypatch):
-    monkeypatch.setattr("app.conversation_log.RETRY_WAITS_S", (0.01,))
+    monkeypatch.setattr("app.conversation_log.writes.RETRY_WAITS_S", (0.01,))
     app = scripted_app(tmp_path, example_index, embedder)
     lock_the_log(app, failures=None, statements=("INSERT", "SELECT", "UPDATE"))  # reads fail too
     response = app.test_client().post("/api/chat", json=QUESTION | {"session_id": "reader-session-1"})
@@ -160,24 +160,35 @@ def test_a_server_killed_while_streaming_leaves_the_question_logged_as_interrupt
 
 
 def test_no_secret_reaches_the_logs(tmp_path, embedder, example_index, caplog):
-    """Secrets come from the environment and stay out of every log line and of `flask config`."""
+    """Secrets come from the environment and stay out of every log line, response and `flask config`,
+    the API key included while the OpenAI-compatible backend holds it and its server fails."""
     import logging
 
     from app.admin.auth import hash_password
+    from tests.live_server import free_port
 
     secrets = {"SECRET_KEY": "s3cret-signing-key-0123456789", "ADMIN_PASSWORD_HASH": hash_password("owner pass 123"),
                "OPENAI_API_KEY": "sk-not-for-logs-987654321"}
-    config = app_config(tmp_path, example_index) | secrets
+    config = app_config(tmp_path, example_index) | secrets | {
+        "BACKEND": "openai", "OPENAI_BASE_URL": f"http://127.0.0.1:{free_port()}/v1",  # nothing listens there
+        "WRITE_ANSWERS": True}  # the model writes the answer: the request reaches the server
     caplog.set_level(logging.DEBUG)
-    app = create_app(config, make_services=lambda cfg: Services(cfg, embedder=embedder, generator=ScriptedGenerator(
-        "The founders are Maren Okafor and Tomas Lindqvist.")))
+    app = create_app(config, make_services=lambda cfg: Services(cfg, embedder=embedder))
     client = app.test_client()
-    client.post("/api/chat", json=QUESTION)
+    answer = client.post("/api/chat", json=QUESTION)
+    stream = client.post("/api/chat/stream", json=QUESTION)
+    assert app.extensions["deckchat"].generator()._client["api_key"] == secrets["OPENAI_API_KEY"]  # the key went in
+    assert answer.status_code == 503  # and the request with it failed
+    with Session(app.extensions["deckchat"].log.engine) as db:
+        assert "failed" in db.get(Turn, answer.get_json()["message_id"]).error
+    assert "event: error" in stream.get_data(as_text=True)
     page = client.get("/admin/login").get_data(as_text=True)
     token = page.split('name="csrf_token" value="')[1].split('"')[0]
-    client.post("/admin/login", data={"password": "wrong guess 999", "csrf_token": token})
+    login = client.post("/admin/login", data={"password": "wrong guess 999", "csrf_token": token})
     shown = app.test_cli_runner().invoke(args=["config"]).output
-    logged = "\n".join(r.getMessage() for r in caplog.records)
+    logged = "\n".join(r.getMessage() for r in caplog.records) + "\n" + caplog.text  # messages and tracebacks
+    assert "failed" in logged  # the server's failure is logged
+    responses = "\n".join(r.get_data(as_text=True) for r in (answer, stream, login))
     for secret in ("s3cret-signing-key", secrets["ADMIN_PASSWORD_HASH"], "sk-not-for-logs", "wrong guess 999"):
-        assert secret not in logged and secret not in shown
+        assert secret not in logged and secret not in shown and secret not in responses
     assert "admin login failed" in logged  # the failed login itself is logged, without what was typed

@@ -8,7 +8,7 @@ from app.eval.metrics import answer_matches
 from app.rag.followup import is_follow_up, retrieval_query
 from app.rag.prompting import PromptBuilder
 from tests.fakes import ScriptedGenerator
-from tests.test_prompting import hit
+from tests.helpers.chunks import hit
 
 
 @pytest.mark.parametrize("question, follow_up", [

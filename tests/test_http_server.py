@@ -21,6 +21,11 @@ def server(example_index, generator, tmp_path_factory):
     shutil.copytree(example_index, index_dir, symlinks=True)
     # The model writes the answers here, so the written path runs through a real server too.
     with gunicorn(instance, index_dir, env={"DECKCHAT_WRITE_ANSWERS": "1"}) as base:
+        # DECKCHAT_PRELOAD_MODEL loads the model in the background: ready once it is in, before any question.
+        deadline = time.monotonic() + 120
+        while requests.get(f"{base}/api/health", timeout=10).json()["model"]["state"] == "not loaded":
+            assert time.monotonic() < deadline, "the preloaded model was not in within 120 s"
+            time.sleep(0.2)
         yield base, index_dir
 
 
@@ -29,7 +34,8 @@ def test_health_over_http(server):
     health = requests.get(f"{server}/api/health", timeout=10).json()
     assert health["decks"][0]["deck"] == "example"
     assert health["model"]["id"] == "SmolLM2-135M-Instruct.Q4_1.gguf"
-    assert health["model"]["state"] in {"loaded", "not loaded"}
+    assert health["model"]["state"] == "loaded" and health["model"]["error"] is None  # preloaded, no question asked
+    assert health["status"] == "ok"
 
 
 def test_chat_over_http_answers_with_sources_and_a_session(server):

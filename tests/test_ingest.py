@@ -10,7 +10,7 @@ from app.services import Services
 from ingest.store import list_decks, load_deck_index, read_manifest
 from tests.conftest import EXAMPLE_DECK, app_config, make_ingester
 from tests.fakes import ScriptedGenerator
-from tests.test_loaders import write_pdf
+from tests.helpers.documents import write_pdf
 
 
 def test_example_deck_index_has_manifest_chunks_and_vectors(example_index, embedder):

@@ -6,16 +6,7 @@ import pytest
 from fpdf import FPDF
 
 from ingest.loaders import LoadError, clean_text, load_file
-
-
-def write_pdf(path, pages: list[list[str]]) -> None:
-    pdf = FPDF()
-    pdf.set_font("Helvetica", size=14)
-    for lines in pages:
-        pdf.add_page()
-        for line in lines:
-            pdf.cell(0, 10, line, new_x="LMARGIN", new_y="NEXT")
-    pdf.output(str(path))
+from tests.helpers.documents import write_pdf
 
 
 def test_clean_text_fixes_ligatures_and_hyphenated_line_ends():

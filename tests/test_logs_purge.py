@@ -5,19 +5,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session
 
 from app import create_app
 from app.conversation_log import SqlConversationLog
 from app.log_retention import retention_cutoff
-from app.models import ChatSession, Feedback, Handoff, Turn, TurnSource
 from app.rag.result import AnswerResult
 from app.services import Services
 from tests.conftest import app_config
-
-LONG_AGO = datetime(2020, 1, 1, 12, 0, tzinfo=UTC)
-SOURCE = {"doc": "faq.md", "page": None, "kind": "md", "title": "Round", "score": 0.7}
+from tests.helpers.log_data import LONG_AGO, ONE_SESSION, row_counts, seed_session
 
 
 @pytest.fixture
@@ -27,28 +22,6 @@ def make_app(tmp_path, example_index, embedder):
         config = app_config(tmp_path, example_index) | settings
         return create_app(config, make_services=lambda cfg: Services(cfg, embedder=embedder))
     return make
-
-
-def seed_session(log: SqlConversationLog, session_id: str, started: datetime | None = None) -> None:
-    """A session with two turns, a source, a thumbs-down and a hand-off request: a row in every table."""
-    first = log.record_turn(session_id, "example", "How much are you raising?",
-                            AnswerResult("Two million.", False, sources=[SOURCE]))
-    second = log.record_turn(session_id, "example", "Who is the CTO?", AnswerResult("The documents do not say.", True))
-    assert log.record_feedback(session_id, first, -1, "vague")
-    assert log.record_handoff(session_id, second, "reader@example.com")
-    if started:
-        with Session(log.engine) as db, db.begin():
-            db.execute(update(ChatSession).where(ChatSession.id == session_id).values(created_at=started))
-            db.execute(update(Turn).where(Turn.session_id == session_id).values(created_at=started))
-
-
-def row_counts(log: SqlConversationLog) -> dict[str, int]:
-    with Session(log.engine) as db:
-        return {model.__tablename__: db.scalar(select(func.count()).select_from(model)) or 0
-                for model in (ChatSession, Turn, TurnSource, Feedback, Handoff)}
-
-
-ONE_SESSION = {"chat_session": 1, "turn": 2, "turn_source": 1, "feedback": 1, "handoff": 1}
 
 
 def test_purge_removes_old_sessions_with_every_row_and_keeps_newer_ones(tmp_path):

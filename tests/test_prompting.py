@@ -3,13 +3,8 @@
 from __future__ import annotations
 
 from app.rag.prompting import SYSTEM_PROMPT, PromptBuilder
-from app.rag.retrieval import ScoredChunk
-from ingest.chunk import Chunk
 from tests.fakes import ScriptedGenerator
-
-
-def hit(text: str, score: float, page: int = 1) -> ScoredChunk:
-    return ScoredChunk(Chunk(f"d.pdf:{page}", "deck", "d.pdf", text, page, "page", None), score)
+from tests.helpers.chunks import hit
 
 
 def builder(gen, context_tokens=800, max_prompt_tokens=2000) -> PromptBuilder:

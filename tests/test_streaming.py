@@ -15,15 +15,7 @@ from app.rag.result import INTERRUPTED
 from app.services import Services
 from tests.conftest import app_config
 from tests.fakes import ScriptedGenerator
-
-
-def parse_events(raw: str) -> list[tuple[str, dict]]:
-    """Server-Sent Events as (name, data) pairs."""
-    events = []
-    for block in raw.strip().split("\n\n"):
-        fields = dict(line.split(": ", 1) for line in block.split("\n"))
-        events.append((fields["event"], json.loads(fields["data"])))
-    return events
+from tests.helpers.sse import parse_events
 
 
 def test_sources_then_tokens_then_done_with_the_logged_answer(client, app):

@@ -5,15 +5,16 @@ from __future__ import annotations
 import json
 import re
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 from flask import Blueprint, Response, current_app, jsonify, request, stream_with_context
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.chat.cors import allow_origin, check_origin_for_deck, preflight
+from app.chat.turns import TurnRecorder
 from app.errors import BadRequest, NotFound
-from app.rag.result import INTERRUPTED, AnswerResult
+from app.rag.result import INTERRUPTED
 from ingest.store import is_valid_deck_name, list_decks
 
 bp = Blueprint("chat", __name__, url_prefix="/api")
@@ -90,29 +91,11 @@ def chat():
     svc = services()
     with svc.queue.place():
         result = svc.pipeline.answer(deck, question, _earlier_turns(session_id))
-    message_id = _logged(svc.log.record_turn, session_id, deck, question, result)
+    message_id = TurnRecorder(lambda: svc.log, session_id, deck, question).record(result)
     if result.error:
         return jsonify(error=MODEL_UNAVAILABLE, session_id=session_id, message_id=message_id), 503
     return jsonify(answer=result.answer, refused=result.refused, grounded=result.grounded, quote=result.quote,
                    sources=[s.to_dict() for s in result.sources], session_id=session_id, message_id=message_id)
-
-
-def _logged(write: Callable, *args, report: bool = True):
-    """Write to the conversation log. When it stays unreachable the reader still gets the answer and,
-    with `report`, the turn goes to the error log (question, answer, sources) for the owner."""
-    try:
-        return write(*args)
-    except SQLAlchemyError:
-        if report:
-            turn = {"args": [a for a in args if not isinstance(a, AnswerResult)]}
-            for a in args:
-                if isinstance(a, AnswerResult):
-                    turn |= {"answer": a.answer, "refused": a.refused, "error": a.error, "model": a.model_id,
-                             "sources": [(s.doc, s.page) for s in a.sources],
-                             "generation_ms": round(a.generation_ms)}
-            current_app.logger.exception("conversation log unavailable; turn not stored: %s",
-                                         json.dumps(turn, ensure_ascii=False, default=str)[:4000])
-        return None
 
 
 def _earlier_turns(session_id: str) -> list[tuple[str, str]]:
@@ -142,16 +125,8 @@ def chat_stream():
 
     def events() -> Iterator[str]:
         result, logged = stream.result, False
-        # Logged before the first token: a server killed mid-answer leaves it marked interrupted.
-        message_id = _logged(svc.log.begin_turn, session_id, deck, question, report=False)  # reported at the end
-
-        def finish() -> int | None:
-            if message_id is None:  # the log was unreachable at the start: one more try, whole
-                return _logged(svc.log.record_turn, session_id, deck, question, result)
-            if _logged(svc.log.finish_turn, message_id, result) is False:  # purged meanwhile: store it anew
-                return _logged(svc.log.record_turn, session_id, deck, question, result)
-            return message_id  # if the write failed, the turn stays "interrupted" and is reported
-
+        turn = TurnRecorder(lambda: svc.log, session_id, deck, question)
+        turn.begin()  # before the first token: a server killed mid-answer leaves it marked interrupted
         try:
             yield _event("sources", {"sources": [s.to_dict() for s in result.sources], "session_id": session_id})
             deltas = iter(stream)
@@ -160,7 +135,7 @@ def chat_stream():
                     yield _event("token", {"text": delta})
             finally:
                 deltas.close()  # the reader left: stop the model now, not at max_new_tokens
-            message_id = finish()
+            message_id = turn.finish(result)
             logged = True
             if result.error:
                 yield _event("error", {"error": MODEL_UNAVAILABLE, "message_id": message_id})
@@ -171,7 +146,7 @@ def chat_stream():
         finally:
             if not logged:  # the reader disconnected: keep the partial answer, marked interrupted
                 result.error = result.error or INTERRUPTED
-                finish()
+                turn.finish(result)
 
     response = Response(stream_with_context(events()), mimetype="text/event-stream",
                         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})

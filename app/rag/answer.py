@@ -85,9 +85,8 @@ class AnswerPipeline:
         wanted = expected_type(question)
         sources, index_of = _sources(found, self.settings.top_k)
         # The evidence lines best first by the chance that the line itself states the answer.
-        scores = self.line_ranker.scores(question, wanted, found)
-        lines = tuple(sorted((EvidenceLine(h.unit.line, h.unit.text, index_of[h.unit.chunk.id], score)
-                              for h, score in zip(found.units, scores)), key=lambda e: -e.score))
+        ranked = sorted(zip(found.units, self.line_ranker.scores(question, wanted, found)), key=lambda u: -u[1])
+        lines = tuple(EvidenceLine(h.unit.line, h.unit.text, index_of[h.unit.chunk.id], score) for h, score in ranked)
         values = features(question, wanted, found.units, found.chunks, found.deck_units, states_wanted(wanted, lines))
         p = self.refusal_model.p_answerable(values)
         evidence = Evidence(question, wanted, lines, p >= self.refusal_model.threshold, p)
@@ -104,6 +103,9 @@ class AnswerPipeline:
             result.error = str(exc)
             return AnswerStream(result)
         params = self.settings.params
+        # The model reads the best windows (not the ranker's lines: the written answers were measured
+        # with these, and in the ranker's order the embedded model wrote worse ones). Its answer is
+        # quoted with whichever evidence line holds its facts.
         blocks = [ScoredChunk(dataclasses.replace(h.unit.chunk, text=h.unit.text), h.score)
                   for h in found.units[: self.settings.prompt_units]]
         prompt = self._builder(generator).build(question, blocks, history)

@@ -6,7 +6,8 @@ re-orders the evidence lines by the probability that the line itself states the 
 window's scores, the line's own similarity to the question, its length, whether it holds a figure,
 and whether it states the kind of fact asked for. Fitted on the tuning half by
 scripts/fit_refusal.py (a line is positive when it holds the gold fact) and shipped in
-refusal_model.json under "line_ranker"; a fitted file without one keeps the units' own order.
+refusal_model.json under "line_ranker". A fitted file without one keeps the units' own order and
+scores, but app/rag/verdict.py's shares were chosen for the ranker's probabilities: refit such a file.
 """
 
 from __future__ import annotations

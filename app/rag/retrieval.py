@@ -5,8 +5,11 @@ from __future__ import annotations
 import os
 import threading
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Protocol
+
+import numpy as np
 
 from app.rag.lexical import LexicalIndex, fuse
 from app.rag.units import DeckUnits, UnitHit, UnitWeights
@@ -30,7 +33,12 @@ class Retrieved:
     chunks: list[ScoredChunk]
     units: list[UnitHit]
     deck_units: DeckUnits
-    line_cosines: list[float]  # each unit's quote alone against the question, in `units` order
+    vector: np.ndarray  # the query's embedding
+
+    @cached_property
+    def line_cosines(self) -> list[float]:
+        """Each unit's quote alone against the question, in `units` order (embedded when first asked)."""
+        return self.deck_units.line_cosines(self.units, self.vector)
 
 
 class Retriever(Protocol):
@@ -75,7 +83,7 @@ class DeckSearcher:
         chunks = self._search(query, vector, k)
         ranks = {hit.chunk.id: rank for rank, hit in enumerate(chunks)}
         units = self.units.rank(query, vector, ranks, n, self.weights)
-        return Retrieved(chunks, units, self.units, self.units.line_cosines(units, vector))
+        return Retrieved(chunks, units, self.units, vector)
 
     def _search(self, query: str, vector, k: int) -> list[ScoredChunk]:
         if self.lexical is None:

@@ -217,7 +217,6 @@ class DeckUnits:
         hits.sort(key=lambda h: -h.score)
         return distinct(hits, n)
 
-
     def line_cosines(self, hits: Sequence[UnitHit], vector: np.ndarray) -> list[float]:
         """Each hit's quote on its own against the question: a window can match through its neighbours,
         the line the reader is shown has to match by itself (a feature of app/rag/line_ranker.py)."""
