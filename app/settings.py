@@ -1,0 +1,203 @@
+"""Every DeckChat setting, typed, with its default and what it does: read from DECKCHAT_* variables.
+
+One pydantic-settings class per group. `load_config()` (app/config.py) flattens them into the Flask
+config the app reads; the README's settings table and `flask config` are written from these fields
+(`tests/test_settings.py` fails when the README is out of date). A value that does not parse stops
+start-up with one line naming the variable, the value and what is allowed.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field, ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+PREFIX = "DECKCHAT_"
+
+
+class Group(BaseSettings):
+    # An empty variable means the default, as an unset one does.
+    model_config = SettingsConfigDict(env_prefix=PREFIX, extra="ignore", env_ignore_empty=True)
+
+
+class PathSettings(Group):
+    """Where things live."""
+
+    content_dir: Path = Field(REPO_ROOT / "content", description="one folder per deck")
+    index_dir: Path = Field(REPO_ROOT / "index_store", description="built indexes")
+    instance_dir: Path = Field(REPO_ROOT / "instance", description="the SQLite log and the model cache")
+    database_url: str = Field(
+        "", validation_alias=AliasChoices("DATABASE_URL", "DECKCHAT_DATABASE_URL"),
+        description="any SQLAlchemy URL; tested on SQLite and PostgreSQL "
+                    "(`postgresql+psycopg://user:password@host/db`)")
+    model_cache_dir: Path | None = Field(None, description="GGUF converted once for transformers")
+    eval_data: Path = Field(REPO_ROOT.parent / "shared" / "eval",
+                            description="the documents `flask eval-dev` asks the development set about")
+
+
+class IngestSettings(Group):
+    """How documents become an index."""
+
+    embedder_path: str = Field("", description="any sentence-transformers folder (re-ingest with `--rebuild`); "
+                                               "empty: the embedded all-MiniLM-L6-v2")
+    chunk_tokens: int = Field(256, ge=32, description="longest chunk, in the embedder's tokens (re-ingest with "
+                                                      "`--rebuild`)")
+    chunk_overlap: int = Field(32, ge=0, description="tokens a split page's chunks share")
+    max_file_mb: float = Field(100.0, gt=0, description="larger files are skipped at ingest")
+    file_timeout_s: float = Field(120.0, gt=0, description="a file whose parser takes longer is skipped at ingest")
+    gate_margin: float = Field(0.05, ge=0, le=1, description="how much hit@k a deck's `qa.jsonl` may lose before "
+                                                             "a re-index is refused")
+
+
+class RetrievalSettings(Group):
+    """What a question finds."""
+
+    top_k: int = Field(5, ge=1, le=50, description="chunks retrieved per question")
+    hybrid: bool = Field(True, description="fuse BM25 keyword search with vector search (false: vectors only)")
+    evidence_units: int = Field(8, ge=1, le=50, description="lines (each with its neighbours) ranked deck-wide "
+                                                             "that the answer is decided on")
+
+
+class AnswerSettingsGroup(Group):
+    """How the answer is decided."""
+
+    write_answers: bool = Field(False, description="the model writes answers to questions that ask for no figure "
+                                                   "or date (false: the best line is quoted; measured better with "
+                                                   "the embedded 135M model)")
+    prompt_units: int = Field(4, ge=1, le=50, description="of the evidence units, how many the model reads when "
+                                                          "it writes")
+    refusal_model: str = Field("", description="the answer path's fitted knobs (the refusal decision's and the "
+                                               "line ranker's coefficients, the evidence weights; "
+                                               "`scripts/fit_refusal.py` writes one); empty: "
+                                               "`app/rag/refusal_model.json`")
+    context_tokens: int = Field(800, ge=64, description="context budget in the prompt")
+    history_tokens: int = Field(200, ge=0, description="earlier turns shown to the model with a follow-up "
+                                                       "question (0: none)")
+    prompt_format: Literal["auto", "chatml", "llama2", "llama3", "mistral", "gemma", "alpaca", "vicuna",
+                           "stablebeluga"] = Field(
+        "auto", description="`auto`: the model's chat template, else the format its name says")
+
+
+class GenerationSettings(Group):
+    """Which model writes, and how."""
+
+    model_path: str = Field("", description="a GGUF file or a transformers model folder; empty: the embedded "
+                                            "SmolLM2 GGUF")
+    backend: Literal["auto", "llamacpp", "transformers", "openai"] = Field(
+        "auto", description="`auto`: llama.cpp for a GGUF file when llama-cpp-python is installed, else "
+                            "transformers; `openai`: a model on an OpenAI-compatible server")
+    openai_base_url: str = Field("", description="with `DECKCHAT_BACKEND=openai`: the server (llama.cpp server, "
+                                                 "vLLM, TGI, Ollama), e.g. `http://10.0.0.5:8080/v1`")
+    openai_model: str = Field("", description="with `DECKCHAT_BACKEND=openai`: the model name the server knows")
+    openai_api_key: str = Field("", description="with `DECKCHAT_BACKEND=openai`: its key (never printed)")
+    openai_context_tokens: int = Field(4096, ge=256, description="that model's context window")
+    quantization: Literal["none", "int8", "bnb-8bit", "bnb-4bit"] = Field(
+        "none", description="transformers backend only: `int8` (CPU, torch dynamic), `bnb-8bit`, `bnb-4bit` "
+                            "(CUDA GPU, `pip install -r requirements-gpu.txt`)")
+    threads: int = Field(os.cpu_count() or 1, ge=1, description="model threads (llama.cpp or torch)")
+    max_new_tokens: int = Field(64, ge=1, description="longest answer")
+    temperature: float = Field(0.0, ge=0, description="0: greedy (reproducible); above 0: sampling")
+    top_p: float = Field(1.0, gt=0, le=1, description="nucleus sampling's share, with a temperature above 0")
+    repetition_penalty: float = Field(1.0, gt=0, description="1.0: none")
+    num_beams: int = Field(1, ge=1, description="beam search (transformers backend; the answer then arrives in "
+                                                "one piece)")
+    preload_model: bool = Field(False, description="at start-up, open the conversation log (its migrations: a "
+                                                   "wrong `DATABASE_URL` stops the server there) and load every "
+                                                   "deck's evidence units and the model in the background "
+                                                   "(`make run` sets it); without it each starts on first need")
+
+
+class WebSettings(Group):
+    """What the server accepts and from whom."""
+
+    allowed_origins: str = Field("", description="sites (comma-separated origins, like `https://www.example.com`) "
+                                                 "allowed to embed every deck's chat, besides each deck's "
+                                                 "`allowed_origins` in its `deck.toml`")
+    queue_waiting: int = Field(4, ge=0, description="readers who may wait while the model answers another; beyond "
+                                                    "that 503 with `Retry-After`")
+    rate_limit_address: str = Field("20/minute;200/hour", description="questions per client address (`0`: off); "
+                                                                      "over it, 429 with `Retry-After`")
+    rate_limit_session: str = Field("10/minute", description="questions per conversation")
+    rate_limit_other: str = Field("120/minute", description="feedback, hand-off and conversation restores per "
+                                                            "address")
+    proxy_hops: int = Field(0, ge=0, description="reverse proxies in front: the reader's address comes from "
+                                                 "`X-Forwarded-For` (set only behind your own proxy)")
+    max_question_chars: int = Field(1000, ge=1, description="longest question")
+    max_request_bytes: int = Field(16 * 1024, ge=1024, description="largest request body")
+
+
+class SecuritySettings(Group):
+    """Who may see the owner's pages, and for how long conversations are kept."""
+
+    admin_password_hash: str = Field("", description="the admin password's hash (`flask admin set-password`); "
+                                                     "without it admin login is refused")
+    secret_key: str = Field("", description="signs the admin session cookie; set it so logins survive a restart "
+                                            "(empty: random per process)")
+    secure_cookies: bool = Field(False, description="true behind TLS: the admin cookie is sent over HTTPS only")
+    retention_days: int = Field(0, ge=0, description="delete conversations older than this many days, once a day "
+                                                     "(0: keep)")
+
+
+GROUPS: tuple[type[Group], ...] = (PathSettings, IngestSettings, RetrievalSettings, AnswerSettingsGroup,
+                                   GenerationSettings, WebSettings, SecuritySettings)
+# Defaults computed from other settings or the machine, as the README shows them.
+DERIVED_DEFAULTS = {"database_url": "`sqlite:///instance/deckchat.sqlite3`", "model_cache_dir": "`instance/model-cache/`",
+                    "threads": "CPU count"}
+
+
+class SettingsError(SystemExit):
+    """A setting that does not parse: one line for the operator, then the process stops."""
+
+
+def env_name(group: type[Group], field: str) -> str:
+    alias = group.model_fields[field].validation_alias
+    return alias.choices[0] if isinstance(alias, AliasChoices) else PREFIX + field.upper()
+
+
+def read_groups() -> list[Group]:
+    """Every group, read from the environment; SettingsError naming the first bad variable."""
+    groups = []
+    for group in GROUPS:
+        try:
+            groups.append(group())
+        except ValidationError as exc:
+            error = exc.errors()[0]
+            field = str(error["loc"][0]) if error["loc"] else ""
+            name = env_name(group, field) if field in group.model_fields else field
+            raise SettingsError(f"{name}={error.get('input')!r} is not allowed: {error['msg']}") from None
+    return groups
+
+
+def settings_table() -> str:
+    """The README's settings table, written from the fields."""
+    rows = ["| variable | default | meaning |", "|---|---|---|"]
+    for group in GROUPS:
+        for field, info in group.model_fields.items():
+            default = info.default
+            if field in DERIVED_DEFAULTS:
+                shown = DERIVED_DEFAULTS[field]
+            elif isinstance(default, Path):
+                shown = f"`{_relative(default)}`"
+            elif isinstance(default, bool):
+                shown = str(default).lower()
+            elif default in ("", None):
+                shown = "none"
+            else:
+                shown = f"`{default}`"
+            rows.append(f"| `{env_name(group, field)}` | {shown} | {info.description} |")
+    return "\n".join(rows)
+
+
+def _relative(path: Path) -> str:
+    try:
+        return str(path.relative_to(REPO_ROOT)) + "/"
+    except ValueError:
+        return os.path.relpath(path, REPO_ROOT)
+
+
+if __name__ == "__main__":  # prints the README's table
+    print(settings_table())
