@@ -279,6 +279,65 @@ def inventing_site(embedder, tmp_path_factory):
         yield base
 
 
+def test_the_reader_never_sees_streamed_text_that_the_final_answer_takes_back(browser, inventing_site):
+    browser.get(f"{inventing_site}/embed/example")
+    wait(browser, 20).until(lambda d: d.execute_script("return document.getElementById('question') !== null"))
+    # Every text the answer showed while it streamed, as the reader saw it.
+    browser.execute_script("""
+        window.__seen = [];
+        new MutationObserver(function () {
+          var item = document.querySelector('#log .msg.bot.streaming .answer-text');
+          if (item) window.__seen.push(item.textContent);
+        }).observe(document.getElementById('log'), {subtree: true, childList: true, characterData: true});
+    """)
+    answer = ask_and_wait(browser, "Who is the CEO of Tidewater Robotics?")
+    final = answer.find_element(By.CSS_SELECTOR, ".answer-text").text
+    seen = browser.execute_script("return window.__seen")
+    assert seen and any("Maren Okafor is the CEO" in text for text in seen)  # the sentence that passed streamed
+    assert not any("trillion" in text or "using only the context" in text for text in seen), seen
+    assert final.startswith("Maren Okafor is the CEO of Tidewater Robotics.") and "trillion" not in final
+    assert all(final.startswith(text.strip()) for text in seen if text.strip())  # nothing shown was taken back
+
+
+# A slow model (the stand-in writes a long answer in many pieces), so Stop is pressed while it writes.
+SLOW_ANSWER = "Maren Okafor is the CEO of Tidewater Robotics and leads the company. " * 6
+
+
+@pytest.fixture(scope="module")
+def slow_site(embedder, tmp_path_factory):
+    instance = tmp_path_factory.mktemp("slow_instance")
+    with scripted_model_site(embedder, instance, SLOW_ANSWER, pieces=60, delay_s=0.5) as base:
+        yield base
+
+
+def test_a_reader_can_stop_an_answer_start_a_new_chat_and_leave_an_email_for_what_is_not_answered(browser, slow_site):
+    browser.get(f"{slow_site}/embed/example")
+    wait(browser, 20).until(lambda d: d.execute_script("return document.getElementById('question') !== null"))
+    browser.find_element(By.ID, "question").send_keys("Who leads Tidewater Robotics?")
+    browser.find_element(By.ID, "send").click()
+    # The model's first sentence needs about five seconds: Stop is pressed while it writes.
+    stop = wait(browser, 30).until(lambda d: d.find_element(By.ID, "stop") if d.find_element(By.ID, "stop").is_displayed()
+                                   else None)
+    stop.click()
+    stopped = wait(browser, 20).until(
+        lambda d: d.find_element(By.CSS_SELECTOR, "#log .msg.bot:last-child")
+        if d.find_element(By.CSS_SELECTOR, "#log .msg.bot:last-child").get_attribute("aria-busy") == "false" else None)
+    assert "Stopped." in stopped.text and browser.find_element(By.ID, "send").is_displayed()
+    assert not browser.find_element(By.ID, "question").get_attribute("disabled")  # the reader can ask again
+    # New chat: the conversation is cleared and a new session id is in use (the old one is not restored).
+    old_session = browser.execute_script("return localStorage.getItem('deckchat:session:example')")
+    browser.find_element(By.ID, "new-chat").click()
+    assert len(browser.find_elements(By.CSS_SELECTOR, "#log .msg")) == 1  # the greeting alone
+    assert browser.execute_script("return localStorage.getItem('deckchat:session:example')") != old_session
+    # A question the documents do not answer offers the founders' hand-off; the e-mail is sent.
+    answer = ask_and_wait(browser, "Who won the 2018 FIFA World Cup?")
+    assert "do not say" in answer.find_element(By.CSS_SELECTOR, ".answer-text").text
+    email = answer.find_element(By.CSS_SELECTOR, "form.handoff input[type=email]")
+    email.send_keys("investor@example.com")
+    answer.find_element(By.CSS_SELECTOR, "form.handoff button").click()
+    wait(browser, 20).until(lambda d: "the founders will reply" in answer.text)
+
+
 def test_what_the_model_writes_is_shown_as_text_while_streaming_and_after(browser, hostile_site):
     browser.get(f"{hostile_site}/embed/example")
     wait(browser, 20).until(lambda d: d.execute_script("return document.getElementById('question') !== null"))
