@@ -8,7 +8,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from app.settings import GROUPS, REPO_ROOT, env_name, read_groups
+from app.settings import GROUPS, REPO_ROOT, env_name, flask_key, read_groups
 
 __all__ = ["REPO_ROOT", "config_command", "load_config"]
 
@@ -26,7 +26,7 @@ def load_config() -> dict[str, object]:
     values["MODEL_CACHE_DIR"] = values["MODEL_CACHE_DIR"] or instance / "model-cache"
     for key in ("INSTANCE_DIR", "CONTENT_DIR", "INDEX_DIR", "MODEL_CACHE_DIR", "EVAL_DATA"):
         values[key] = str(Path(values[key]).resolve())
-    values["MAX_CONTENT_LENGTH"] = values.pop("MAX_REQUEST_BYTES")  # Flask's own name for it
+    values[flask_key("max_request_bytes")] = values.pop("MAX_REQUEST_BYTES")
     return values
 
 
@@ -47,5 +47,5 @@ def config_command() -> None:
     for group in GROUPS:
         click.echo(f"# {group.__doc__}")
         for field, info in group.model_fields.items():
-            key = "MAX_CONTENT_LENGTH" if field == "max_request_bytes" else field.upper()
+            key = flask_key(field)
             click.echo(f"{env_name(group, field)} = {_redact(key, current_app.config.get(key))}  # {info.description}")

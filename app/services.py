@@ -19,6 +19,7 @@ from app.generation.base import GenerationError, Generator
 from app.generation.embedded import embedded_model_path
 from app.generation.loading import check_model_settings, decoding_params, load_default_generator
 from app.rate_limits import RateLimits
+from app.settings import Settings
 from app.widget.deck_settings import DeckSettingsStore
 from ingest.store import IndexNotBuilt, list_decks, read_manifest
 
@@ -38,12 +39,13 @@ class Services:
     def __init__(self, config: dict, embedder: Embedder | None = None,
                  generator: Generator | None = None, conversation_log: SqlConversationLog | None = None):
         check_model_settings(config)  # a misspelt setting fails at start-up, not per question
-        self.config = config
-        self.index_dir = Path(config["INDEX_DIR"])
-        self.queue = GenerationQueue(config["QUEUE_WAITING"])
-        self.rate_limits = RateLimits(config["RATE_LIMIT_ADDRESS"], config["RATE_LIMIT_SESSION"],
-                                      config["RATE_LIMIT_OTHER"])
-        self.deck_settings = DeckSettingsStore(Path(config["CONTENT_DIR"]), config["ALLOWED_ORIGINS"])
+        self.config = config  # the model loader still reads the flat config (app/generation/loading.py)
+        self.settings = settings = Settings.from_config(config)
+        self.index_dir = settings.paths.index_dir
+        self.queue = GenerationQueue(settings.web.queue_waiting)
+        self.rate_limits = RateLimits(settings.web.rate_limit_address, settings.web.rate_limit_session,
+                                      settings.web.rate_limit_other)
+        self.deck_settings = DeckSettingsStore(settings.paths.content_dir, settings.web.allowed_origins)
         # Each part is built once, under one re-entrant lock (a part may need another: the retriever
         # the embedder), by whichever thread needs it first.
         self._parts: dict[str, object] = {name: part for name, part in
@@ -67,7 +69,7 @@ class Services:
         def make() -> Embedder:
             from ingest.embedding import SentenceTransformerEmbedder
 
-            return SentenceTransformerEmbedder(self.config["EMBEDDER_PATH"] or None)
+            return SentenceTransformerEmbedder(self.settings.ingest.embedder_path or None)
         return self._part("embedder", make)
 
     @property
@@ -76,7 +78,7 @@ class Services:
         def make() -> SqlConversationLog:
             from app.conversation_log import SqlConversationLog
 
-            return SqlConversationLog(self.config["DATABASE_URL"])
+            return SqlConversationLog(self.settings.paths.database_url)
         return self._part("log", make)
 
     @property
@@ -84,7 +86,7 @@ class Services:
         """The answer path's fitted knobs: the shipped file or DECKCHAT_REFUSAL_MODEL."""
         from app.rag.refusal_model import MODEL_FILE
 
-        return Path(self.config["REFUSAL_MODEL"]) if self.config["REFUSAL_MODEL"] else MODEL_FILE
+        return Path(self.settings.answer.refusal_model) if self.settings.answer.refusal_model else MODEL_FILE
 
     @property
     def retriever(self) -> FaissRetriever:
@@ -92,7 +94,7 @@ class Services:
             from app.rag.refusal_model import unit_weights
             from app.rag.retrieval import FaissRetriever
 
-            return FaissRetriever(self.index_dir, self.embedder, hybrid=self.config["HYBRID"],
+            return FaissRetriever(self.index_dir, self.embedder, hybrid=self.settings.retrieval.hybrid,
                                   weights=unit_weights(self.fitted_file))
         return self._part("retriever", make)
 
@@ -103,11 +105,11 @@ class Services:
             from app.rag.line_ranker import LineRanker
             from app.rag.refusal_model import RefusalModel
 
-            config = self.config
+            retrieval, answer = self.settings.retrieval, self.settings.answer
             settings = AnswerSettings(
-                top_k=config["TOP_K"], evidence_units=config["EVIDENCE_UNITS"], prompt_units=config["PROMPT_UNITS"],
-                context_tokens=config["CONTEXT_TOKENS"], params=decoding_params(config),
-                history_tokens=config["HISTORY_TOKENS"], write_answers=config["WRITE_ANSWERS"],
+                top_k=retrieval.top_k, evidence_units=retrieval.evidence_units, prompt_units=answer.prompt_units,
+                context_tokens=answer.context_tokens, params=decoding_params(self.settings.generation),
+                history_tokens=answer.history_tokens, write_answers=answer.write_answers,
             )
             return AnswerPipeline(self.retriever, self.generator, settings, RefusalModel.load(self.fitted_file),
                                   LineRanker.load(self.fitted_file))
@@ -150,8 +152,8 @@ class Services:
 
     def configured_model_name(self) -> str:
         """The model file or folder name in force, without loading it."""
-        if self.config["MODEL_PATH"]:
-            return Path(self.config["MODEL_PATH"]).name
+        if self.settings.generation.model_path:
+            return Path(self.settings.generation.model_path).name
         try:
             return embedded_model_path().name
         except GenerationError as exc:

@@ -9,6 +9,8 @@ start-up with one line naming the variable, the value and what is allowed.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
@@ -144,6 +146,33 @@ class SecuritySettings(Group):
 
 GROUPS: tuple[type[Group], ...] = (PathSettings, IngestSettings, RetrievalSettings, AnswerSettingsGroup,
                                    GenerationSettings, WebSettings, SecuritySettings)
+FLASK_NAMES = {"max_request_bytes": "MAX_CONTENT_LENGTH"}  # Flask's own name for the setting
+
+
+def flask_key(field: str) -> str:
+    """The field's key in the Flask config."""
+    return FLASK_NAMES.get(field, field.upper())
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The groups, as the app's parts take them (`Services`)."""
+
+    paths: PathSettings
+    ingest: IngestSettings
+    retrieval: RetrievalSettings
+    answer: AnswerSettingsGroup
+    generation: GenerationSettings
+    web: WebSettings
+    security: SecuritySettings
+
+    @classmethod
+    def from_config(cls, config: Mapping) -> Settings:
+        """The groups holding the values of a Flask config (load_config's, with any test's or caller's
+        changes), checked and typed again."""
+        groups = [group.model_validate({field: config[flask_key(field)] for field in group.model_fields
+                                        if flask_key(field) in config}) for group in GROUPS]
+        return cls(*groups)
 # Defaults computed from other settings or the machine, as the README shows them.
 DERIVED_DEFAULTS = {"database_url": "`sqlite:///instance/deckchat.sqlite3`", "model_cache_dir": "`instance/model-cache/`",
                     "threads": "CPU count"}

@@ -63,3 +63,17 @@ def test_flask_config_prints_every_setting_with_what_it_does(app):
     for group in GROUPS:
         for field, info in group.model_fields.items():
             assert info.description in output, field
+
+
+def test_the_apps_parts_take_the_settings_groups_with_the_callers_changes(tmp_path, example_index, embedder):
+    from app.services import Services
+    from tests.conftest import app_config
+
+    config = load_config() | app_config(tmp_path, example_index) | {"TOP_K": 3, "HYBRID": "false",
+                                                                     "WRITE_ANSWERS": "1"}
+    services = Services(config, embedder=embedder)
+    assert services.settings.retrieval.top_k == 3 and services.settings.retrieval.hybrid is False
+    assert services.pipeline.settings.top_k == 3 and services.pipeline.settings.write_answers is True
+    assert services.retriever.hybrid is False and services.index_dir == example_index
+    with pytest.raises(ValueError, match="top_k"):  # a caller's bad value is refused too
+        Services(config | {"TOP_K": 0}, embedder=embedder)

@@ -9,6 +9,7 @@ from pathlib import Path
 from app.generation.base import BACKENDS, QUANTIZATIONS, GenerationError, GenerationParams, Generator
 from app.generation.embedded import embedded_model_path
 from app.generation.prompt_formats import format_named
+from app.settings import GenerationSettings
 
 log = logging.getLogger(__name__)
 
@@ -38,11 +39,11 @@ def load_default_generator(config: dict) -> Generator:
                                  prompt_format=config["PROMPT_FORMAT"])
 
 
-def decoding_params(config: dict) -> GenerationParams:
+def decoding_params(generation: GenerationSettings) -> GenerationParams:
     """Decoding settings from the configuration (greedy unless told otherwise)."""
-    return GenerationParams(max_new_tokens=config["MAX_NEW_TOKENS"], temperature=config["TEMPERATURE"],
-                            top_p=config["TOP_P"], repetition_penalty=config["REPETITION_PENALTY"],
-                            num_beams=config["NUM_BEAMS"])
+    return GenerationParams(max_new_tokens=generation.max_new_tokens, temperature=generation.temperature,
+                            top_p=generation.top_p, repetition_penalty=generation.repetition_penalty,
+                            num_beams=generation.num_beams)
 
 
 def check_model_settings(config: dict) -> None:
