@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+import click
 from pydantic import AliasChoices, Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -35,7 +36,7 @@ class PathSettings(Group):
     database_url: str = Field(
         "", validation_alias=AliasChoices("DATABASE_URL", "DECKCHAT_DATABASE_URL"),
         description="any SQLAlchemy URL; tested on SQLite and PostgreSQL "
-                    "(`postgresql+psycopg://user:password@host/db`)")
+                    "(`postgresql+psycopg://user:password@host/db`); `DECKCHAT_DATABASE_URL` works too")
     model_cache_dir: Path | None = Field(None, description="GGUF converted once for transformers")
     eval_data: Path = Field(REPO_ROOT.parent / "shared" / "eval",
                             description="the documents `flask eval-dev` asks the development set about")
@@ -46,7 +47,7 @@ class IngestSettings(Group):
 
     embedder_path: str = Field("", description="any sentence-transformers folder (re-ingest with `--rebuild`); "
                                                "empty: the embedded all-MiniLM-L6-v2")
-    chunk_tokens: int = Field(256, ge=32, description="longest chunk, in the embedder's tokens (re-ingest with "
+    chunk_tokens: int = Field(256, ge=1, description="longest chunk, in the embedder's tokens (re-ingest with "
                                                       "`--rebuild`)")
     chunk_overlap: int = Field(32, ge=0, description="tokens a split page's chunks share")
     max_file_mb: float = Field(100.0, gt=0, description="larger files are skipped at ingest")
@@ -58,9 +59,9 @@ class IngestSettings(Group):
 class RetrievalSettings(Group):
     """What a question finds."""
 
-    top_k: int = Field(5, ge=1, le=50, description="chunks retrieved per question")
+    top_k: int = Field(5, ge=1, description="chunks retrieved per question")
     hybrid: bool = Field(True, description="fuse BM25 keyword search with vector search (false: vectors only)")
-    evidence_units: int = Field(8, ge=1, le=50, description="lines (each with its neighbours) ranked deck-wide "
+    evidence_units: int = Field(8, ge=1, description="lines (each with its neighbours) ranked deck-wide "
                                                              "that the answer is decided on")
 
 
@@ -70,18 +71,19 @@ class AnswerSettingsGroup(Group):
     write_answers: bool = Field(False, description="the model writes answers to questions that ask for no figure "
                                                    "or date (false: the best line is quoted; measured better with "
                                                    "the embedded 135M model)")
-    prompt_units: int = Field(4, ge=1, le=50, description="of the evidence units, how many the model reads when "
+    prompt_units: int = Field(4, ge=1, description="of the evidence units, how many the model reads when "
                                                           "it writes")
     refusal_model: str = Field("", description="the answer path's fitted knobs (the refusal decision's and the "
                                                "line ranker's coefficients, the evidence weights; "
                                                "`scripts/fit_refusal.py` writes one); empty: "
                                                "`app/rag/refusal_model.json`")
-    context_tokens: int = Field(800, ge=64, description="context budget in the prompt")
+    context_tokens: int = Field(800, ge=1, description="context budget in the prompt")
     history_tokens: int = Field(200, ge=0, description="earlier turns shown to the model with a follow-up "
                                                        "question (0: none)")
     prompt_format: Literal["auto", "chatml", "llama2", "llama3", "mistral", "gemma", "alpaca", "vicuna",
                            "stablebeluga"] = Field(
-        "auto", description="`auto`: the model's chat template, else the format its name says")
+        "auto", description="`auto`: the model's chat template, else the format its name says; or `chatml`, "
+                            "`llama2`, `llama3`, `mistral`, `gemma`, `alpaca`, `vicuna`, `stablebeluga`")
 
 
 class GenerationSettings(Group):
@@ -91,12 +93,13 @@ class GenerationSettings(Group):
                                             "SmolLM2 GGUF")
     backend: Literal["auto", "llamacpp", "transformers", "openai"] = Field(
         "auto", description="`auto`: llama.cpp for a GGUF file when llama-cpp-python is installed, else "
-                            "transformers; `openai`: a model on an OpenAI-compatible server")
+                            "transformers; or `llamacpp`, `transformers`, `openai` (a model on an OpenAI-compatible "
+                            "server)")
     openai_base_url: str = Field("", description="with `DECKCHAT_BACKEND=openai`: the server (llama.cpp server, "
                                                  "vLLM, TGI, Ollama), e.g. `http://10.0.0.5:8080/v1`")
     openai_model: str = Field("", description="with `DECKCHAT_BACKEND=openai`: the model name the server knows")
     openai_api_key: str = Field("", description="with `DECKCHAT_BACKEND=openai`: its key (never printed)")
-    openai_context_tokens: int = Field(4096, ge=256, description="that model's context window")
+    openai_context_tokens: int = Field(4096, ge=1, description="that model's context window")
     quantization: Literal["none", "int8", "bnb-8bit", "bnb-4bit"] = Field(
         "none", description="transformers backend only: `int8` (CPU, torch dynamic), `bnb-8bit`, `bnb-4bit` "
                             "(CUDA GPU, `pip install -r requirements-gpu.txt`)")
@@ -129,7 +132,7 @@ class WebSettings(Group):
     proxy_hops: int = Field(0, ge=0, description="reverse proxies in front: the reader's address comes from "
                                                  "`X-Forwarded-For` (set only behind your own proxy)")
     max_question_chars: int = Field(1000, ge=1, description="longest question")
-    max_request_bytes: int = Field(16 * 1024, ge=1024, description="largest request body")
+    max_request_bytes: int = Field(16 * 1024, ge=1, description="largest request body")
 
 
 class SecuritySettings(Group):
@@ -178,8 +181,9 @@ DERIVED_DEFAULTS = {"database_url": "`sqlite:///instance/deckchat.sqlite3`", "mo
                     "threads": "CPU count"}
 
 
-class SettingsError(SystemExit):
-    """A setting that does not parse: one line for the operator, then the process stops."""
+class SettingsError(click.ClickException):
+    """A setting that does not parse: one line for the operator (`flask` prints "Error: ..."), and the
+    process stops (gunicorn: "Worker failed to boot", no restart loop)."""
 
 
 def env_name(group: type[Group], field: str) -> str:

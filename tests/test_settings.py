@@ -39,12 +39,17 @@ def test_a_wrong_value_is_refused_naming_the_variable_the_value_and_what_is_allo
     assert message.startswith(f"{name}={value!r} is not allowed") and allowed in message and "\n" not in message
 
 
-def test_a_wrong_value_stops_a_flask_command_with_one_line():
+def test_a_wrong_value_stops_a_flask_command_with_one_line_and_the_server_without_restarting():
     env = {**os.environ, "FLASK_APP": "wsgi", "DECKCHAT_TOP_K": "many", "HF_HUB_OFFLINE": "1"}
-    done = subprocess.run([str(REPO_ROOT / ".venv" / "bin" / "flask"), "config"], cwd=REPO_ROOT, env=env,
-                          capture_output=True, text=True)
+    bin_dir = REPO_ROOT / ".venv" / "bin"
+    done = subprocess.run([str(bin_dir / "flask"), "config"], cwd=REPO_ROOT, env=env, capture_output=True, text=True)
     assert done.returncode != 0 and "Traceback" not in done.stderr
     assert "DECKCHAT_TOP_K='many' is not allowed" in done.stderr.strip().splitlines()[-1]
+    # gunicorn gives up ("Worker failed to boot") instead of booting workers in a loop.
+    server = subprocess.run([str(bin_dir / "gunicorn"), "-w", "1", "-b", "127.0.0.1:0", "wsgi:app"], cwd=REPO_ROOT,
+                            env=env, capture_output=True, text=True, timeout=60)
+    assert server.returncode == 3 and "Worker failed to boot" in server.stderr
+    assert server.stderr.count("Booting worker") == 1 and "DECKCHAT_TOP_K='many' is not allowed" in server.stderr
 
 
 def test_the_pipelines_own_defaults_are_the_settings_defaults():
