@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from app.generation.base import GenerationError, GenerationParams, Message, until_stop
-from app.generation.prompt_formats import choose_format
+from app.generation.prompt_formats import RendersLocally, choose_format
 
 
 def visible_template(messages: list[Message]) -> str:
@@ -13,7 +13,7 @@ def visible_template(messages: list[Message]) -> str:
     return "".join(f"<{m['role']}>{m['content']}</{m['role']}>" for m in messages) + "<assistant>"
 
 
-class ScriptedGenerator:
+class ScriptedGenerator(RendersLocally):
     """Answers with queued texts (or raises a queued error), word by word, as a local backend would:
     the prompt rendered by its format (kept in `prompts`), the reply cut at the format's stop strings."""
 
@@ -28,12 +28,6 @@ class ScriptedGenerator:
 
     def count_tokens(self, text: str) -> int:
         return len(text.split())
-
-    def render(self, messages: Sequence[Message]) -> str:
-        return self.format.render(messages)
-
-    def prompt_tokens(self, messages: Sequence[Message]) -> int:
-        return self.count_tokens(self.render(messages))
 
     def special_tokens(self) -> list[str]:
         return ["<|im_start|>", "<|im_end|>"]

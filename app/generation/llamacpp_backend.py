@@ -16,12 +16,12 @@ import llama_cpp
 from llama_cpp.llama_chat_format import Jinja2ChatFormatter
 
 from app.generation.base import GenerationError, GenerationParams, Message
-from app.generation.prompt_formats import choose_format
+from app.generation.prompt_formats import RendersLocally, choose_format
 
 log = logging.getLogger(__name__)
 
 
-class LlamaCppGenerator:
+class LlamaCppGenerator(RendersLocally):
     """Streaming generation from a GGUF file with llama.cpp; one request at a time."""
 
     def __init__(self, model_path: Path, threads: int, context_window: int = 2048, prompt_format: str = "auto"):
@@ -57,13 +57,6 @@ class LlamaCppGenerator:
     def count_tokens(self, text: str) -> int:
         """Tokens the model sees for `text` (control tokens in it count as one each, as in a prompt)."""
         return len(self.llm.tokenize(text.encode("utf-8"), add_bos=False, special=True))
-
-    def render(self, messages: Sequence[Message]) -> str:
-        """The prompt string the model reads: the GGUF's chat template, or the chosen named format."""
-        return self.format.render(messages)
-
-    def prompt_tokens(self, messages: Sequence[Message]) -> int:
-        return self.count_tokens(self.render(messages))
 
     def special_tokens(self) -> list[str]:
         """Control tokens (e.g. <|im_start|>) that must never reach the model from documents."""

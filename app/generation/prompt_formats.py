@@ -158,3 +158,18 @@ def choose_format(setting: str, model_name: str,
     if setting != "auto":
         return format_named(setting)
     return OwnTemplate(own_template) if own_template is not None else format_for_model(model_name)
+
+
+class RendersLocally:
+    """For backends that turn messages into one prompt string themselves (llama.cpp, transformers):
+    `format` is their PromptFormat (`choose_format`), `count_tokens` their tokenizer."""
+
+    format: PromptFormat
+    count_tokens: Callable[[str], int]
+
+    def render(self, messages: Sequence[Message]) -> str:
+        """The prompt string the model reads: its own chat template, or the chosen named format."""
+        return self.format.render(messages)
+
+    def prompt_tokens(self, messages: Sequence[Message]) -> int:
+        return self.count_tokens(self.render(messages))

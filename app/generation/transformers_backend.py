@@ -25,7 +25,7 @@ from transformers import (
 )
 
 from app.generation.base import QUANTIZATIONS, GenerationError, GenerationParams, Message, until_stop
-from app.generation.prompt_formats import choose_format
+from app.generation.prompt_formats import RendersLocally, choose_format
 
 log = logging.getLogger(__name__)
 
@@ -75,8 +75,8 @@ def quantized_load_options(quantization: str) -> dict:
         raise GenerationError(f"DECKCHAT_QUANTIZATION={quantization} needs a CUDA GPU (bitsandbytes); "
                               "use int8 on a CPU")
     try:
-        from transformers import BitsAndBytesConfig
         import bitsandbytes  # noqa: F401
+        from transformers import BitsAndBytesConfig
     except ImportError as exc:
         raise GenerationError(f"DECKCHAT_QUANTIZATION={quantization} needs bitsandbytes: "
                               "pip install -r requirements-gpu.txt") from exc
@@ -95,7 +95,7 @@ def quantize_int8(model: torch.nn.Module) -> torch.nn.Module:
         return torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
 
 
-class TransformersGenerator:
+class TransformersGenerator(RendersLocally):
     """Greedy (by default) streaming generation with one model per process, one request at a time."""
 
     def __init__(self, model_path: Path, cache_dir: Path, threads: int, quantization: str = "none",
@@ -131,13 +131,6 @@ class TransformersGenerator:
 
     def _own_template(self, messages: list[Message]) -> str:
         return self.tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)
-
-    def render(self, messages: Sequence[Message]) -> str:
-        """The prompt string the model reads: its own chat template, or the chosen named format."""
-        return self.format.render(messages)
-
-    def prompt_tokens(self, messages: Sequence[Message]) -> int:
-        return self.count_tokens(self.render(messages))
 
     def special_tokens(self) -> list[str]:
         """Control tokens (e.g. <|im_start|>) that must never reach the model from documents."""
