@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import os
-import secrets
 
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
@@ -33,9 +32,9 @@ def create_app(test_config: dict | None = None, make_services=None) -> Flask:
     register_error_handlers(app)
 
     if not app.config.get("SECRET_KEY"):
-        # Signs the admin session cookie; a per-process key only means logging in again after a restart.
-        app.config["SECRET_KEY"] = secrets.token_hex(32)
-        logging.getLogger(__name__).warning("DECKCHAT_SECRET_KEY is not set: admin logins last until restart")
+        from app.secret_key import instance_secret_key
+
+        app.config["SECRET_KEY"] = instance_secret_key(app.config["INSTANCE_DIR"])
     app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
                       SESSION_COOKIE_SECURE=app.config["SECURE_COOKIES"])
     if app.config["PROXY_HOPS"] > 0:  # the reader's address and scheme as the proxy saw them
@@ -62,12 +61,14 @@ def create_app(test_config: dict | None = None, make_services=None) -> Flask:
     from app.admin.logs_cli import logs_cli
     from app.eval.cli import eval_command, eval_dev_command
     from app.ingest_cli import ingest_command
+    from app.reader_access.cli import links_cli
 
     app.cli.add_command(admin_cli)
     app.cli.add_command(db_cli)
     app.cli.add_command(logs_cli)
     app.cli.add_command(config_command)
     app.cli.add_command(ingest_command)
+    app.cli.add_command(links_cli)
     app.cli.add_command(eval_command)
     app.cli.add_command(eval_dev_command)
     if app.config["PRELOAD_MODEL"]:

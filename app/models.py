@@ -24,7 +24,14 @@ class ChatSession(Base):
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     deck: Mapped[str] = mapped_column(String(64), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    # Who the reader is, when the deck's access mode asked (app/reader_access): "public", "email" or "link".
+    access: Mapped[str | None] = mapped_column(String(16))
+    reader_email: Mapped[str | None] = mapped_column(String(254), index=True)
+    reader_name: Mapped[str | None] = mapped_column(String(200))
+    # The reader_link's id; no foreign key, so that SQLite adds the column without rebuilding the table.
+    link_id: Mapped[int | None] = mapped_column(Integer)
     turns: Mapped[list[Turn]] = relationship(back_populates="session", order_by="Turn.id")
+    views: Mapped[list[SlideView]] = relationship(back_populates="session", order_by="SlideView.id")
 
 
 class Turn(Base):
@@ -101,3 +108,31 @@ class Handoff(Base):
     email: Mapped[str] = mapped_column(String(254))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
     session: Mapped[ChatSession] = relationship()
+
+
+class ReaderLink(Base):
+    """A personal link to a deck whose access is "link": one reader, signed, expiring, revocable."""
+
+    __tablename__ = "reader_link"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    deck: Mapped[str] = mapped_column(String(64), index=True)
+    email: Mapped[str] = mapped_column(String(254))
+    name: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class SlideView(Base):
+    """A slide (or page) on a reader's screen, and for how long, reported by the deck page."""
+
+    __tablename__ = "slide_view"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_id: Mapped[str] = mapped_column(ForeignKey("chat_session.id"), index=True)
+    doc: Mapped[str] = mapped_column(String(255))
+    page: Mapped[int] = mapped_column(Integer)
+    seconds: Mapped[float] = mapped_column(Float)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    session: Mapped[ChatSession] = relationship(back_populates="views")

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from app.conversation_log import SqlConversationLog
     from app.rag.answer import AnswerPipeline
     from app.rag.retrieval import FaissRetriever
+    from app.reader_access.links import ReaderLinks
     from ingest.embedding import Embedder
 
 log = logging.getLogger(__name__)
@@ -80,6 +81,15 @@ class Services:
 
             return SqlConversationLog(self.settings.paths.database_url)
         return self._part("log", make)
+
+    @property
+    def reader_links(self) -> ReaderLinks:
+        """Personal links, in the log's database."""
+        def make() -> ReaderLinks:
+            from app.reader_access.links import ReaderLinks
+
+            return ReaderLinks(self.log.sessions)
+        return self._part("reader_links", make)
 
     @property
     def fitted_file(self) -> Path:
@@ -159,17 +169,22 @@ class Services:
         except GenerationError as exc:
             return f"embedded (unavailable: {exc})"
 
-    def health(self) -> dict:
-        """Model id and load state, decks with chunk counts and build time."""
+    def health(self, operator: bool = False) -> dict:
+        """Model id and load state, decks with chunk counts and build time; for anyone but the
+        operator, decks that are not public are only counted (their names may be confidential)."""
         model_state = "loaded" if self._generator else ("error" if self._load_error else "not loaded")
-        decks = []
+        decks, private = [], 0
         for name in list_decks(self.index_dir):
+            if not operator and self.deck_settings.get(name).access != "public":
+                private += 1
+                continue
             manifest = read_manifest(self.index_dir, name) or {}
             decks.append({"deck": name, "chunks": manifest.get("chunk_count", 0),
                           "built_at": manifest.get("built_at"),
-                          "embedder": manifest.get("embedder", {}).get("id")})
+                          "embedder": manifest.get("embedder", {}).get("id"),
+                          "access": self.deck_settings.get(name).access})
         model_id = self._generator.model_id if self._generator else self.configured_model_name()
         return {"status": "ok" if model_state != "error" else "degraded",
                 "model": {"id": model_id, "state": model_state, "error": self._load_error},
                 "queue": {"depth": self.queue.depth, "capacity": self.queue.capacity},
-                "embedder": self.embedder.model_id, "decks": decks}
+                "embedder": self.embedder.model_id, "decks": decks, "private_decks": private}

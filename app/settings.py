@@ -131,6 +131,8 @@ class WebSettings(Group):
                                                             "address")
     proxy_hops: int = Field(0, ge=0, description="reverse proxies in front: the reader's address comes from "
                                                  "`X-Forwarded-For` (set only behind your own proxy)")
+    public_url: str = Field("", description="the site's address as readers reach it (like "
+                                            "`https://deck.example.com`): personal links are printed in full")
     max_question_chars: int = Field(1000, ge=1, description="longest question")
     max_request_bytes: int = Field(16 * 1024, ge=1, description="largest request body")
 
@@ -140,8 +142,11 @@ class SecuritySettings(Group):
 
     admin_password_hash: str = Field("", description="the admin password's hash (`flask admin set-password`); "
                                                      "without it admin login is refused")
-    secret_key: str = Field("", description="signs the admin session cookie; set it so logins survive a restart "
-                                            "(empty: random per process)")
+    secret_key: str = Field("", description="signs the admin session cookie, readers' passes and personal links "
+                                            "(empty: a random key made once and kept in `instance/secret_key`; "
+                                            "set the same one on every instance)")
+    link_days: float = Field(30.0, gt=0, description="how long a personal link from `flask links create` lasts "
+                                                     "unless `--expires` says")
     secure_cookies: bool = Field(False, description="true behind TLS: the admin cookie is sent over HTTPS only")
     retention_days: int = Field(0, ge=0, description="delete conversations older than this many days, once a day "
                                                      "(0: keep)")

@@ -47,7 +47,7 @@ def preflight() -> Response | None:
     if request.method == "OPTIONS":
         response = current_app.make_default_options_response()
         response.headers.update({"Access-Control-Allow-Methods": "GET, POST",
-                                 "Access-Control-Allow-Headers": "Content-Type", "Access-Control-Max-Age": "600"})
+                                 "Access-Control-Allow-Headers": "Content-Type, X-DeckChat-Pass", "Access-Control-Max-Age": "600"})
         return response
     return None
 

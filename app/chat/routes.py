@@ -8,21 +8,21 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-from flask import Blueprint, Response, current_app, jsonify, request, stream_with_context
+from flask import Blueprint, Response, current_app, jsonify, request, session, stream_with_context
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.chat.cors import allow_origin, check_origin_for_deck, preflight
 from app.chat.turns import TurnRecorder
+from app.email_address import clean_email
 from app.errors import BadRequest, NotFound
 from app.rag.result import INTERRUPTED
+from app.reader_access.gate import access_mode, give_pass, pass_token, require_reader
+from app.reader_access.passes import ReaderPass
 from ingest.store import is_valid_deck_name, list_decks
 
 bp = Blueprint("chat", __name__, url_prefix="/api")
 
 _SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
-# Enough to catch a typo; the founders' reply will tell them the rest.
-# No "?", "&", "%" or "/": the owner's admin page turns it into a mailto: link.
-_EMAIL = re.compile(r"[A-Za-z0-9._+'-]{1,64}@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 MAX_COMMENT_CHARS = 1000
 
 bp.before_request(preflight)
@@ -60,6 +60,17 @@ def _chat_request() -> tuple[str, str, str]:
     return deck, question.strip(), session_id
 
 
+def _note_reader(session_id: str, deck: str, reader: ReaderPass | None) -> None:
+    """The reader's identity on their session (an e-mail gate's or a link's); the answer goes on without it."""
+    if reader is None:
+        return
+    try:
+        if not services().log.open_session(session_id, deck, reader):
+            raise BadRequest("this session_id belongs to another deck; start a new session")
+    except SQLAlchemyError:
+        current_app.logger.exception("conversation log unwritable; reader of session %s not noted", session_id)
+
+
 def _content_decks() -> set[str]:
     content = Path(current_app.config["CONTENT_DIR"])
     return {p.name for p in content.iterdir() if p.is_dir()} if content.is_dir() else set()
@@ -73,6 +84,7 @@ MODEL_UNAVAILABLE = ("the language model is unavailable right now; your question
 def _session_request() -> tuple[str, str, str]:
     """A valid chat request whose session (if it exists) belongs to the same deck."""
     deck, question, session_id = _chat_request()
+    reader = require_reader(deck)
     services().rate_limits.question(request.remote_addr or "", session_id)
     try:
         known_deck = services().log.session_deck(session_id)
@@ -81,6 +93,7 @@ def _session_request() -> tuple[str, str, str]:
         known_deck = None
     if known_deck is not None and known_deck != deck:
         raise BadRequest("this session_id belongs to another deck; start a new session")
+    _note_reader(session_id, deck, reader)
     return deck, question, session_id
 
 
@@ -175,6 +188,7 @@ def _own_session(session_id: str) -> str:
     if deck is None:
         raise NotFound("no such session: ask a question first")
     check_origin_for_deck(deck)
+    require_reader(deck)
     return deck
 
 
@@ -202,10 +216,11 @@ def handoff():
     body = _json_body()
     session_id, email, message_id = _session_id(body.get("session_id")), body.get("email"), body.get("message_id")
     _message_id(message_id)
-    if not isinstance(email, str) or len(email) > 254 or not _EMAIL.fullmatch(email.strip()):
+    email = clean_email(email)
+    if email is None:
         raise BadRequest("'email' must be an e-mail address the founders can reply to")
     _own_session(session_id)
-    if not services().log.record_handoff(session_id, message_id, email.strip()):
+    if not services().log.record_handoff(session_id, message_id, email):
         raise NotFound("no unanswered question with this message_id in this session")
     return jsonify(ok=True), 201
 
@@ -218,10 +233,34 @@ def session_turns(session_id: str):
         raise BadRequest("'deck' must be a deck name")
     check_origin_for_deck(deck)
     services().rate_limits.other(request.remote_addr or "")
+    require_reader(deck)
     return jsonify(session_id=_session_id(session_id), turns=services().log.reader_turns(session_id, deck))
+
+
+@bp.post("/access")
+def give_email():
+    """An e-mail-gated deck's gate in the widget: `{"deck", "email", "name"?}` -> `{"pass"}`, which the
+    chat then sends as X-DeckChat-Pass (on a host site the cookie is a third party's)."""
+    body = _json_body()
+    deck = body.get("deck")
+    if not isinstance(deck, str) or not is_valid_deck_name(deck) or deck not in list_decks(services().index_dir) \
+            or access_mode(deck) != "email":
+        raise NotFound(f"no e-mail-gated deck named {deck!r}")
+    check_origin_for_deck(deck)
+    services().rate_limits.other(request.remote_addr or "")
+    email, name = clean_email(body.get("email")), body.get("name")
+    if email is None:
+        raise BadRequest("'email' must be your e-mail address")
+    if name is not None and (not isinstance(name, str) or len(name) > 200):
+        raise BadRequest("'name' must be text of at most 200 characters")
+    reader = ReaderPass(deck, "email", email, (name or "").strip() or None)
+    token = pass_token(reader)
+    response = jsonify({"pass": token})
+    give_pass(response, reader, token)
+    return response
 
 
 @bp.get("/health")
 def health():
-    """Model id and load state, decks with chunk counts and build time."""
-    return jsonify(services().health())
+    """Model id and load state, decks with chunk counts and build time (every deck for the logged-in owner)."""
+    return jsonify(services().health(operator=bool(session.get("admin"))))

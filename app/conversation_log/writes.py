@@ -49,6 +49,15 @@ class TurnRecord(Protocol):
     sources: Sequence[SourceRecord]
 
 
+class ReaderIdentity(Protocol):
+    """Who a reader is, as the deck's access mode learnt it (app/reader_access/passes.py's ReaderPass is one)."""
+
+    access: str
+    email: str
+    name: str | None
+    link_id: int | None
+
+
 # A locked or briefly unreachable database gets a few tries before the caller hears of it.
 RETRY_WAITS_S = (0.2, 0.5, 1.0)
 
@@ -119,6 +128,20 @@ class LogWrites:
             if turn is None:
                 return False
             _fill(turn, result)
+            return True
+
+    @retried
+    def open_session(self, session_id: str, deck: str, reader: ReaderIdentity | None = None) -> bool:
+        """Create the session unless it exists (a reader opening the deck, before any question) and note
+        who the reader is, once known; False when the session belongs to another deck."""
+        with self.sessions.begin() as db:
+            _add_session_once(db, session_id, deck)
+            session = db.get(ChatSession, session_id)
+            if session is None or session.deck != deck:
+                return False
+            if reader is not None and session.reader_email is None:
+                session.access, session.reader_email = reader.access, _fit(reader.email, 254)
+                session.reader_name, session.link_id = _fit(reader.name, 200), reader.link_id
             return True
 
     @staticmethod

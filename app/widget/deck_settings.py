@@ -6,6 +6,7 @@
     allowed_origins = ["https://www.tidewater.example"]   # sites that may embed the widget
     handoff_url = "mailto:founders@tidewater.example"     # else readers may leave their e-mail
     theme_color = "#0b5fff"
+    access = "public"       # or "email" (the reader gives an e-mail first) or "link" (personal links only)
 
 Read on each request (cached by modification time), so an owner's edit applies without a restart.
 """
@@ -28,6 +29,7 @@ _ORIGIN = re.compile(r"^https?://[A-Za-z0-9.-]+(:\d{1,5})?$")
 _COLOUR = re.compile(r"^#[0-9A-Fa-f]{3}([0-9A-Fa-f]{3})?$")
 _HANDOFF = re.compile(r"^(https://|http://|mailto:)[^\s\"'<>]+$")
 MAX_SUGGESTIONS = 6
+ACCESS_MODES = ("public", "email", "link")
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,7 @@ class DeckSettings:
     allowed_origins: tuple[str, ...] = ()  # none: only this app's own pages may embed the chat
     handoff_url: str | None = None
     theme_color: str = "#1f5f8b"
+    access: str = "public"
     problems: tuple[str, ...] = field(default=(), compare=False)  # settings ignored, for the log
 
 
@@ -67,13 +70,18 @@ def _parse(deck: str, raw: dict) -> DeckSettings:
     if not (isinstance(colour, str) and valid_colour(colour)):
         problems.append(f"theme_color: {colour!r} must be a hex colour like #1f5f8b")
         colour = DeckSettings.theme_color
+    access = raw.get("access", "public")
+    if access not in ACCESS_MODES:
+        # Fail closed: a typo in a confidential deck's settings must not publish it.
+        problems.append(f"access: {access!r} must be one of {', '.join(ACCESS_MODES)}; treated as \"link\"")
+        access = "link"
     questions = raw.get("suggested_questions", [])
     questions = tuple(q.strip() for q in questions if isinstance(q, str) and q.strip())[:MAX_SUGGESTIONS] \
         if isinstance(questions, list) else ()
     text = lambda key, default: raw[key].strip() if isinstance(raw.get(key), str) and raw[key].strip() else default  # noqa: E731
     return DeckSettings(title=text("title", deck), greeting=text("greeting", DeckSettings.greeting),
                         suggested_questions=questions, allowed_origins=tuple(origins), handoff_url=handoff,
-                        theme_color=colour, problems=tuple(problems))
+                        theme_color=colour, access=access, problems=tuple(problems))
 
 
 class DeckSettingsStore:
@@ -108,8 +116,9 @@ class DeckSettingsStore:
         try:
             settings = _parse(deck, tomllib.loads(path.read_text(encoding="utf-8")))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            # Fail closed: a broken file must not open the widget to every site.
-            settings = DeckSettings(title=deck, problems=(f"{path} is not valid TOML ({exc}); using defaults",))
+            # Fail closed: a broken file must not open the widget to every site, nor a private deck to all.
+            settings = DeckSettings(title=deck, access="link",
+                                    problems=(f"{path} is not valid TOML ({exc}); using defaults, personal links only",))
         for problem in settings.problems:
             log.warning("deck %s: %s (ignored; fix %s)", deck, problem, path)
         self._cache[deck] = (mtime, settings)

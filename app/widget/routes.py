@@ -3,8 +3,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template, request, send_file, send_from_directory
+from flask import (Blueprint, abort, current_app, redirect, render_template, request, send_file,
+                   send_from_directory, url_for)
 
+from app.email_address import clean_email
+from app.errors import ApiError
+from app.reader_access.gate import (access_mode, current_reader, give_pass, pass_token, reader_from_link,
+                                    require_reader)
+from app.reader_access.passes import ReaderPass
 from app.security_headers import frame_ancestors
 from app.widget.deck_pages import deck_documents, page_image, slide_documents
 from app.widget.deck_settings import MAX_SUGGESTIONS
@@ -25,8 +31,10 @@ def _known(deck: str) -> bool:
 
 @bp.get("/")
 def decks():
-    names = list_decks(_services().index_dir)
-    return render_template("decks.html", decks=[(n, _services().deck_settings.get(n).title) for n in names])
+    """The public decks; e-mail-gated and link-only ones are reached by their own address or link."""
+    settings = _services().deck_settings
+    names = [n for n in list_decks(_services().index_dir) if settings.get(n).access == "public"]
+    return render_template("decks.html", decks=[(n, settings.get(n).title) for n in names])
 
 
 @bp.get("/widget.js")
@@ -40,7 +48,9 @@ def widget_script():
 @bp.get("/embed/<deck>")
 def embed(deck: str):
     """The chat UI, framed by the widget or the deck page."""
-    if not _known(deck):
+    mode = access_mode(deck) if _known(deck) else None
+    reader = (current_reader(deck) or reader_from_link(deck, request.args.get("t"))) if mode else None
+    if mode is None or (mode == "link" and reader is None):
         # Shown inside the widget on whatever site has the wrong data-deck, so it may be framed by
         # any: it holds nothing but the message. The status is for scripts.
         frame_ancestors(("*",))
@@ -62,6 +72,9 @@ def embed(deck: str):
         "maxQuestions": MAX_SUGGESTIONS,
         "slideDocs": slide_documents(_services().index_dir, deck),
         "colour": settings.theme_color,
+        # On a host site the pass cannot ride in a cookie (a third party's): the chat sends it itself.
+        "pass": pass_token(reader) if reader else None,
+        "gate": "email" if mode == "email" and reader is None else None,
     }
     return render_template("embed.html", config=config)
 
@@ -70,6 +83,20 @@ def embed(deck: str):
 def deck_page(deck: str):
     if not _known(deck):
         abort(404)
+    mode = access_mode(deck)
+    if mode == "link" and "t" in request.args:
+        reader = reader_from_link(deck, request.args["t"])
+        if reader is None:
+            abort(404)  # forged, revoked or expired: the same answer as an unknown deck
+        # The token leaves the address bar (and any Referer); the cookie carries the pass from here.
+        response = redirect(url_for("widget.deck_page", deck=deck))
+        give_pass(response, reader)
+        return response
+    if mode != "public" and current_reader(deck) is None:
+        if mode == "link":
+            abort(404)
+        return render_template("deck_gate.html", deck=deck, title=_services().deck_settings.get(deck).title,
+                               failed=False)
     settings = _services().deck_settings.get(deck)
     frame_ancestors(settings.allowed_origins)
     # Image URLs carry the build: a re-ingest may number files differently, and browsers cache them.
@@ -78,9 +105,33 @@ def deck_page(deck: str):
                            documents=deck_documents(_services().index_dir, deck))
 
 
+@bp.post("/decks/<deck>/access")
+def give_email(deck: str):
+    """The e-mail gate's form: the reader's address (and name) for a pass to the deck."""
+    if not _known(deck) or access_mode(deck) != "email":
+        abort(404)
+    email = clean_email(request.form.get("email"))
+    if email is None:
+        return render_template("deck_gate.html", deck=deck, title=_services().deck_settings.get(deck).title,
+                               failed=True), 400
+    name = request.form.get("name", "").strip()[:200] or None
+    response = redirect(url_for("widget.deck_page", deck=deck))
+    give_pass(response, ReaderPass(deck, "email", email, name))
+    return response
+
+
 @bp.get("/decks/<deck>/pages/<int:file_number>/<int:page>.webp")
 def deck_page_image(deck: str, file_number: int, page: int):
-    path = page_image(_services().index_dir, deck, file_number, page) if _known(deck) else None
+    if not _known(deck):
+        abort(404)
+    try:
+        require_reader(deck)
+    except ApiError:
+        abort(404)
+    path = page_image(_services().index_dir, deck, file_number, page)
     if path is None:
         abort(404)
-    return send_file(path, mimetype="image/webp", max_age=3600)
+    response = send_file(path, mimetype="image/webp", max_age=3600)
+    if access_mode(deck) != "public":
+        response.cache_control.private = True  # a shared cache must not hand a private deck's pages on
+    return response

@@ -1,7 +1,16 @@
 // Talking to the server: JSON posts, and Server-Sent Events over a POST (EventSource can only GET).
 
+import { state } from "./state.js";
+
+// Every call carries the reader's pass to a gated deck (a header: on a host site no cookie reaches us).
+export function apiHeaders(json) {
+  const headers = json ? { "Content-Type": "application/json" } : {};
+  if (state.pass) headers["X-DeckChat-Pass"] = state.pass;
+  return headers;
+}
+
 export function postJson(path, body) {
-  return fetch(path, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) })
+  return fetch(path, { method: "POST", headers: apiHeaders(true), body: JSON.stringify(body) })
     .then((response) => response.json().catch(() => ({})).then((data) => {
       if (!response.ok) throw new Error(data.error || "the server answered " + response.status);
       return data;

@@ -1,7 +1,8 @@
 // The chat inside the widget's iframe (/embed/<deck>): asking, restoring a conversation after a
 // reload, options from the host page, and the set-up. One state object (state.js) says what runs.
 
-import { readEvents } from "./api.js";
+import { apiHeaders, readEvents } from "./api.js";
+import { showEmailGate } from "./gate.js";
 import { announce, button, el, page, scrollDown } from "./dom.js";
 import { config, startNewSession, state } from "./state.js";
 import { addQuestion, finish, newTurn, showFailure, showStopped } from "./turn.js";
@@ -32,7 +33,7 @@ function ask(question) {
   announce("Answering…");
   scrollDown();
   fetch("/api/chat/stream", {
-    method: "POST", signal: controller.signal, headers: { "Content-Type": "application/json" },
+    method: "POST", signal: controller.signal, headers: apiHeaders(true),
     body: JSON.stringify({ deck: config.deck, question, session_id: state.sessionId }),
   }).then((response) => {
     if (!response.ok) {
@@ -78,7 +79,8 @@ function ask(question) {
 // The conversation again after a reload.
 function restore() {
   const restoringId = state.sessionId;
-  return fetch("/api/sessions/" + encodeURIComponent(restoringId) + "?deck=" + encodeURIComponent(config.deck))
+  return fetch("/api/sessions/" + encodeURIComponent(restoringId) + "?deck=" + encodeURIComponent(config.deck),
+               { headers: apiHeaders(false) })
     .then((response) => (response.ok ? response.json() : { turns: [] }))
     .then((data) => {
       if (restoringId !== state.sessionId) return; // "New chat" was pressed meanwhile
@@ -172,4 +174,5 @@ function focusInput() {
 }
 window.addEventListener("focus", focusInput);
 if (config.inLauncher && document.hasFocus()) focusInput(); // focused while it was still loading
-restore();
+// An e-mail-gated deck: the reader's address first (unless this browser gave it already).
+if (config.gate && !state.pass) showEmailGate(restore); else restore();

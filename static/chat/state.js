@@ -4,10 +4,11 @@
 export const config = JSON.parse(document.getElementById("deckchat-config").textContent);
 
 const sessionKey = "deckchat:session:" + config.deck;
+const passKey = "deckchat:pass:" + config.deck;
 const memoryStore = {};
 
 // The session survives a reload: its id lives in localStorage (memory when storage is blocked).
-function store(key, value) {
+export function store(key, value) {
   try {
     if (value === undefined) return window.localStorage.getItem(key);
     if (value === null) window.localStorage.removeItem(key); else window.localStorage.setItem(key, value);
@@ -30,8 +31,16 @@ export const state = {
   restoring: true, // no question until the earlier conversation is back on screen
   waitingQuestion: null, // asked while restoring: asked right after
   pendingRetry: null, // the Retry to press when the connection comes back
+  // The reader's pass to a gated deck: the page's own, or the one the e-mail gate gave (kept, as the
+  // cookie is a third party's on a host site).
+  pass: config.pass || (config.gate ? store(passKey) : null),
 };
 store(sessionKey, state.sessionId);
+
+export function keepPass(pass) {
+  state.pass = pass;
+  store(passKey, pass);
+}
 
 // "New chat": a fresh session; what streams is stopped and nothing waits any more.
 export function startNewSession() {
