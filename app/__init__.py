@@ -47,11 +47,16 @@ def create_app(test_config: dict | None = None, make_services=None) -> Flask:
     from app.chat.routes import bp as chat_bp
     from app.log_retention import init_auto_purge
     from app.security_headers import register_security_headers
+    from app.widget.events import bp as deck_events_bp
     from app.widget.routes import bp as widget_bp
 
-    csrf = CSRFProtect(app)  # every admin form; the JSON API carries no cookie to forge
+    # Every form; the JSON API takes JSON bodies only, which another site cannot send without the CORS
+    # preflight that app/chat/cors.py refuses it.
+    csrf = CSRFProtect(app)
     csrf.exempt(chat_bp)
+    csrf.exempt(deck_events_bp)  # JSON from the deck's own origin only (app/widget/events.py)
     app.register_blueprint(chat_bp)
+    app.register_blueprint(deck_events_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(widget_bp)
     register_security_headers(app)

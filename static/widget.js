@@ -1,6 +1,8 @@
 // DeckChat's embed: <script src="https://HOST/widget.js" data-deck="example" async></script>
 // Options (data attributes): data-position="right|left", data-title, data-greeting,
 // data-questions="First question?|Second question?", data-color="#1f5f8b".
+// A link-only deck (deck.toml access = "link") opens for a reader whose address on the host site
+// carries their personal link's token: https://www.example.com/?deckchat=TOKEN (the part after t=).
 // The chat runs in an iframe served by DeckChat (no dependency on the host page's CSS or JS); the
 // launcher lives in a shadow root so the host's styles cannot reach it, nor its styles the host.
 (function () {
@@ -14,8 +16,10 @@
   var colour = /^#[0-9a-fA-F]{3}([0-9a-fA-F]{3})?$/.test(options.color || "") ? options.color : "#1f5f8b";
   var side = options.position === "left" ? "left" : "right";
 
-  var src = appOrigin + "/embed/" + encodeURIComponent(options.deck) + "?" +
-    new URLSearchParams({ launcher: "1", host: location.origin }).toString();
+  var params = { launcher: "1", host: location.origin };
+  var token = new URLSearchParams(location.search).get("deckchat");
+  if (token) params.t = token;
+  var src = appOrigin + "/embed/" + encodeURIComponent(options.deck) + "?" + new URLSearchParams(params).toString();
   // The chat accepts these from this page only if the deck's owner allowed this site (deck.toml).
   var chatOptions = { type: "deckchat:options", title: options.title, greeting: options.greeting,
                       color: options.color,

@@ -33,7 +33,7 @@ def services():
     return current_app.extensions["deckchat"]
 
 
-def _session_id(value) -> str:
+def checked_session_id(value) -> str:
     if not isinstance(value, str) or not _SESSION_ID.fullmatch(value):
         raise BadRequest("'session_id' must be 8-64 letters, digits, '-' or '_'")
     return value
@@ -52,7 +52,7 @@ def _chat_request() -> tuple[str, str, str]:
     limit = current_app.config["MAX_QUESTION_CHARS"]
     if len(question) > limit:
         raise BadRequest(f"'question' is longer than {limit} characters; shorten it")
-    session_id = uuid.uuid4().hex if session_id is None else _session_id(session_id)
+    session_id = uuid.uuid4().hex if session_id is None else checked_session_id(session_id)
     if deck not in list_decks(services().index_dir):
         if (services().index_dir / deck).exists() or deck in _content_decks():
             return deck, question.strip(), session_id  # known but not (properly) built: 503 below
@@ -196,7 +196,7 @@ def _own_session(session_id: str) -> str:
 def feedback():
     """A reader's thumbs up or down on one of the answers in their session, with an optional comment."""
     body = _json_body()
-    session_id, message_id = _session_id(body.get("session_id")), body.get("message_id")
+    session_id, message_id = checked_session_id(body.get("session_id")), body.get("message_id")
     rating, comment = body.get("rating"), body.get("comment")
     _message_id(message_id)
     if not isinstance(rating, int) or isinstance(rating, bool) or rating not in (1, -1):
@@ -214,7 +214,7 @@ def feedback():
 def handoff():
     """A reader's e-mail for the founders, on an answer of theirs the documents did not give."""
     body = _json_body()
-    session_id, email, message_id = _session_id(body.get("session_id")), body.get("email"), body.get("message_id")
+    session_id, email, message_id = checked_session_id(body.get("session_id")), body.get("email"), body.get("message_id")
     _message_id(message_id)
     email = clean_email(email)
     if email is None:
@@ -234,7 +234,7 @@ def session_turns(session_id: str):
     check_origin_for_deck(deck)
     services().rate_limits.other(request.remote_addr or "")
     require_reader(deck)
-    return jsonify(session_id=_session_id(session_id), turns=services().log.reader_turns(session_id, deck))
+    return jsonify(session_id=checked_session_id(session_id), turns=services().log.reader_turns(session_id, deck))
 
 
 @bp.post("/access")

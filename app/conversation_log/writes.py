@@ -16,7 +16,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
-from app.models import ChatSession, Feedback, Handoff, Turn, TurnSource, utcnow
+from app.models import ChatSession, Feedback, Handoff, SlideView, Turn, TurnSource, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -135,13 +135,18 @@ class LogWrites:
         """Create the session unless it exists (a reader opening the deck, before any question) and note
         who the reader is, once known; False when the session belongs to another deck."""
         with self.sessions.begin() as db:
-            _add_session_once(db, session_id, deck)
-            session = db.get(ChatSession, session_id)
-            if session is None or session.deck != deck:
+            return _open_session(db, session_id, deck, reader)
+
+    @retried
+    def record_views(self, session_id: str, deck: str, reader: ReaderIdentity | None,
+                     views: Sequence[tuple[str, int, float]]) -> bool:
+        """Slides a reader looked at, as (document, page, seconds), on their session (opened if new);
+        False when the session belongs to another deck."""
+        with self.sessions.begin() as db:
+            if not _open_session(db, session_id, deck, reader):
                 return False
-            if reader is not None and session.reader_email is None:
-                session.access, session.reader_email = reader.access, _fit(reader.email, 254)
-                session.reader_name, session.link_id = _fit(reader.name, 200), reader.link_id
+            db.add_all(SlideView(session_id=session_id, doc=_fit(doc, 255), page=page, seconds=seconds)
+                       for doc, page, seconds in views)
             return True
 
     @staticmethod
@@ -188,7 +193,10 @@ class LogWrites:
         empty; returns (sessions, turns). A reader who comes back to an old session keeps today's turns."""
         old_turns = select(Turn.id).where(Turn.created_at < before)
         recent = select(Turn.id).where(Turn.session_id == ChatSession.id, Turn.created_at >= before)
-        emptied = select(ChatSession.id).where(ChatSession.created_at < before, ~recent.exists())
+        recent_views = select(SlideView.id).where(SlideView.session_id == ChatSession.id,
+                                                  SlideView.created_at >= before)
+        emptied = select(ChatSession.id).where(ChatSession.created_at < before, ~recent.exists(),
+                                               ~recent_views.exists())
         with self.sessions.begin() as db:  # one transaction: all of it goes, or none of it
             counts = (db.scalar(select(func.count()).select_from(emptied.subquery())) or 0,
                       db.scalar(select(func.count()).select_from(old_turns.subquery())) or 0)
@@ -199,6 +207,7 @@ class LogWrites:
             for statement in (
                 delete(Handoff).where(Handoff.turn_id.in_(old_turns) | Handoff.session_id.in_(emptied_ids)),
                 delete(Feedback).where(Feedback.turn_id.in_(old_turns)),
+                delete(SlideView).where((SlideView.created_at < before) | SlideView.session_id.in_(emptied_ids)),
                 delete(TurnSource).where(TurnSource.turn_id.in_(old_turns)),
                 delete(Turn).where(Turn.created_at < before),
                 delete(ChatSession).where(ChatSession.id.in_(emptied_ids)),
@@ -206,6 +215,17 @@ class LogWrites:
                 # Nothing is loaded in this session, so there are no objects to keep in step.
                 db.execute(statement.execution_options(synchronize_session=False))
             return counts
+
+
+def _open_session(db: Session, session_id: str, deck: str, reader: ReaderIdentity | None) -> bool:
+    _add_session_once(db, session_id, deck)
+    session = db.get(ChatSession, session_id)
+    if session is None or session.deck != deck:
+        return False
+    if reader is not None and session.reader_email is None:
+        session.access, session.reader_email = reader.access, _fit(reader.email, 254)
+        session.reader_name, session.link_id = _fit(reader.name, 200), reader.link_id
+    return True
 
 
 def _add_session_once(db: Session, session_id: str, deck: str) -> None:
