@@ -43,6 +43,8 @@ def create_app(test_config: dict | None = None, make_services=None) -> Flask:
         hops = app.config["PROXY_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
+    from app.admin.decks import bp as admin_decks_bp
+    from app.admin.local_time import register_local_time
     from app.admin.routes import bp as admin_bp
     from app.chat.routes import bp as chat_bp
     from app.log_retention import init_auto_purge
@@ -58,6 +60,8 @@ def create_app(test_config: dict | None = None, make_services=None) -> Flask:
     app.register_blueprint(chat_bp)
     app.register_blueprint(deck_events_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(admin_decks_bp)
+    register_local_time(app)
     app.register_blueprint(widget_bp)
     register_security_headers(app)
     init_auto_purge(app)

@@ -13,9 +13,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import click
-from pydantic import AliasChoices, Field, ValidationError
+from pydantic import AliasChoices, Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -148,8 +149,20 @@ class SecuritySettings(Group):
     link_days: float = Field(30.0, gt=0, description="how long a personal link from `flask links create` lasts "
                                                      "unless `--expires` says")
     secure_cookies: bool = Field(False, description="true behind TLS: the admin cookie is sent over HTTPS only")
+    timezone: str = Field("UTC", description="the founder's time zone (IANA name, like `Europe/Berlin`): admin "
+                                             "times and days are shown in it")
     retention_days: int = Field(0, ge=0, description="delete conversations older than this many days, once a day "
                                                      "(0: keep)")
+
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError("not a time zone name like UTC or Europe/Berlin") from None
+        return value
 
 
 GROUPS: tuple[type[Group], ...] = (PathSettings, IngestSettings, RetrievalSettings, AnswerSettingsGroup,

@@ -1,7 +1,8 @@
 """The conversation log: every turn, its sources, timings and errors, stored with SQLAlchemy.
 
 database.py makes the engine and migrates it; writes.py stores turns, feedback and hand-offs (each
-write retried the same way) and purges; queries.py reads for the widget and the owner.
+write retried the same way) and purges; queries.py reads for the widget and the owner;
+deck_stats.py sums a deck's readers, visits, questions and slides for its dashboard.
 """
 
 from __future__ import annotations
@@ -20,9 +21,10 @@ from app.conversation_log.queries import (
     SessionSummary,
     UnansweredQuestion,
 )
+from app.conversation_log.deck_stats import DeckActivity, DeckStatsQueries
 from app.conversation_log.writes import LogWrites, TurnRecord
 
-__all__ = ["EXPORT_COLUMNS", "FIRST_REVISION", "MIGRATIONS", "OUTCOMES", "ConversationLog", "HandoffRequest",
+__all__ = ["EXPORT_COLUMNS", "DeckActivity", "FIRST_REVISION", "MIGRATIONS", "OUTCOMES", "ConversationLog", "HandoffRequest",
            "SessionFilter", "SessionSummary", "SqlConversationLog", "TurnRecord", "UnansweredQuestion",
            "upgrade_schema"]
 
@@ -33,7 +35,7 @@ class ConversationLog(Protocol):
     def recent_turns(self, session_id: str, limit: int = 3) -> list[tuple[str, str]]: ...
 
 
-class SqlConversationLog(LogWrites, LogQueries):
+class SqlConversationLog(LogWrites, LogQueries, DeckStatsQueries):
     """ConversationLog on any SQLAlchemy database (SQLite by default)."""
 
     def __init__(self, url: str):

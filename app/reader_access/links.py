@@ -57,11 +57,11 @@ class ReaderLinks:
         with self.sessions() as db:
             return [_info(row) for row in db.scalars(query)]
 
-    def revoke(self, link_id: int) -> LinkInfo | None:
-        """Revoke a link at once (its next use gets a 404); None when there is no such link."""
+    def revoke(self, link_id: int, deck: str | None = None) -> LinkInfo | None:
+        """Revoke a link at once (its next use gets a 404); None when there is no such link (of `deck`)."""
         with self.sessions.begin() as db:
             row = db.get(ReaderLink, link_id)
-            if row is None:
+            if row is None or (deck is not None and row.deck != deck):
                 return None
             row.revoked_at = row.revoked_at or utcnow()
             return _info(row)

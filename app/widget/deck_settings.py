@@ -117,8 +117,8 @@ class DeckSettingsStore:
             settings = _parse(deck, tomllib.loads(path.read_text(encoding="utf-8")))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             # Fail closed: a broken file must not open the widget to every site, nor a private deck to all.
-            settings = DeckSettings(title=deck, access="link",
-                                    problems=(f"{path} is not valid TOML ({exc}); using defaults, personal links only",))
+            problem = f"{path} is not valid TOML ({exc}); using defaults, personal links only"
+            settings = DeckSettings(title=deck, access="link", problems=(problem,))
         for problem in settings.problems:
             log.warning("deck %s: %s (ignored; fix %s)", deck, problem, path)
         self._cache[deck] = (mtime, settings)

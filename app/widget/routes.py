@@ -3,13 +3,22 @@
 
 from __future__ import annotations
 
-from flask import (Blueprint, abort, current_app, redirect, render_template, request, send_file,
-                   send_from_directory, url_for)
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    send_from_directory,
+    session,
+    url_for,
+)
 
 from app.email_address import clean_email
 from app.errors import ApiError
-from app.reader_access.gate import (access_mode, current_reader, give_pass, pass_token, reader_from_link,
-                                    require_reader)
+from app.reader_access.gate import access_mode, current_reader, give_pass, pass_token, reader_from_link, require_reader
 from app.reader_access.passes import ReaderPass
 from app.security_headers import frame_ancestors
 from app.widget.deck_pages import deck_documents, page_image, slide_documents
@@ -125,7 +134,8 @@ def deck_page_image(deck: str, file_number: int, page: int):
     if not _known(deck):
         abort(404)
     try:
-        require_reader(deck)
+        if not session.get("admin"):  # the owner sees every deck's pages (the dashboard's thumbnails)
+            require_reader(deck)
     except ApiError:
         abort(404)
     path = page_image(_services().index_dir, deck, file_number, page)

@@ -1,0 +1,25 @@
+"""Times on the admin pages in the founder's zone (DECKCHAT_TIMEZONE), with the zone shown."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from flask import Flask, current_app
+
+
+def founder_zone() -> ZoneInfo:
+    return ZoneInfo(current_app.config["TIMEZONE"])
+
+
+def local_time(moment: datetime | None, pattern: str = "%Y-%m-%d %H:%M") -> str:
+    """`moment` (stored in UTC) in the founder's zone, followed by the zone's abbreviation."""
+    if moment is None:
+        return ""
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)  # SQLite gives times back without a zone
+    local = aware.astimezone(founder_zone())
+    return f"{local.strftime(pattern)} {local.tzname()}"
+
+
+def register_local_time(app: Flask) -> None:
+    app.add_template_filter(local_time, "local_time")
