@@ -43,8 +43,10 @@ def stacked_bars(label: str, days: list[date], series: list[tuple[str, str, list
                 parts.append(f'<rect x="{x:.1f}" y="{base:.1f}" width="{slot * 0.7:.1f}" height="{height:.1f}" '
                              f'fill="{colour}"/>')
         parts.append("</g>")
-        if i % max(1, len(days) // 8) == 0 or i == len(days) - 1:
-            parts.append(f'<text x="{x + slot * 0.35:.1f}" y="{HEIGHT - 6}" text-anchor="middle" font-size="11" '
+        step, last = max(1, len(days) // 8), len(days) - 1
+        if (i % step == 0 and last - i >= step / 2) or i == last:  # room for the last day's label
+            anchor = "end" if i == len(days) - 1 else "middle"  # the last label must not run off the chart
+            parts.append(f'<text x="{x + slot * 0.35:.1f}" y="{HEIGHT - 6}" text-anchor="{anchor}" font-size="11" '
                          f'fill="#5f6b7a">{day:%d %b}</text>')
     x = LEFT
     for name, colour, counts in series:

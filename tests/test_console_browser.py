@@ -1,0 +1,166 @@
+"""The founder's console in a real headless Chromium against a real gunicorn, real models, index and log:
+a link-only deck refused without a link and opened with one, an e-mail gate, slide views recorded as a
+reader scrolls, the dashboard showing them, and a revoked link refused."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import time
+
+import pytest
+
+from app.admin.auth import hash_password
+from tests.conftest import EXAMPLE_DECK, make_ingester
+from tests.live_server import gunicorn
+from tests.test_widget_browser import (  # noqa: F401 (fixtures)
+    CHROMEDRIVER,
+    CHROMIUM,
+    ask_and_wait,
+    browser,
+    screenshots,
+    wait,
+)
+
+selenium = pytest.importorskip("selenium", reason="selenium is not installed: run `make test`")
+from selenium.webdriver.common.by import By  # noqa: E402
+
+pytestmark = pytest.mark.skipif(
+    not (CHROMIUM and CHROMEDRIVER),
+    reason="no Chromium: `make test` installs Debian's chromium and chromium-driver when it can (needs apt and root)",
+)
+PASSWORD = "founder's long password"
+DECKS = {"open-deck": "public", "private-deck": "link", "gated-deck": "email"}
+
+
+@pytest.fixture(scope="module")
+def console_site(embedder, generator, tmp_path_factory):
+    """The example deck three times over: public, link-only and e-mail-gated."""
+    instance = tmp_path_factory.mktemp("console_instance")
+    index_dir = instance / "index_store"
+    for name, access in DECKS.items():
+        folder = instance / "content" / name
+        shutil.copytree(EXAMPLE_DECK, folder)
+        settings = folder / "deck.toml"
+        settings.write_text(re.sub(r'(?m)^access = .*$', f'access = "{access}"', settings.read_text()))
+        assert make_ingester(index_dir, embedder).ingest(name, folder).ok
+    env = {"DECKCHAT_CONTENT_DIR": str(instance / "content"), "DECKCHAT_ADMIN_PASSWORD_HASH": hash_password(PASSWORD),
+           "DECKCHAT_SECRET_KEY": "console-test-secret", "DECKCHAT_TIMEZONE": "America/New_York"}
+    with gunicorn(instance, index_dir, env) as base:
+        yield base
+
+
+def log_in(browser, base):
+    browser.get(f"{base}/admin/decks/")
+    if browser.find_elements(By.ID, "password"):
+        browser.find_element(By.ID, "password").send_keys(PASSWORD)
+        browser.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+        wait(browser, 20).until(lambda d: "/admin/decks" in d.current_url and not d.find_elements(By.ID, "password"))
+
+
+def log_out(browser, base):
+    browser.delete_all_cookies()
+
+
+def in_chat(browser):
+    browser.switch_to.frame(browser.find_element(By.CSS_SELECTOR, ".chat-pane iframe"))
+
+
+def test_a_link_only_deck_is_refused_without_a_link_opened_with_one_and_refused_once_revoked(browser, console_site):
+    base = console_site
+    browser.delete_all_cookies()
+    browser.get(f"{base}/")
+    assert "open-deck" in browser.page_source and "private-deck" not in browser.page_source
+    browser.get(f"{base}/decks/private-deck")
+    assert "Not Found" in browser.page_source and not browser.find_elements(By.CSS_SELECTOR, "figure.page")
+
+    log_in(browser, base)
+    browser.get(f"{base}/admin/decks/private-deck")
+    browser.find_element(By.NAME, "email").send_keys("ada@fund.example")
+    browser.find_element(By.NAME, "name").send_keys("Ada Lovelace")
+    browser.find_element(By.CSS_SELECTOR, ".inline-form button").click()
+    link = wait(browser, 20).until(lambda d: d.find_element(By.CSS_SELECTOR, ".link-address")).get_attribute("value")
+    assert link.startswith("/decks/private-deck?t=")
+    log_out(browser, base)
+
+    browser.get(base + link)
+    wait(browser, 20).until(lambda d: d.find_elements(By.CSS_SELECTOR, "figure.page img"))
+    assert "?t=" not in browser.current_url  # the token left the address bar
+    in_chat(browser)
+    try:
+        answer = ask_and_wait(browser, "How much are they raising?")
+        assert "4.5" in answer.find_element(By.CSS_SELECTOR, ".answer-text").text
+    finally:
+        browser.switch_to.default_content()
+
+    log_in(browser, base)
+    browser.get(f"{base}/admin/decks/private-deck")
+    assert "Ada Lovelace" in browser.find_element(By.ID, "readers").find_element(By.XPATH, "following-sibling::table").text
+    browser.find_element(By.CSS_SELECTOR, "#links ~ table form button").click()
+    wait(browser, 20).until(lambda d: "revoked" in d.page_source)
+    log_out(browser, base)
+    browser.get(base + link)
+    assert "Not Found" in browser.page_source and not browser.find_elements(By.CSS_SELECTOR, "figure.page")
+
+
+def test_an_email_gate_opens_the_deck_and_names_the_reader_on_the_dashboard(browser, console_site):
+    base = console_site
+    browser.delete_all_cookies()
+    browser.get(f"{base}/decks/gated-deck")
+    assert not browser.find_elements(By.CSS_SELECTOR, "figure.page")
+    browser.find_element(By.NAME, "email").send_keys("not-an-address")
+    browser.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+    # The browser's own check or ours: either way the deck stays shut.
+    assert not browser.find_elements(By.CSS_SELECTOR, "figure.page")
+    browser.get(f"{base}/decks/gated-deck")
+    browser.find_element(By.NAME, "email").send_keys("grace@fund.example")
+    browser.find_element(By.NAME, "name").send_keys("Grace Hopper")
+    browser.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+    wait(browser, 20).until(lambda d: d.find_elements(By.CSS_SELECTOR, "figure.page img"))
+    in_chat(browser)
+    try:
+        ask_and_wait(browser, "Who are the founders?")
+    finally:
+        browser.switch_to.default_content()
+    log_in(browser, base)
+    browser.get(f"{base}/admin/decks/gated-deck")
+    assert "Grace Hopper <grace@fund.example>" in browser.find_element(By.TAG_NAME, "main").text
+
+
+def test_slide_views_are_recorded_as_a_reader_scrolls_and_the_dashboard_shows_them(browser, console_site, screenshots):
+    base = console_site
+    browser.delete_all_cookies()
+    browser.set_window_size(1280, 860)
+    browser.get(f"{base}/decks/open-deck")
+    pages = wait(browser, 20).until(lambda d: d.find_elements(By.CSS_SELECTOR, "figure.page img"))
+    assert len(pages) >= 3
+    for page in pages[:3]:  # the reader reads three slides, a second and a half each
+        browser.execute_script("arguments[0].scrollIntoView({block: 'start'})", page)
+        time.sleep(1.5)
+    in_chat(browser)
+    try:
+        ask_and_wait(browser, "What is the valuation?")
+    finally:
+        browser.switch_to.default_content()
+    browser.get("about:blank")  # leaving the page sends what is left (pagehide)
+
+    log_in(browser, base)
+    browser.get(f"{base}/admin/decks/open-deck")
+    rows = browser.find_elements(By.CSS_SELECTOR, "table.slides tbody tr")
+    viewed = {}
+    for row in rows:
+        cells = row.find_elements(By.TAG_NAME, "td")
+        viewed[cells[0].text.split("\n")[-1]] = (int(cells[1].text), cells[2].text)
+    seen = [label for label, (views, _) in viewed.items() if views]
+    assert len(seen) >= 3, viewed
+    assert all(median.endswith(" s") and float(median[:-2]) >= 1.0 for views, median in viewed.values() if views)
+    readers = browser.find_element(By.ID, "readers").find_element(By.XPATH, "following-sibling::table").text
+    assert "anonymous" in readers
+    assert re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d E[SD]T", readers)  # the founder's zone, shown
+    assert len(browser.find_elements(By.CSS_SELECTOR, "svg.chart")) == 2
+    browser.set_window_size(1280, 1500)
+    browser.save_screenshot(str(screenshots / "admin-dashboard.png"))
+    browser.set_window_size(1280, 860)
+    browser.find_element(By.PARTIAL_LINK_TEXT, "anonymous").click()
+    page = wait(browser, 20).until(lambda d: d.find_element(By.TAG_NAME, "main")).text
+    assert "Slides, in the order seen" in page and "What is the valuation?" in page
