@@ -70,6 +70,7 @@ def create_app(test_config: dict | None = None, make_services=None) -> Flask:
     from app.admin.logs_cli import logs_cli
     from app.eval.cli import eval_command, eval_dev_command
     from app.ingest_cli import ingest_command
+    from app.notifications.cli import notify_cli
     from app.reader_access.cli import links_cli
 
     app.cli.add_command(admin_cli)
@@ -78,6 +79,7 @@ def create_app(test_config: dict | None = None, make_services=None) -> Flask:
     app.cli.add_command(config_command)
     app.cli.add_command(ingest_command)
     app.cli.add_command(links_cli)
+    app.cli.add_command(notify_cli)
     app.cli.add_command(eval_command)
     app.cli.add_command(eval_dev_command)
     if app.config["PRELOAD_MODEL"]:

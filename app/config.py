@@ -31,10 +31,10 @@ def load_config() -> dict[str, object]:
 
 
 def _redact(key: str, value: object) -> object:
-    if (key.endswith("_API_KEY") or key in ("SECRET_KEY", "ADMIN_PASSWORD_HASH")) and value:
+    if (key.endswith("_API_KEY") or key in ("SECRET_KEY", "ADMIN_PASSWORD_HASH", "WEBHOOK_URL")) and value:
         return "***"
-    # A database URL may carry a password; show the rest.
-    if key == "DATABASE_URL" and isinstance(value, str) and "@" in value and "://" in value:
+    # A database or mail URL may carry a password; show the rest. A webhook's URL is its secret.
+    if key in ("DATABASE_URL", "SMTP_URL") and isinstance(value, str) and "@" in value and "://" in value:
         scheme, rest = value.split("://", 1)
         return f"{scheme}://***@{rest.rsplit('@', 1)[1]}"
     return value

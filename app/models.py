@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import Boolean, DateTime, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -136,3 +136,25 @@ class SlideView(Base):
     seconds: Mapped[float] = mapped_column(Float)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
     session: Mapped[ChatSession] = relationship(back_populates="views")
+
+
+class Notification(Base):
+    """A message for the founders on one channel (mail or webhook), kept until it is delivered: sends are
+    retried with growing waits and a failure is recorded here and in the log, never dropped."""
+
+    __tablename__ = "notification"
+    __table_args__ = (UniqueConstraint("channel", "dedupe_key", name="uq_notification_channel_dedupe_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))  # "handoff", "first-visit", "digest", "test"
+    channel: Mapped[str] = mapped_column(String(16))  # "mail" or "webhook"
+    # Once per key and channel (a reader's first visit, a day's digest); None: every time.
+    dedupe_key: Mapped[str | None] = mapped_column(String(300))
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    failed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # retries given up
+    last_error: Mapped[str | None] = mapped_column(Text)

@@ -25,6 +25,7 @@ from ingest.store import IndexNotBuilt, list_decks, read_manifest
 
 if TYPE_CHECKING:
     from app.conversation_log import SqlConversationLog
+    from app.notifications.sender import Notifier
     from app.rag.answer import AnswerPipeline
     from app.rag.retrieval import FaissRetriever
     from app.reader_access.links import ReaderLinks
@@ -92,6 +93,27 @@ class Services:
         return self._part("reader_links", make)
 
     @property
+    def notifier(self) -> Notifier:
+        """Mail and webhook notifications for the founders (off until DECKCHAT_NOTIFY_TO or a webhook is set)."""
+        def make() -> Notifier:
+            from zoneinfo import ZoneInfo
+
+            from app.notifications.channels import MailChannel, WebhookChannel
+            from app.notifications.founders import digest_composer
+            from app.notifications.outbox import Outbox
+            from app.notifications.sender import Notifier
+
+            notify, channels = self.settings.notify, []
+            if notify.smtp_url:
+                channels.append(MailChannel.from_settings(notify.smtp_url, notify.mail_from, notify.notify_to))
+            if notify.webhook_url:
+                channels.append(WebhookChannel(notify.webhook_url))
+            return Notifier(Outbox(self.log.sessions), channels, ZoneInfo(self.settings.security.timezone),
+                            notify.digest_hour,
+                            digest_composer(self.log, self.deck_settings, self.settings.web.public_url))
+        return self._part("notifier", make)
+
+    @property
     def fitted_file(self) -> Path:
         """The answer path's fitted knobs: the shipped file or DECKCHAT_REFUSAL_MODEL."""
         from app.rag.refusal_model import MODEL_FILE
@@ -146,6 +168,7 @@ class Services:
         """The server's start: the log's migrations now (a wrong database URL stops it here), then every
         deck's evidence units and the model in the background, so the first reader waits for neither."""
         self.log  # noqa: B018 (migrates the schema)
+        self.notifier.start()  # delivers what a previous run left unsent, and the daily digest
 
         def _load() -> None:
             for deck in list_decks(self.index_dir):

@@ -13,10 +13,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import click
-from pydantic import AliasChoices, Field, ValidationError, field_validator
+from pydantic import AliasChoices, Field, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -165,8 +166,37 @@ class SecuritySettings(Group):
         return value
 
 
+class NotifySettings(Group):
+    """What the founders are told, and how (nothing is sent until an address or a webhook is set)."""
+
+    smtp_url: str = Field("", description="the mail server: `smtps://user:password@host:465` (TLS), "
+                                          "`smtp+starttls://user:password@host:587`, or `smtp://host:25` (no TLS: "
+                                          "loopback only)")
+    mail_from: str = Field("", description="the notifications' sender address (default: `deckchat@` the SMTP host)")
+    notify_to: str = Field("", description="the founders' addresses (comma-separated) that receive notifications by "
+                                           "mail")
+    webhook_url: str = Field("", description="a Slack-compatible incoming webhook (`{\"text\": ...}` posted as JSON)")
+    digest_hour: int = Field(8, ge=-1, le=23, description="hour of the day (in `DECKCHAT_TIMEZONE`) for the daily "
+                                                          "digest of unanswered questions; -1: no digest")
+
+    @field_validator("smtp_url")
+    @classmethod
+    def _mail_server(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if value and (parts.scheme not in ("smtp", "smtps", "smtp+starttls") or not parts.hostname):
+            raise ValueError("not a mail server URL like smtps://user:password@host:465") from None
+        return value
+
+    @field_validator("notify_to")
+    @classmethod
+    def _recipients(cls, value: str, info: ValidationInfo) -> str:
+        if info.data.get("smtp_url") and not value.strip():
+            raise ValueError("DECKCHAT_SMTP_URL is set: say who receives the notifications (comma-separated)")
+        return value
+
+
 GROUPS: tuple[type[Group], ...] = (PathSettings, IngestSettings, RetrievalSettings, AnswerSettingsGroup,
-                                   GenerationSettings, WebSettings, SecuritySettings)
+                                   GenerationSettings, WebSettings, SecuritySettings, NotifySettings)
 FLASK_NAMES = {"max_request_bytes": "MAX_CONTENT_LENGTH"}  # Flask's own name for the setting
 
 
@@ -186,6 +216,7 @@ class Settings:
     generation: GenerationSettings
     web: WebSettings
     security: SecuritySettings
+    notify: NotifySettings
 
     @classmethod
     def from_config(cls, config: Mapping) -> Settings:

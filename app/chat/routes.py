@@ -14,7 +14,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from app.chat.cors import allow_origin, check_origin_for_deck, preflight
 from app.chat.turns import TurnRecorder
 from app.email_address import clean_email
+from app.conversation_log.writes import Opened
 from app.errors import BadRequest, NotFound
+from app.notifications.founders import handoff_requested, reader_named
 from app.rag.result import INTERRUPTED
 from app.reader_access.gate import access_mode, give_pass, pass_token, require_reader
 from app.reader_access.passes import ReaderPass
@@ -65,10 +67,14 @@ def _note_reader(session_id: str, deck: str, reader: ReaderPass | None) -> None:
     if reader is None:
         return
     try:
-        if not services().log.open_session(session_id, deck, reader):
-            raise BadRequest("this session_id belongs to another deck; start a new session")
+        opened = services().log.open_session(session_id, deck, reader)
     except SQLAlchemyError:
         current_app.logger.exception("conversation log unwritable; reader of session %s not noted", session_id)
+        return
+    if opened is Opened.OTHER_DECK:
+        raise BadRequest("this session_id belongs to another deck; start a new session")
+    if opened is Opened.NAMED:
+        reader_named(deck, reader.access, reader.email, reader.name)
 
 
 def _content_decks() -> set[str]:
@@ -219,9 +225,11 @@ def handoff():
     email = clean_email(email)
     if email is None:
         raise BadRequest("'email' must be an e-mail address the founders can reply to")
-    _own_session(session_id)
-    if not services().log.record_handoff(session_id, message_id, email):
+    deck = _own_session(session_id)
+    question = services().log.record_handoff(session_id, message_id, email)
+    if question is None:
         raise NotFound("no unanswered question with this message_id in this session")
+    handoff_requested(session_id, deck, question, email)  # queued: the reader does not wait for the mail
     return jsonify(ok=True), 201
 
 

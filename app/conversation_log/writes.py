@@ -8,6 +8,7 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from enum import Enum
 from typing import Protocol
 
 from sqlalchemy import delete, func, select
@@ -56,6 +57,14 @@ class ReaderIdentity(Protocol):
     email: str
     name: str | None
     link_id: int | None
+
+
+class Opened(Enum):
+    """What opening a session found."""
+
+    OTHER_DECK = "the session belongs to another deck"
+    OPENED = "opened (new or known)"
+    NAMED = "the reader was named on it just now"  # a gate's or a link's reader, on this session
 
 
 # A locked or briefly unreachable database gets a few tries before the caller hears of it.
@@ -131,23 +140,22 @@ class LogWrites:
             return True
 
     @retried
-    def open_session(self, session_id: str, deck: str, reader: ReaderIdentity | None = None) -> bool:
+    def open_session(self, session_id: str, deck: str, reader: ReaderIdentity | None = None) -> Opened:
         """Create the session unless it exists (a reader opening the deck, before any question) and note
-        who the reader is, once known; False when the session belongs to another deck."""
+        who the reader is, once known."""
         with self.sessions.begin() as db:
             return _open_session(db, session_id, deck, reader)
 
     @retried
     def record_views(self, session_id: str, deck: str, reader: ReaderIdentity | None,
-                     views: Sequence[tuple[str, int, float]]) -> bool:
-        """Slides a reader looked at, as (document, page, seconds), on their session (opened if new);
-        False when the session belongs to another deck."""
+                     views: Sequence[tuple[str, int, float]]) -> Opened:
+        """Slides a reader looked at, as (document, page, seconds), on their session (opened if new)."""
         with self.sessions.begin() as db:
-            if not _open_session(db, session_id, deck, reader):
-                return False
-            db.add_all(SlideView(session_id=session_id, doc=_fit(doc, 255), page=page, seconds=seconds)
-                       for doc, page, seconds in views)
-            return True
+            opened = _open_session(db, session_id, deck, reader)
+            if opened is not Opened.OTHER_DECK:
+                db.add_all(SlideView(session_id=session_id, doc=_fit(doc, 255), page=page, seconds=seconds)
+                           for doc, page, seconds in views)
+            return opened
 
     @staticmethod
     def _new_turn(db: Session, session_id: str, deck: str, question: str) -> Turn:
@@ -170,23 +178,24 @@ class LogWrites:
             return True
 
     @retried
-    def record_handoff(self, session_id: str, turn_id: int, email: str) -> bool:
-        """A reader's e-mail for the founders, on a turn of theirs the documents did not answer.
+    def record_handoff(self, session_id: str, turn_id: int, email: str) -> str | None:
+        """A reader's e-mail for the founders, on a turn of theirs the documents did not answer; returns
+        the turn's question (None: no such unanswered turn).
 
         The question is the turn's own (a client cannot put other words in the owner's inbox), and a
-        second request for the same turn replaces the e-mail. False: no such unanswered turn.
+        second request for the same turn replaces the e-mail.
         """
         with self.sessions.begin() as db:
             turn = db.scalar(select(Turn).where(Turn.id == turn_id, Turn.session_id == session_id,
                                                 Turn.refused.is_(True) | Turn.grounded.is_(False)))
             if turn is None:
-                return False
+                return None
             earlier = db.scalar(select(Handoff).where(Handoff.turn_id == turn_id))
             if earlier is not None:
                 earlier.email = email
             else:
                 db.add(Handoff(session_id=session_id, turn_id=turn_id, question=turn.question, email=email))
-            return True
+            return turn.question
 
     def purge(self, before: datetime, dry_run: bool = False) -> tuple[int, int]:
         """Delete the turns asked before `before` with every row of theirs, and the sessions they leave
@@ -217,15 +226,16 @@ class LogWrites:
             return counts
 
 
-def _open_session(db: Session, session_id: str, deck: str, reader: ReaderIdentity | None) -> bool:
+def _open_session(db: Session, session_id: str, deck: str, reader: ReaderIdentity | None) -> Opened:
     _add_session_once(db, session_id, deck)
     session = db.get(ChatSession, session_id)
     if session is None or session.deck != deck:
-        return False
+        return Opened.OTHER_DECK
     if reader is not None and session.reader_email is None:
         session.access, session.reader_email = reader.access, _fit(reader.email, 254)
         session.reader_name, session.link_id = _fit(reader.name, 200), reader.link_id
-    return True
+        return Opened.NAMED
+    return Opened.OPENED
 
 
 def _add_session_once(db: Session, session_id: str, deck: str) -> None:

@@ -11,7 +11,9 @@ from flask import Blueprint, current_app, request
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.chat.routes import checked_session_id
+from app.conversation_log.writes import Opened
 from app.errors import BadRequest, Forbidden, NotFound
+from app.notifications.founders import reader_named
 from app.reader_access.gate import require_reader
 from ingest.store import is_valid_deck_name, list_decks, read_manifest
 
@@ -73,10 +75,12 @@ def deck_events():
     docs = {entry["name"] for entry in (read_manifest(_services().index_dir, deck) or {}).get("files", [])}
     views = _views(body.get("events"), docs)
     try:
-        stored = _services().log.record_views(session_id, deck, reader, views)
+        opened = _services().log.record_views(session_id, deck, reader, views)
     except SQLAlchemyError:  # a lost beacon costs a statistic, never the reader's page
         current_app.logger.exception("conversation log unwritable; %d slide views of %s lost", len(views), session_id)
         return "", 204
-    if not stored:
+    if opened is Opened.OTHER_DECK:
         raise BadRequest("this session_id belongs to another deck; start a new session")
+    if opened is Opened.NAMED and reader is not None:
+        reader_named(deck, reader.access, reader.email, reader.name)
     return "", 204
