@@ -49,6 +49,7 @@ def create_app(test_config: dict | None = None, make_services=None) -> Flask:
     from app.chat.routes import bp as chat_bp
     from app.log_retention import init_auto_purge
     from app.security_headers import register_security_headers
+    from app.reader_access.api import bp as reader_access_api_bp
     from app.widget.events import bp as deck_events_bp
     from app.widget.routes import bp as widget_bp
 
@@ -57,7 +58,9 @@ def create_app(test_config: dict | None = None, make_services=None) -> Flask:
     csrf = CSRFProtect(app)
     csrf.exempt(chat_bp)
     csrf.exempt(deck_events_bp)  # JSON from the deck's own origin only (app/widget/events.py)
+    csrf.exempt(reader_access_api_bp)
     app.register_blueprint(chat_bp)
+    app.register_blueprint(reader_access_api_bp)
     app.register_blueprint(deck_events_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(admin_decks_bp)

@@ -8,6 +8,9 @@ from sqlalchemy import Boolean, DateTime, Float, ForeignKey, Integer, String, Te
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
+HANDOFF_STATES = ("open", "replied", "closed")
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
@@ -107,6 +110,7 @@ class Handoff(Base):
     question: Mapped[str] = mapped_column(Text)
     email: Mapped[str] = mapped_column(String(254))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    state: Mapped[str] = mapped_column(String(16), default="open", server_default="open")  # HANDOFF_STATES
     session: Mapped[ChatSession] = relationship()
 
 

@@ -76,7 +76,7 @@ def _aim_at_known_data(case) -> None:
     """Point a generated request at the example deck and the seeded session, past the 404s."""
     case.headers.pop("Origin", None)
     if isinstance(case.body, dict):
-        if case.operation.path.startswith("/api/chat"):
+        if case.operation.path.startswith(("/api/chat", "/api/events", "/api/access")):
             case.body["deck"] = "example"
         case.body["session_id"] = SESSION  # on the example deck: chat questions become follow-ups
     if case.operation.path.startswith("/api/sessions"):

@@ -13,24 +13,24 @@ import pytest
 from app.admin.auth import hash_password
 from tests.conftest import EXAMPLE_DECK, make_ingester
 from tests.live_server import gunicorn
-from tests.test_widget_browser import (  # noqa: F401 (fixtures)
-    CHROMEDRIVER,
-    CHROMIUM,
-    ask_and_wait,
-    browser,
-    screenshots,
-    wait,
-)
+from tests.helpers.browser import CHROMEDRIVER, CHROMIUM, NO_CHROMIUM, ask_and_wait, chromium, screenshot_dir, wait
 
 selenium = pytest.importorskip("selenium", reason="selenium is not installed: run `make test`")
 from selenium.webdriver.common.by import By  # noqa: E402
 
-pytestmark = pytest.mark.skipif(
-    not (CHROMIUM and CHROMEDRIVER),
-    reason="no Chromium: `make test` installs Debian's chromium and chromium-driver when it can (needs apt and root)",
-)
+pytestmark = pytest.mark.skipif(not (CHROMIUM and CHROMEDRIVER), reason=NO_CHROMIUM)
 PASSWORD = "founder's long password"
 DECKS = {"open-deck": "public", "private-deck": "link", "gated-deck": "email"}
+
+
+@pytest.fixture(scope="module")
+def browser():
+    yield from chromium()
+
+
+@pytest.fixture
+def screenshots(tmp_path):
+    return screenshot_dir(tmp_path)
 
 
 @pytest.fixture(scope="module")

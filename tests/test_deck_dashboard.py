@@ -126,3 +126,37 @@ def test_the_owner_creates_and_revokes_a_personal_link_in_the_admin(console):
     assert owner.post(revoke, data={"csrf_token": token}).status_code == 302
     assert reader.get("/decks/example").status_code == 404
     assert "revoked" in owner.get("/admin/decks/example").get_data(as_text=True)
+
+
+def test_the_admin_speaks_the_readers_labels_the_founders_zone_and_tracks_handoffs(console):
+    log = console.extensions["deckchat"].log
+    turn = log.record_turn("ada-1", "example", "Can I meet the team?", AnswerResult("The documents do not say.", True))
+    assert log.record_handoff("ada-1", turn, "ada@fund.example")
+    log.record_feedback("ada-1", turn, -1, None)
+    client = console.test_client()
+    log_in(client)
+    sessions = client.get("/admin/").get_data(as_text=True)
+    assert '<option value="example"' in sessions  # decks to choose from, not a text box
+    assert "1 not helpful" in sessions and "&#128078;" not in sessions  # a rating as words, not an emoji box
+    assert re.search(r"\d\d:\d\d CES?T", sessions)
+    transcript = client.get("/admin/sessions/ada-1").get_data(as_text=True)
+    assert "slide 2" in transcript and "p. 2" not in transcript and "Ada &lt;ada@fund.example&gt;" in transcript
+
+    questions = client.get("/admin/questions").get_data(as_text=True)
+    handoff = questions.split('<tr class="handoff">')[1]
+    assert 'class="badge state-open"' in handoff
+    action = re.search(r'action="(/admin/handoffs/\d+/state)"', handoff).group(1)
+    token = csrf_token(client, "/admin/questions")
+    assert client.post(action, data={"state": "replied"}).status_code == 400  # no CSRF token
+    assert client.post(action, data={"state": "lost", "csrf_token": token}).status_code == 400
+    assert client.post(action, data={"state": "replied", "csrf_token": token}).status_code == 302
+    assert 'class="badge state-replied"' in client.get("/admin/questions").get_data(as_text=True)
+    assert log.handoffs(5)[0].state == "replied"
+    assert client.post("/admin/handoffs/99999/state", data={"state": "closed", "csrf_token": token}).status_code == 404
+
+
+def test_every_page_names_a_favicon_that_is_served(console):
+    client = console.test_client()
+    assert 'rel="icon"' in client.get("/admin/login").get_data(as_text=True)
+    icon = client.get("/favicon.ico")
+    assert icon.status_code == 200 and icon.mimetype == "image/svg+xml" and b"<svg" in icon.data

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import http.server
 import json
+import re
 import threading
 import time
 from datetime import UTC, datetime, timedelta
@@ -19,6 +20,7 @@ from app.models import Notification, Turn
 from app.rag.result import AnswerResult
 from app.services import Services
 from tests.conftest import app_config
+from tests.helpers.admin import csrf_token
 from tests.live_server import free_port
 from tests.test_reader_access import content_with_access, create_link
 
@@ -202,3 +204,44 @@ def test_without_a_channel_nothing_is_queued(app):
                                                         "email": "di@fund.example"}).status_code == 201
     assert app.extensions["deckchat"].notifier.outbox.recent() == []
     assert app.test_cli_runner().invoke(args=["notify", "test"]).exit_code != 0
+
+
+def mailed_code(inbox, address) -> str:
+    _, mail = next(m for m in reversed(inbox.messages) if m[0] == [address])
+    return re.search(r"\b(\d{6})\b", mail.get_content()).group(1)
+
+
+def test_with_mail_set_up_the_email_gate_proves_the_address_with_a_mailed_code(tmp_path, example_index, embedder,
+                                                                                generator, smtp_port, inbox, webhook):
+    app = make(tmp_path, example_index, embedder, generator, smtp_port, webhook[0], access="email")
+    client = app.test_client()
+    token = csrf_token(client, "/decks/example")
+    step = client.post("/decks/example/access", data={"email": "eve@fund.example", "name": "Eve", "csrf_token": token})
+    assert step.status_code == 200 and 'name="code"' in step.get_data(as_text=True)
+    assert client.get("/decks/example/pages/0/1.webp").status_code == 404  # not open yet
+    code = mailed_code(inbox, "eve@fund.example")
+    signed = re.search(r'name="token" value="([^"]+)"', step.get_data(as_text=True)).group(1)
+    wrong = f"{(int(code) + 1) % 10**6:06d}"
+    assert client.post("/decks/example/access/confirm", data={"token": signed, "code": wrong,
+                                                             "csrf_token": token}).status_code == 400
+    assert client.post("/decks/example/access/confirm", data={"token": signed, "code": code,
+                                                             "csrf_token": token}).status_code == 302
+    assert 'name="email"' not in client.get("/decks/example").get_data(as_text=True)
+
+    widget = app.test_client(use_cookies=False)
+    given = widget.post("/api/access", json={"deck": "example", "email": "fay@fund.example"})
+    assert given.status_code == 202 and given.get_json()["sent_to"] == "fay@fund.example"
+    confirm = given.get_json()["confirm"]
+    assert widget.post("/api/access/confirm", json={"deck": "example", "confirm": confirm, "code": wrong}).status_code == 400
+    opened = widget.post("/api/access/confirm", json={"deck": "example", "confirm": confirm,
+                                                      "code": mailed_code(inbox, "fay@fund.example")})
+    assert opened.status_code == 200
+    assert widget.get("/api/sessions/s-fay-0001?deck=example",
+                      headers={"X-DeckChat-Pass": opened.get_json()["pass"]}).status_code == 200
+
+
+def test_the_gate_says_so_when_the_code_cannot_be_sent(tmp_path, example_index, embedder, generator, smtp_port,
+                                                       webhook):
+    app = make(tmp_path, example_index, embedder, generator, smtp_port, webhook[0], access="email")  # no server
+    response = app.test_client().post("/api/access", json={"deck": "example", "email": "gus@fund.example"})
+    assert response.status_code == 503 and "try again" in response.get_json()["error"]

@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import http.server
-import os
 import shutil
 import threading
 from pathlib import Path
@@ -20,33 +19,20 @@ import pytest
 
 from app.admin.auth import hash_password
 from tests.conftest import EXAMPLE_DECK, make_ingester
+from tests.helpers.browser import CHROMEDRIVER, CHROMIUM, NO_CHROMIUM, ask_and_wait, chromium, screenshot_dir, wait
 from tests.live_server import free_port, gunicorn
 
 selenium = pytest.importorskip("selenium", reason="selenium is not installed: run `make test`")
-from selenium import webdriver  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
-from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
-CHROMIUM, CHROMEDRIVER = shutil.which("chromium"), shutil.which("chromedriver")
-pytestmark = pytest.mark.skipif(
-    not (CHROMIUM and CHROMEDRIVER),
-    reason="no Chromium: `make test` installs Debian's chromium and chromium-driver when it can (needs apt and root)",
-)
+pytestmark = pytest.mark.skipif(not (CHROMIUM and CHROMEDRIVER), reason=NO_CHROMIUM)
 PASSWORD = "owner's long password"
 QUESTION = "How much are they raising?"
 
 
 @pytest.fixture(scope="module")
 def browser():
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--window-size=1280,860"):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(options=options, service=webdriver.ChromeService(executable_path=CHROMEDRIVER))
-    yield driver
-    driver.quit()
+    yield from chromium()
 
 
 @pytest.fixture(scope="module")
@@ -81,13 +67,7 @@ def site(host_page, embedder, generator, tmp_path_factory):
 
 @pytest.fixture
 def screenshots(tmp_path) -> Path:
-    folder = Path(os.environ.get("DECKCHAT_SCREENSHOT_DIR") or tmp_path)
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def wait(driver, seconds=90):
-    return WebDriverWait(driver, seconds, poll_frequency=0.1)
+    return screenshot_dir(tmp_path)
 
 
 def count_streamed_updates(driver) -> None:
@@ -101,18 +81,6 @@ def count_streamed_updates(driver) -> None:
           });
         }).observe(document.getElementById('log'), {subtree: true, childList: true, characterData: true});
     """)
-
-
-def ask_and_wait(driver, question: str):
-    before = len(driver.find_elements(By.CSS_SELECTOR, "#log .msg.bot"))
-    box = driver.find_element(By.ID, "question")
-    box.send_keys(question)
-    driver.find_element(By.ID, "send").click()
-    # One new answer (asked at once, or as soon as an earlier conversation is restored), complete.
-    wait(driver).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#log .msg.bot")) == before + 1
-                       and d.find_element(By.CSS_SELECTOR, "#log .msg.bot:last-child").get_attribute("aria-busy")
-                       == "false")
-    return driver.find_element(By.CSS_SELECTOR, "#log .msg.bot:last-child")
 
 
 def test_a_reader_on_another_site_asks_through_the_widget_and_the_owner_sees_the_feedback(browser, site, screenshots):

@@ -13,6 +13,9 @@ from app.admin.filters import EXPORT_FORMATS, BadFilter, export_lines, session_f
 from app.admin.question_groups import MAX_QUESTIONS, group_questions
 from app.conversation_log import OUTCOMES, SessionFilter
 from app.errors import RateLimited
+from app.models import HANDOFF_STATES
+from app.widget.deck_pages import slide_documents
+from ingest.store import list_decks
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 PER_PAGE = 50
@@ -101,7 +104,29 @@ def transcript(session_id: str):
     chat = _log().transcript(session_id)
     if chat is None:
         abort(404)
-    return render_template("admin/transcript.html", chat=chat)
+    services = current_app.extensions["deckchat"]
+    slides = slide_documents(services.index_dir, chat.deck) if chat.deck in list_decks(services.index_dir) else []
+    return render_template("admin/transcript.html", chat=chat, slide_docs=slides)
+
+
+@bp.post("/handoffs/<int:handoff_id>/state")
+@login_required
+def handoff_state(handoff_id: int):
+    """Mark a hand-off request open, replied or closed."""
+    state = request.form.get("state")
+    if state not in HANDOFF_STATES:
+        abort(400, f"a hand-off is {', '.join(HANDOFF_STATES)}")
+    if not _log().set_handoff_state(handoff_id, state):
+        abort(404)
+    return redirect(_safe_next(request.form.get("next")) if request.form.get("next") else
+                    url_for("admin.questions") + "#handoffs")
+
+
+@bp.context_processor
+def _deck_choices() -> dict:
+    """The decks the filters offer (indexed ones), and the labels readers see for a deck's pages."""
+    services = current_app.extensions["deckchat"]
+    return {"deck_choices": list_decks(services.index_dir), "handoff_states": HANDOFF_STATES}
 
 
 @bp.get("/questions")

@@ -18,7 +18,7 @@ from app.conversation_log.writes import Opened
 from app.errors import BadRequest, NotFound
 from app.notifications.founders import handoff_requested, reader_named
 from app.rag.result import INTERRUPTED
-from app.reader_access.gate import access_mode, give_pass, pass_token, require_reader
+from app.reader_access.gate import require_reader
 from app.reader_access.passes import ReaderPass
 from ingest.store import is_valid_deck_name, list_decks
 
@@ -243,29 +243,6 @@ def session_turns(session_id: str):
     services().rate_limits.other(request.remote_addr or "")
     require_reader(deck)
     return jsonify(session_id=checked_session_id(session_id), turns=services().log.reader_turns(session_id, deck))
-
-
-@bp.post("/access")
-def give_email():
-    """An e-mail-gated deck's gate in the widget: `{"deck", "email", "name"?}` -> `{"pass"}`, which the
-    chat then sends as X-DeckChat-Pass (on a host site the cookie is a third party's)."""
-    body = _json_body()
-    deck = body.get("deck")
-    if not isinstance(deck, str) or not is_valid_deck_name(deck) or deck not in list_decks(services().index_dir) \
-            or access_mode(deck) != "email":
-        raise NotFound(f"no e-mail-gated deck named {deck!r}")
-    check_origin_for_deck(deck)
-    services().rate_limits.other(request.remote_addr or "")
-    email, name = clean_email(body.get("email")), body.get("name")
-    if email is None:
-        raise BadRequest("'email' must be your e-mail address")
-    if name is not None and (not isinstance(name, str) or len(name) > 200):
-        raise BadRequest("'name' must be text of at most 200 characters")
-    reader = ReaderPass(deck, "email", email, (name or "").strip() or None)
-    token = pass_token(reader)
-    response = jsonify({"pass": token})
-    give_pass(response, reader, token)
-    return response
 
 
 @bp.get("/health")

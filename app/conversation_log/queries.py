@@ -64,6 +64,8 @@ class HandoffRequest:
     question: str
     email: str
     created: datetime
+    id: int
+    state: str  # open, replied or closed
 
 
 class LogQueries:
@@ -167,7 +169,8 @@ class LogQueries:
 
     def handoffs(self, limit: int, where: SessionFilter = SessionFilter()) -> list[HandoffRequest]:
         """The newest `limit` questions readers left for the founders with their e-mail, newest first."""
-        query = (select(Handoff.session_id, ChatSession.deck, Handoff.question, Handoff.email, Handoff.created_at)
+        query = (select(Handoff.session_id, ChatSession.deck, Handoff.question, Handoff.email, Handoff.created_at,
+                        Handoff.id, Handoff.state)
                  .join(ChatSession, Handoff.session_id == ChatSession.id)
                  .order_by(Handoff.created_at.desc(), Handoff.id.desc()).limit(limit))
         for condition in _conditions(where):

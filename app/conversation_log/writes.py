@@ -197,6 +197,16 @@ class LogWrites:
                 db.add(Handoff(session_id=session_id, turn_id=turn_id, question=turn.question, email=email))
             return turn.question
 
+    @retried
+    def set_handoff_state(self, handoff_id: int, state: str) -> bool:
+        """The founders' progress on a hand-off: open, replied or closed; False: no such hand-off."""
+        with self.sessions.begin() as db:
+            handoff = db.get(Handoff, handoff_id)
+            if handoff is None:
+                return False
+            handoff.state = state
+            return True
+
     def purge(self, before: datetime, dry_run: bool = False) -> tuple[int, int]:
         """Delete the turns asked before `before` with every row of theirs, and the sessions they leave
         empty; returns (sessions, turns). A reader who comes back to an old session keeps today's turns."""

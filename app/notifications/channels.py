@@ -41,9 +41,13 @@ class MailChannel:
         return cls(url, sender or f"deckchat@{parts.hostname}", addresses)
 
     def send(self, subject: str, body: str) -> None:
+        self.send_to(self.recipients, subject, body)
+
+    def send_to(self, recipients: tuple[str, ...], subject: str, body: str) -> None:
+        """Mail to other addresses than the founders' (a reader's confirmation code)."""
         parts = urlsplit(self.url)
         message = EmailMessage()
-        message["Subject"], message["From"], message["To"] = subject, self.sender, ", ".join(self.recipients)
+        message["Subject"], message["From"], message["To"] = subject, self.sender, ", ".join(recipients)
         message.set_content(body)
         port = parts.port or PORTS[parts.scheme]
         context = ssl.create_default_context()

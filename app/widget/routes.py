@@ -19,6 +19,7 @@ from flask import (
 from app.email_address import clean_email
 from app.errors import ApiError
 from app.reader_access.gate import access_mode, current_reader, give_pass, pass_token, reader_from_link, require_reader
+from app.reader_access.confirm import CodeNotSent, confirm_code, mail_configured, send_code
 from app.reader_access.passes import ReaderPass
 from app.security_headers import frame_ancestors
 from app.widget.deck_pages import deck_documents, page_image, slide_documents
@@ -44,6 +45,12 @@ def decks():
     settings = _services().deck_settings
     names = [n for n in list_decks(_services().index_dir) if settings.get(n).access == "public"]
     return render_template("decks.html", decks=[(n, settings.get(n).title) for n in names])
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """Browsers ask for it on every site; the SVG serves (every page also names it)."""
+    return send_from_directory(current_app.static_folder, "favicon.svg", mimetype="image/svg+xml", max_age=86400)
 
 
 @bp.get("/widget.js")
@@ -98,14 +105,11 @@ def deck_page(deck: str):
         if reader is None:
             abort(404)  # forged, revoked or expired: the same answer as an unknown deck
         # The token leaves the address bar (and any Referer); the cookie carries the pass from here.
-        response = redirect(url_for("widget.deck_page", deck=deck))
-        give_pass(response, reader)
-        return response
+        return _open_deck(reader)
     if mode != "public" and current_reader(deck) is None:
         if mode == "link":
             abort(404)
-        return render_template("deck_gate.html", deck=deck, title=_services().deck_settings.get(deck).title,
-                               failed=False)
+        return _gate(deck)
     settings = _services().deck_settings.get(deck)
     frame_ancestors(settings.allowed_origins)
     # Image URLs carry the build: a re-ingest may number files differently, and browsers cache them.
@@ -114,19 +118,47 @@ def deck_page(deck: str):
                            documents=deck_documents(_services().index_dir, deck))
 
 
+def _gate(deck: str, status: int = 200, **step):
+    return render_template("deck_gate.html", deck=deck, title=_services().deck_settings.get(deck).title,
+                           **{"failed": False, "token": None, "email": None} | step), status
+
+
+def _open_deck(reader: ReaderPass):
+    response = redirect(url_for("widget.deck_page", deck=reader.deck))
+    give_pass(response, reader)
+    return response
+
+
 @bp.post("/decks/<deck>/access")
 def give_email(deck: str):
-    """The e-mail gate's form: the reader's address (and name) for a pass to the deck."""
+    """The e-mail gate's form: the reader's address (and name) for a pass to the deck, or, when mail is
+    set up, for a code sent to that address first."""
     if not _known(deck) or access_mode(deck) != "email":
         abort(404)
+    _services().rate_limits.other(request.remote_addr or "")
     email = clean_email(request.form.get("email"))
     if email is None:
-        return render_template("deck_gate.html", deck=deck, title=_services().deck_settings.get(deck).title,
-                               failed=True), 400
+        return _gate(deck, 400, failed=True)
     name = request.form.get("name", "").strip()[:200] or None
-    response = redirect(url_for("widget.deck_page", deck=deck))
-    give_pass(response, ReaderPass(deck, "email", email, name))
-    return response
+    if not mail_configured():
+        return _open_deck(ReaderPass(deck, "email", email, name))
+    try:
+        token = send_code(deck, email, name)
+    except CodeNotSent:
+        return _gate(deck, 503, failed=True, problem="The code could not be sent just now; try again in a minute.")
+    return _gate(deck, token=token, email=email)
+
+
+@bp.post("/decks/<deck>/access/confirm")
+def confirm_email(deck: str):
+    """The code the reader received, for their pass."""
+    if not _known(deck) or access_mode(deck) != "email":
+        abort(404)
+    _services().rate_limits.other(request.remote_addr or "")
+    reader = confirm_code(deck, request.form.get("token"), request.form.get("code"))
+    if reader is None:
+        return _gate(deck, 400, failed=True, token=request.form.get("token"), email=request.form.get("email"))
+    return _open_deck(reader)
 
 
 @bp.get("/decks/<deck>/pages/<int:file_number>/<int:page>.webp")

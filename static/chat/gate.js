@@ -1,4 +1,5 @@
-// An e-mail-gated deck's gate inside the chat: the reader's address (and name) before the chat opens.
+// An e-mail-gated deck's gate inside the chat: the reader's address (and name) before the chat opens,
+// and, when the server mails a code to prove the address, the code.
 
 import { postJson } from "./api.js";
 import { el, page } from "./dom.js";
@@ -24,20 +25,36 @@ export function showEmailGate(onOpen) {
   problem.setAttribute("role", "alert");
   const submit = el("button", null, "Open the chat");
   submit.type = "submit";
+  let confirm = null; // the server's token once a code was mailed
+  const code = field("Code from the mail", "text", "code", "one-time-code");
+  code.inputMode = "numeric";
+  code.maxLength = 6;
+  code.parentNode.hidden = true;
   form.append(problem, submit);
+  function opened(pass) {
+    keepPass(pass);
+    form.remove();
+    page.form.hidden = false;
+    page.suggestions.hidden = false;
+    page.input.focus();
+    onOpen();
+  }
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     submit.disabled = true;
-    postJson("/api/access", { deck: config.deck, email: email.value.trim(), name: name.value.trim() || null })
-      .then((data) => {
-        keepPass(data.pass);
-        form.remove();
-        page.form.hidden = false;
-        page.suggestions.hidden = false;
-        page.input.focus();
-        onOpen();
-      })
-      .catch((err) => { problem.textContent = err.message; submit.disabled = false; email.focus(); });
+    problem.textContent = "";
+    const asked = confirm
+      ? postJson("/api/access/confirm", { deck: config.deck, confirm, code: code.value.trim() })
+      : postJson("/api/access", { deck: config.deck, email: email.value.trim(), name: name.value.trim() || null });
+    asked.then((data) => {
+      submit.disabled = false;
+      if (data.pass) { opened(data.pass); return; }
+      confirm = data.confirm; // a code went to the address: ask for it
+      email.disabled = name.disabled = true;
+      code.parentNode.hidden = false;
+      problem.textContent = "We sent a six-digit code to " + data.sent_to + ".";
+      code.focus();
+    }).catch((err) => { problem.textContent = err.message; submit.disabled = false; (confirm ? code : email).focus(); });
   });
   page.log.after(form);
   email.focus();
