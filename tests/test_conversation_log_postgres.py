@@ -251,3 +251,38 @@ def test_concurrent_first_turns_of_one_session_all_land(log):
     errors = run_together(8, lambda n: log.record_turn("s-shared-01", "example", f"Q{n}?", AnswerResult("A.", False)))
     assert errors == []
     assert len(log.transcript("s-shared-01").turns) == 8 and row_counts(log)["chat_session"] == 1
+
+
+def test_readers_links_views_and_the_outbox_behave_alike(log):
+    """The founder's console's rows: a named reader on a session, slide views, the dashboard's sums,
+    personal links and the notification outbox (once per key, claimed by one sender)."""
+    from zoneinfo import ZoneInfo
+
+    from app.conversation_log.writes import Opened
+    from app.notifications.outbox import Outbox
+    from app.reader_access.links import ReaderLinks
+    from app.reader_access.passes import ReaderPass
+
+    links = ReaderLinks(log.sessions)
+    link = links.create("example", "ada@fund.example", "Ada", days=2)
+    reader = ReaderPass("example", "link", "ada@fund.example", "Ada", link.id)
+    assert log.record_views("s-ada-0001", "example", reader, [("pitch.pdf", 1, 3.5), ("pitch.pdf", 2, 8.0)]) \
+        is Opened.NAMED
+    assert log.open_session("s-ada-0001", "example", reader) is Opened.OPENED
+    assert log.open_session("s-ada-0001", "other", None) is Opened.OTHER_DECK
+    log.record_turn("s-ada-0001", "example", "What is the valuation?", AnswerResult("No.", True))
+    activity = log.deck_activity("example", ZoneInfo("UTC"), 7)
+    assert [(r.key, r.slides_seen, r.seconds, r.questions) for r in activity.readers] == \
+        [("ada@fund.example", 2, 11.5, 1)]
+    assert links.usable(link.id, "example") is not None and links.revoke(link.id, "other") is None
+    assert links.revoke(link.id).state == "revoked" and links.usable(link.id, "example") is None
+
+    outbox = Outbox(log.sessions)
+    assert outbox.add("first-visit", ["mail", "webhook"], "s", "b", dedupe_key="first-visit:example:ada") == 2
+    assert outbox.add("first-visit", ["mail", "webhook"], "s", "b", dedupe_key="first-visit:example:ada") == 0
+    assert outbox.add("handoff", ["mail"], "s", "b") == 1 and outbox.add("handoff", ["mail"], "s", "b") == 1
+    now = datetime.now(UTC) + timedelta(seconds=1)
+    due = outbox.due(now)
+    assert len(due) == 4
+    assert outbox.claim(due[0].id, now) and not outbox.claim(due[0].id, now)  # a second sender finds it taken
+    assert log.purge(now + timedelta(seconds=1)) == (1, 1) and outbox.recent() == []

@@ -17,7 +17,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
-from app.models import ChatSession, Feedback, Handoff, SlideView, Turn, TurnSource, utcnow
+from app.models import ChatSession, Feedback, Handoff, Notification, SlideView, Turn, TurnSource, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -226,6 +226,8 @@ class LogWrites:
             for statement in (
                 delete(Handoff).where(Handoff.turn_id.in_(old_turns) | Handoff.session_id.in_(emptied_ids)),
                 delete(Feedback).where(Feedback.turn_id.in_(old_turns)),
+                # Notifications quote readers' questions and addresses: they go with the turns.
+                delete(Notification).where(Notification.created_at < before),
                 delete(SlideView).where((SlideView.created_at < before) | SlideView.session_id.in_(emptied_ids)),
                 delete(TurnSource).where(TurnSource.turn_id.in_(old_turns)),
                 delete(Turn).where(Turn.created_at < before),

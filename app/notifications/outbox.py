@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import sessionmaker
@@ -28,8 +28,9 @@ class Outbox:
             for channel in channels:
                 values = {"kind": kind, "channel": channel, "dedupe_key": dedupe_key, "subject": subject[:300],
                           "body": body, "created_at": utcnow(), "attempts": 0, "next_attempt_at": utcnow()}
-                result = db.execute(insert(Notification).values(**values).on_conflict_do_nothing())
-                added += result.rowcount or 0
+                # RETURNING: a row comes back only when it was added (rowcount is not reliable on every driver).
+                statement = insert(Notification).values(**values).on_conflict_do_nothing().returning(Notification.id)
+                added += len(db.execute(statement).all())
         return added
 
     def has(self, dedupe_key: str) -> bool:
@@ -41,6 +42,15 @@ class Outbox:
             return list(db.scalars(select(Notification).where(
                 Notification.sent_at.is_(None), Notification.failed_at.is_(None),
                 Notification.next_attempt_at <= now).order_by(Notification.id).limit(limit)))
+
+    def claim(self, notification_id: int, now: datetime, hold_s: float = 300) -> bool:
+        """Take a due notification for this sender: its next try moves `hold_s` on, so another instance's
+        sender (or a crash mid-send) cannot send it twice meanwhile. False: another sender took it."""
+        with self.sessions.begin() as db:
+            result = db.execute(update(Notification).where(
+                Notification.id == notification_id, Notification.sent_at.is_(None),
+                Notification.next_attempt_at <= now).values(next_attempt_at=now + timedelta(seconds=hold_s)))
+            return result.rowcount == 1
 
     def sent(self, notification_id: int) -> None:
         with self.sessions.begin() as db:

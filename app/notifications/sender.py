@@ -64,10 +64,10 @@ class Notifier:
 
     def deliver_due(self) -> int:
         """Send every notification whose time has come; returns how many were delivered."""
-        delivered = 0
-        for row in self.outbox.due(utcnow()):
+        delivered, now = 0, utcnow()
+        for row in self.outbox.due(now):
             channel = self.channels.get(row.channel)
-            if channel is None:  # the channel was switched off since: keep the row for when it is back
+            if channel is None or not self.outbox.claim(row.id, now):  # switched off since, or another's
                 continue
             try:
                 channel.send(row.subject, row.body)
