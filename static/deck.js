@@ -32,7 +32,8 @@
   var layout = document.querySelector(".deck-layout");
   if (!layout || !window.IntersectionObserver || !navigator.sendBeacon) return;
   var deck = layout.dataset.deck;
-  var sessionKey = "deckchat:session:" + deck;
+  var reader = layout.dataset.reader; // a gated deck's reader: their own conversation (static/chat/state.js)
+  var sessionKey = "deckchat:session:" + deck + (reader ? ":" + reader : "");
   var fallbackId = null;
   var MIN_VIEW_MS = 400; // less is scrolling past
   var FLUSH_MS = 5000;

@@ -4,8 +4,11 @@ reader scrolls, the dashboard showing them, and a revoked link refused."""
 
 from __future__ import annotations
 
+import functools
+import http.server
 import re
 import shutil
+import threading
 import time
 
 import pytest
@@ -34,15 +37,27 @@ def screenshots(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def console_site(embedder, generator, tmp_path_factory):
-    """The example deck three times over: public, link-only and e-mail-gated."""
+def host_site(tmp_path_factory):
+    """A static page on its own origin that embeds the widget."""
+    root = tmp_path_factory.mktemp("console_host")
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(root))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield root, f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="module")
+def console_site(embedder, generator, tmp_path_factory, host_site):
+    """The example deck three times over: public, link-only and e-mail-gated; the host site may embed each."""
     instance = tmp_path_factory.mktemp("console_instance")
     index_dir = instance / "index_store"
     for name, access in DECKS.items():
         folder = instance / "content" / name
         shutil.copytree(EXAMPLE_DECK, folder)
         settings = folder / "deck.toml"
-        settings.write_text(re.sub(r'(?m)^access = .*$', f'access = "{access}"', settings.read_text()))
+        text = re.sub(r'(?m)^access = .*$', f'access = "{access}"', settings.read_text())
+        settings.write_text(text.replace("allowed_origins = []", f'allowed_origins = ["{host_site[1]}"]'))
         assert make_ingester(index_dir, embedder).ingest(name, folder).ok
     env = {"DECKCHAT_CONTENT_DIR": str(instance / "content"), "DECKCHAT_ADMIN_PASSWORD_HASH": hash_password(PASSWORD),
            "DECKCHAT_SECRET_KEY": "console-test-secret", "DECKCHAT_TIMEZONE": "America/New_York"}
@@ -50,15 +65,23 @@ def console_site(embedder, generator, tmp_path_factory):
         yield base
 
 
+ADMIN_COOKIE: dict = {}  # the owner's session, kept between tests: logins are rate-limited (5 a minute)
+
+
 def log_in(browser, base):
     browser.get(f"{base}/admin/decks/")
+    if ADMIN_COOKIE and browser.find_elements(By.ID, "password"):
+        browser.add_cookie(ADMIN_COOKIE)
+        browser.get(f"{base}/admin/decks/")
     if browser.find_elements(By.ID, "password"):
         browser.find_element(By.ID, "password").send_keys(PASSWORD)
         browser.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
         wait(browser, 20).until(lambda d: "/admin/decks" in d.current_url and not d.find_elements(By.ID, "password"))
+        ADMIN_COOKIE.update({k: v for k, v in browser.get_cookie("session").items() if k in ("name", "value", "path")})
 
 
 def log_out(browser, base):
+    """A stranger again: no owner's session, no reader's pass."""
     browser.delete_all_cookies()
 
 
@@ -164,3 +187,52 @@ def test_slide_views_are_recorded_as_a_reader_scrolls_and_the_dashboard_shows_th
     browser.find_element(By.PARTIAL_LINK_TEXT, "anonymous").click()
     page = wait(browser, 20).until(lambda d: d.find_element(By.TAG_NAME, "main")).text
     assert "Slides, in the order seen" in page and "What is the valuation?" in page
+
+
+def open_widget(browser, page_url):
+    browser.get(page_url)
+    shadow = wait(browser, 20).until(lambda d: d.find_element(By.CSS_SELECTOR, "[data-deckchat]").shadow_root)
+    shadow.find_element(By.CSS_SELECTOR, ".launcher").click()
+    browser.switch_to.frame(shadow.find_element(By.CSS_SELECTOR, "iframe"))
+
+
+def test_the_widget_on_a_host_site_follows_the_decks_access(browser, console_site, host_site):
+    base = console_site
+    root, origin = host_site
+    browser.delete_all_cookies()
+    for name in ("gated-deck", "private-deck"):
+        (root / f"{name}.html").write_text(f'<!doctype html><title>Host</title><h1>Our deck</h1>'
+                                           f'<script src="{base}/widget.js" data-deck="{name}" async></script>')
+    # E-mail gate: the chat asks for the address first, then answers.
+    open_widget(browser, f"{origin}/gated-deck.html")
+    try:
+        assert not browser.find_element(By.ID, "ask").is_displayed()
+        gate = wait(browser, 20).until(lambda d: d.find_element(By.CSS_SELECTOR, "form.gate"))
+        gate.find_element(By.NAME, "email").send_keys("hedy@fund.example")
+        gate.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        wait(browser, 20).until(lambda d: d.find_element(By.ID, "ask").is_displayed())
+        answer = ask_and_wait(browser, "How much are they raising?")
+        assert "4.5" in answer.find_element(By.CSS_SELECTOR, ".answer-text").text
+    finally:
+        browser.switch_to.default_content()
+    # Link-only: no chat without the reader's token; with it (the host page's ?deckchat=), the chat opens.
+    open_widget(browser, f"{origin}/private-deck.html")
+    try:
+        assert "not available" in wait(browser, 20).until(lambda d: d.find_element(By.TAG_NAME, "main")).text
+    finally:
+        browser.switch_to.default_content()
+    log_in(browser, base)
+    browser.get(f"{base}/admin/decks/private-deck")
+    browser.find_element(By.NAME, "email").send_keys("joan@fund.example")
+    browser.find_element(By.CSS_SELECTOR, ".inline-form button").click()
+    link = wait(browser, 20).until(lambda d: d.find_element(By.CSS_SELECTOR, ".link-address")).get_attribute("value")
+    log_out(browser, base)
+    open_widget(browser, f"{origin}/private-deck.html?deckchat={link.split('t=', 1)[1]}")
+    try:
+        answer = ask_and_wait(browser, "Who are the founders?")
+        assert answer.find_element(By.CSS_SELECTOR, ".answer-text").text
+    finally:
+        browser.switch_to.default_content()
+    log_in(browser, base)
+    browser.get(f"{base}/admin/decks/gated-deck")
+    assert "hedy@fund.example" in browser.find_element(By.TAG_NAME, "main").text

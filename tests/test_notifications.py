@@ -16,11 +16,12 @@ import pytest
 from sqlalchemy import update
 
 from app import create_app
+from app.admin.auth import hash_password
 from app.models import Notification, Turn
 from app.rag.result import AnswerResult
 from app.services import Services
 from tests.conftest import app_config
-from tests.helpers.admin import csrf_token
+from tests.helpers.admin import PASSWORD, csrf_token, log_in
 from tests.live_server import free_port
 from tests.test_reader_access import content_with_access, create_link
 
@@ -245,3 +246,19 @@ def test_the_gate_says_so_when_the_code_cannot_be_sent(tmp_path, example_index, 
     app = make(tmp_path, example_index, embedder, generator, smtp_port, webhook[0], access="email")  # no server
     response = app.test_client().post("/api/access", json={"deck": "example", "email": "gus@fund.example"})
     assert response.status_code == 503 and "try again" in response.get_json()["error"]
+
+
+def test_the_admin_lists_what_was_sent_and_what_waits_with_why(tmp_path, example_index, embedder, generator,
+                                                                smtp_port, webhook):
+    app = make(tmp_path, example_index, embedder, generator, smtp_port, webhook[0],
+               ADMIN_PASSWORD_HASH=hash_password(PASSWORD))  # no mail server: the mail waits
+    turn = refused_turn(app)
+    app.test_client().post("/api/handoff", json={"session_id": "reader-session-1", "message_id": turn,
+                                                 "email": "hal@fund.example"})
+    notifier = app.extensions["deckchat"].notifier
+    assert until(lambda: all(r.attempts for r in notifier.outbox.recent()))
+    client = app.test_client()
+    assert client.get("/admin/notifications").status_code == 302
+    log_in(client)
+    page = client.get("/admin/notifications").get_data(as_text=True)
+    assert "sent</span>" in page and "waiting</span>" in page and "ConnectionRefused" in page

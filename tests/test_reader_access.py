@@ -188,3 +188,18 @@ def test_the_public_deck_stays_open_and_listed(app):
     assert "/decks/example" in client.get("/").get_data(as_text=True)
     assert client.get("/decks/example").status_code == 200
     assert client.get("/api/health").get_json()["decks"][0]["deck"] == "example"
+
+
+def test_a_conversation_named_for_one_reader_is_not_continued_or_shown_to_another(email_app):
+    browser = email_app.test_client(use_cookies=False)
+    first = browser.post("/api/access", json={"deck": "example", "email": "ann@fund.example"}).get_json()
+    second = browser.post("/api/access", json={"deck": "example", "email": "ben@fund.example"}).get_json()
+    assert first["reader"] and first["reader"] != second["reader"]  # each keeps their own conversation
+    assert "ann" not in first["reader"]  # a key, not the address
+    ann, ben = {"X-DeckChat-Pass": first["pass"]}, {"X-DeckChat-Pass": second["pass"]}
+    assert browser.post("/api/chat", json=QUESTION, headers=ann).status_code == 200
+    assert browser.get("/api/sessions/reader-session-1?deck=example", headers=ann).get_json()["turns"]
+    # The next person at the same browser, with the same session id, neither sees nor continues it.
+    assert browser.get("/api/sessions/reader-session-1?deck=example", headers=ben).get_json()["turns"] == []
+    refused = browser.post("/api/chat", json=QUESTION, headers=ben)
+    assert refused.status_code == 400 and "another reader" in refused.get_json()["error"]

@@ -122,6 +122,15 @@ def handoff_state(handoff_id: int):
                     url_for("admin.questions") + "#handoffs")
 
 
+@bp.get("/notifications")
+@login_required
+def notifications():
+    """What the founders were told, what waits for a retry (with why) and what was given up."""
+    notifier = current_app.extensions["deckchat"].notifier
+    return render_template("admin/notifications.html", rows=notifier.outbox.recent(100),
+                           channels=list(notifier.channels))
+
+
 @bp.context_processor
 def _deck_choices() -> dict:
     """The decks the filters offer (indexed ones), and the labels readers see for a deck's pages."""

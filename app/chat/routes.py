@@ -71,8 +71,8 @@ def _note_reader(session_id: str, deck: str, reader: ReaderPass | None) -> None:
     except SQLAlchemyError:
         current_app.logger.exception("conversation log unwritable; reader of session %s not noted", session_id)
         return
-    if opened is Opened.OTHER_DECK:
-        raise BadRequest("this session_id belongs to another deck; start a new session")
+    if opened in (Opened.OTHER_DECK, Opened.OTHER_READER):
+        raise BadRequest(f"this session_id {opened.value.removeprefix('the session ')}; start a new session")
     if opened is Opened.NAMED:
         reader_named(deck, reader.access, reader.email, reader.name)
 
@@ -241,8 +241,9 @@ def session_turns(session_id: str):
         raise BadRequest("'deck' must be a deck name")
     check_origin_for_deck(deck)
     services().rate_limits.other(request.remote_addr or "")
-    require_reader(deck)
-    return jsonify(session_id=checked_session_id(session_id), turns=services().log.reader_turns(session_id, deck))
+    reader = require_reader(deck)
+    turns = services().log.reader_turns(session_id, deck, reader.email if reader else None)
+    return jsonify(session_id=checked_session_id(session_id), turns=turns)
 
 
 @bp.get("/health")

@@ -83,11 +83,14 @@ class LogQueries:
             ).all()
         return [(q, a) for q, a in reversed(rows)]
 
-    def reader_turns(self, session_id: str, deck: str) -> list[dict]:
-        """What the widget shows again after a reload: the session's turns as the reader saw them."""
+    def reader_turns(self, session_id: str, deck: str, reader_email: str | None = None) -> list[dict]:
+        """What the widget shows again after a reload: the session's turns as the reader saw them. A session
+        named for a reader (e-mail gate, link) is shown to that reader only: none for another."""
+        owner = func.lower(func.coalesce(ChatSession.reader_email, ""))
+        mine = (ChatSession.reader_email.is_(None)) | (owner == (reader_email or "").lower())
         with Session(self.engine) as db:
             turns = db.scalars(select(Turn).join(ChatSession, Turn.session_id == ChatSession.id)
-                               .where(Turn.session_id == session_id, ChatSession.deck == deck)
+                               .where(Turn.session_id == session_id, ChatSession.deck == deck, mine)
                                .options(selectinload(Turn.sources), selectinload(Turn.feedback))
                                .order_by(Turn.id)).all()
             handed_off = set(db.scalars(select(Handoff.turn_id).where(Handoff.session_id == session_id)))

@@ -63,6 +63,7 @@ class Opened(Enum):
     """What opening a session found."""
 
     OTHER_DECK = "the session belongs to another deck"
+    OTHER_READER = "the session belongs to another reader"  # a shared browser: the next person starts anew
     OPENED = "opened (new or known)"
     NAMED = "the reader was named on it just now"  # a gate's or a link's reader, on this session
 
@@ -152,7 +153,7 @@ class LogWrites:
         """Slides a reader looked at, as (document, page, seconds), on their session (opened if new)."""
         with self.sessions.begin() as db:
             opened = _open_session(db, session_id, deck, reader)
-            if opened is not Opened.OTHER_DECK:
+            if opened in (Opened.OPENED, Opened.NAMED):
                 db.add_all(SlideView(session_id=session_id, doc=_fit(doc, 255), page=page, seconds=seconds)
                            for doc, page, seconds in views)
             return opened
@@ -247,6 +248,8 @@ def _open_session(db: Session, session_id: str, deck: str, reader: ReaderIdentit
         session.access, session.reader_email = reader.access, _fit(reader.email, 254)
         session.reader_name, session.link_id = _fit(reader.name, 200), reader.link_id
         return Opened.NAMED
+    if reader is not None and session.reader_email.lower() != reader.email.lower():
+        return Opened.OTHER_READER
     return Opened.OPENED
 
 

@@ -10,7 +10,7 @@ from app.chat.cors import allow_origin, check_origin_for_deck, preflight
 from app.email_address import clean_email
 from app.errors import BadRequest, NotFound, ServiceUnavailable
 from app.reader_access.confirm import CodeNotSent, confirm_code, mail_configured, send_code
-from app.reader_access.gate import access_mode, give_pass, pass_token
+from app.reader_access.gate import access_mode, give_pass, pass_token, reader_key
 from app.reader_access.passes import ReaderPass
 from ingest.store import is_valid_deck_name, list_decks
 
@@ -39,7 +39,7 @@ def _gated_deck() -> tuple[str, dict]:
 
 def _pass_response(reader: ReaderPass):
     token = pass_token(reader)
-    response = jsonify({"pass": token})
+    response = jsonify({"pass": token, "reader": reader_key(reader)})
     give_pass(response, reader, token)
     return response
 

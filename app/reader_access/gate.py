@@ -7,6 +7,9 @@ A link pass is checked against its link on every use, so revoking one shuts it a
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+
 from flask import Response, current_app, request
 
 from app.errors import ApiError, NotFound
@@ -71,6 +74,15 @@ def require_reader(deck: str) -> ReaderPass | None:
     if mode == "email":
         raise AccessRequired(f"deck {deck!r} asks for your e-mail address first: open /decks/{deck}")
     raise unknown_deck(deck)
+
+
+def reader_key(reader: ReaderPass | None) -> str:
+    """A short stable name for the reader, not their address: the page keeps each reader's conversation
+    under it, so the next person on a shared browser does not continue (or see) the last one's."""
+    if reader is None:
+        return ""
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, f"reader:{reader.email.lower()}".encode(), hashlib.sha256).hexdigest()[:16]
 
 
 def pass_token(reader: ReaderPass) -> str:

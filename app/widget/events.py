@@ -79,8 +79,8 @@ def deck_events():
     except SQLAlchemyError:  # a lost beacon costs a statistic, never the reader's page
         current_app.logger.exception("conversation log unwritable; %d slide views of %s lost", len(views), session_id)
         return "", 204
-    if opened is Opened.OTHER_DECK:
-        raise BadRequest("this session_id belongs to another deck; start a new session")
+    if opened in (Opened.OTHER_DECK, Opened.OTHER_READER):
+        raise BadRequest(f"this session_id {opened.value.removeprefix('the session ')}; start a new session")
     if opened is Opened.NAMED and reader is not None:
         reader_named(deck, reader.access, reader.email, reader.name)
     return "", 204

@@ -18,7 +18,8 @@ from flask import (
 
 from app.email_address import clean_email
 from app.errors import ApiError
-from app.reader_access.gate import access_mode, current_reader, give_pass, pass_token, reader_from_link, require_reader
+from app.reader_access.gate import (access_mode, current_reader, give_pass, pass_token, reader_from_link,
+                                    reader_key, require_reader)
 from app.reader_access.confirm import CodeNotSent, confirm_code, mail_configured, send_code
 from app.reader_access.passes import ReaderPass
 from app.security_headers import frame_ancestors
@@ -90,6 +91,7 @@ def embed(deck: str):
         "colour": settings.theme_color,
         # On a host site the pass cannot ride in a cookie (a third party's): the chat sends it itself.
         "pass": pass_token(reader) if reader else None,
+        "readerKey": reader_key(reader),
         "gate": "email" if mode == "email" and reader is None else None,
     }
     return render_template("embed.html", config=config)
@@ -115,6 +117,7 @@ def deck_page(deck: str):
     # Image URLs carry the build: a re-ingest may number files differently, and browsers cache them.
     build = (read_manifest(_services().index_dir, deck) or {}).get("build_id", "")
     return render_template("deck.html", deck=deck, title=settings.title, build=build,
+                           reader_key=reader_key(current_reader(deck)),
                            documents=deck_documents(_services().index_dir, deck))
 
 

@@ -31,8 +31,8 @@ export function showEmailGate(onOpen) {
   code.maxLength = 6;
   code.parentNode.hidden = true;
   form.append(problem, submit);
-  function opened(pass) {
-    keepPass(pass);
+  function opened(pass, readerKey) {
+    keepPass(pass, readerKey);
     form.remove();
     page.form.hidden = false;
     page.suggestions.hidden = false;
@@ -48,7 +48,7 @@ export function showEmailGate(onOpen) {
       : postJson("/api/access", { deck: config.deck, email: email.value.trim(), name: name.value.trim() || null });
     asked.then((data) => {
       submit.disabled = false;
-      if (data.pass) { opened(data.pass); return; }
+      if (data.pass) { opened(data.pass, data.reader); return; }
       confirm = data.confirm; // a code went to the address: ask for it
       email.disabled = name.disabled = true;
       code.parentNode.hidden = false;
