@@ -43,6 +43,7 @@ def create_app(test_config: dict | None = None, make_services=None) -> Flask:
         hops = app.config["PROXY_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
+    from app.admin.curated import bp as admin_answers_bp
     from app.admin.decks import bp as admin_decks_bp
     from app.admin.local_time import register_local_time
     from app.admin.routes import bp as admin_bp
@@ -64,6 +65,7 @@ def create_app(test_config: dict | None = None, make_services=None) -> Flask:
     app.register_blueprint(deck_events_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(admin_decks_bp)
+    app.register_blueprint(admin_answers_bp)
     register_local_time(app)
     app.register_blueprint(widget_bp)
     register_security_headers(app)
@@ -73,6 +75,7 @@ def create_app(test_config: dict | None = None, make_services=None) -> Flask:
     from app.admin.logs_cli import logs_cli
     from app.eval.cli import eval_command, eval_dev_command
     from app.ingest_cli import ingest_command
+    from app.curated.cli import answers_cli
     from app.notifications.cli import notify_cli
     from app.reader_access.cli import links_cli
 
@@ -83,6 +86,7 @@ def create_app(test_config: dict | None = None, make_services=None) -> Flask:
     app.cli.add_command(ingest_command)
     app.cli.add_command(links_cli)
     app.cli.add_command(notify_cli)
+    app.cli.add_command(answers_cli)
     app.cli.add_command(eval_command)
     app.cli.add_command(eval_dev_command)
     if app.config["PRELOAD_MODEL"]:

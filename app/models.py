@@ -62,6 +62,9 @@ class Turn(Base):
     model_answer: Mapped[str | None] = mapped_column(Text)
     # How the answer was decided: "extracted", "quoted", "written" or "refused: <why>" (app/rag/verdict.py).
     decided: Mapped[str | None] = mapped_column(String(200))
+    # The founders' curated answer given instead of one from the documents (curated_answer.id; no foreign
+    # key, so that SQLite adds the column without rebuilding the table, and a removed answer keeps its turns).
+    curated_id: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
     session: Mapped[ChatSession] = relationship(back_populates="turns")
     sources: Mapped[list[TurnSource]] = relationship(back_populates="turn", order_by="TurnSource.rank")
@@ -162,3 +165,19 @@ class Notification(Base):
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
     failed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # retries given up
     last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class CuratedAnswer(Base):
+    """The founders' own answer to a question the documents do not answer, given to readers who ask the
+    same thing (matched by meaning, app/curated/), labelled as theirs with its date."""
+
+    __tablename__ = "curated_answer"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    deck: Mapped[str] = mapped_column(String(64), index=True)
+    question: Mapped[str] = mapped_column(Text)
+    answer: Mapped[str] = mapped_column(Text)
+    # Other wordings of the question that readers used (an unanswered group's), one per line.
+    variants: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

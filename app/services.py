@@ -25,6 +25,8 @@ from ingest.store import IndexNotBuilt, list_decks, read_manifest
 
 if TYPE_CHECKING:
     from app.conversation_log import SqlConversationLog
+    from app.curated.matcher import CuratedMatcher
+    from app.curated.store import CuratedAnswers
     from app.notifications.sender import Notifier
     from app.rag.answer import AnswerPipeline
     from app.rag.retrieval import FaissRetriever
@@ -114,6 +116,23 @@ class Services:
         return self._part("notifier", make)
 
     @property
+    def curated_answers(self) -> CuratedAnswers:
+        """The founders' curated answers, in the log's database."""
+        def make() -> CuratedAnswers:
+            from app.curated.store import CuratedAnswers
+
+            return CuratedAnswers(self.log.sessions)
+        return self._part("curated_answers", make)
+
+    @property
+    def curated_matcher(self) -> CuratedMatcher:
+        def make() -> CuratedMatcher:
+            from app.curated.matcher import CuratedMatcher
+
+            return CuratedMatcher(lambda: self.curated_answers, lambda texts: self.embedder.embed(texts))
+        return self._part("curated_matcher", make)
+
+    @property
     def fitted_file(self) -> Path:
         """The answer path's fitted knobs: the shipped file or DECKCHAT_REFUSAL_MODEL."""
         from app.rag.refusal_model import MODEL_FILE
@@ -144,7 +163,7 @@ class Services:
                 history_tokens=answer.history_tokens, write_answers=answer.write_answers,
             )
             return AnswerPipeline(self.retriever, self.generator, settings, RefusalModel.load(self.fitted_file),
-                                  LineRanker.load(self.fitted_file))
+                                  LineRanker.load(self.fitted_file), self.curated_matcher)
         return self._part("pipeline", make)
 
     def generator(self) -> Generator:

@@ -236,3 +236,38 @@ def test_the_widget_on_a_host_site_follows_the_decks_access(browser, console_sit
     log_in(browser, base)
     browser.get(f"{base}/admin/decks/gated-deck")
     assert "hedy@fund.example" in browser.find_element(By.TAG_NAME, "main").text
+
+
+def test_the_founder_answers_an_unanswered_question_and_a_reader_asking_it_again_gets_that_answer(browser,
+                                                                                                   console_site):
+    base = console_site
+    question = "What's the exchange rate of euro to dollar?"
+    browser.delete_all_cookies()
+    browser.get(f"{base}/decks/open-deck")
+    in_chat(browser)
+    try:
+        first = ask_and_wait(browser, question)
+        assert "do not say" in first.find_element(By.CSS_SELECTOR, ".answer-text").text
+    finally:
+        browser.switch_to.default_content()
+
+    log_in(browser, base)
+    browser.get(f"{base}/admin/questions?deck=open-deck")
+    group = next(row for row in browser.find_elements(By.CSS_SELECTOR, "tr.question-group") if question in row.text)
+    group.find_element(By.CSS_SELECTOR, ".answer-once summary").click()
+    group.find_element(By.NAME, "answer").send_keys("We take euros or dollars; euros at the day's ECB rate.")
+    group.find_element(By.CSS_SELECTOR, ".answer-once button[type=submit]").click()
+    wait(browser, 20).until(lambda d: "Your answers" in d.page_source and "ECB rate" in d.page_source)
+    log_out(browser, base)
+
+    browser.get(f"{base}/decks/open-deck")
+    in_chat(browser)
+    try:
+        browser.find_element(By.ID, "new-chat").click()
+        answer = ask_and_wait(browser, "What is the euro to dollar exchange rate?")
+        text = answer.find_element(By.CSS_SELECTOR, ".answer-text").text
+        assert text.startswith("The founders answered this (") and "ECB rate" in text
+        assert "from-founders" in answer.get_attribute("class")
+        assert any("Founders' answers" in chip.text for chip in answer.find_elements(By.CSS_SELECTOR, ".chip"))
+    finally:
+        browser.switch_to.default_content()

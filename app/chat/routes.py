@@ -114,7 +114,8 @@ def chat():
     if result.error:
         return jsonify(error=MODEL_UNAVAILABLE, session_id=session_id, message_id=message_id), 503
     return jsonify(answer=result.answer, refused=result.refused, grounded=result.grounded, quote=result.quote,
-                   sources=[s.to_dict() for s in result.sources], session_id=session_id, message_id=message_id)
+                   sources=[s.to_dict() for s in result.sources], session_id=session_id, message_id=message_id,
+                   curated=result.curated)
 
 
 def _earlier_turns(session_id: str) -> list[tuple[str, str]]:
@@ -161,6 +162,7 @@ def chat_stream():
             else:
                 yield _event("done", {"message_id": message_id, "answer": result.answer, "refused": result.refused,
                                       "grounded": result.grounded, "quote": result.quote,
+                                      "curated": result.curated,
                                       "used": [i for i, s in enumerate(result.sources) if s.used]})
         finally:
             if not logged:  # the reader disconnected: keep the partial answer, marked interrupted

@@ -98,6 +98,7 @@ class LogQueries:
                 "message_id": t.id, "question": t.question, "answer": t.answer, "refused": t.refused,
                 "error": t.error is not None, "rating": t.feedback[-1].rating if t.feedback else None,
                 "handoff": t.id in handed_off,
+                "curated": {"id": t.curated_id, "same": True} if t.curated_id else None,
                 "quote": {"text": t.quote, "source": t.quote_rank - 1} if t.quote and t.quote_rank else None,
                 "sources": [{"doc": s.doc, "page": s.page, "kind": s.kind, "title": s.title, "snippet": s.snippet,
                              "used": s.used} for s in t.sources],

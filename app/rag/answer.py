@@ -9,6 +9,8 @@ from collections.abc import Callable, Iterator
 from collections.abc import Generator as Deltas
 from dataclasses import dataclass
 
+from app.curated.answers import curated_result, offer_related
+from app.curated.matcher import CuratedMatcher
 from app.generation.base import GenerationError, GenerationParams, Generator, Message
 from app.rag.answer_checks import sentence_fault, split_sentences, without_label
 from app.rag.answer_type import expected_type
@@ -48,8 +50,10 @@ class AnswerPipeline:
     """Answers one question about one deck from its documents only."""
 
     def __init__(self, retriever: Retriever, generator: Callable[[], Generator], settings: AnswerSettings,
-                 refusal_model: RefusalModel | None = None, line_ranker: LineRanker | None = None):
+                 refusal_model: RefusalModel | None = None, line_ranker: LineRanker | None = None,
+                 curated: CuratedMatcher | None = None):
         self.retriever = retriever
+        self.curated = curated  # the founders' own answers, asked first
         self._generator = generator  # loaded on first use: decisions without the model never wait for it
         self.settings = settings
         self.refusal_model = refusal_model or RefusalModel.load()
@@ -78,6 +82,11 @@ class AnswerPipeline:
         `history` holds the session's earlier (question, answer) pairs, oldest first.
         """
         started = time.perf_counter()
+        match = self.curated.best(deck, question) if self.curated else None
+        if match is not None and match.same:  # the founders answered this question themselves
+            result = curated_result(match)
+            result.retrieval_ms = (time.perf_counter() - started) * 1000
+            return AnswerStream(result)
         # Earlier answers' [n] marks cite that turn's blocks, not this one's: the model must not copy them.
         history = [(q, " ".join(strip_citations(a).split())) for q, a in history or []]
         found, query = self._retrieve(deck, question, history)
@@ -96,6 +105,8 @@ class AnswerPipeline:
         result.retrieval_ms = (time.perf_counter() - started) * 1000
         if decided is not None:
             result.settle(decided)
+            if result.refused and match is not None:  # the documents do not say; the founders said something near
+                offer_related(result, match)
             return AnswerStream(result)
         try:
             generator = self._generator()

@@ -70,6 +70,13 @@ class AnswerResult:
     why: str = ""  # how the verdict was reached ("extracted", "written", "quoted", "refused: ...")
     evidence: list[str] = field(default_factory=list)  # the evidence windows, best first (evaluation)
     features: dict = field(default_factory=dict)  # what the refusal decision saw (evaluation)
+    # The founders' curated answer given (or offered as related): {"id", "question", "date", "same"}.
+    curated: dict | None = None
+
+    @property
+    def curated_id(self) -> int | None:
+        """The curated answer the reader was given as the answer (not one offered as related)."""
+        return self.curated["id"] if self.curated and self.curated.get("same") else None
 
     def __post_init__(self) -> None:
         # Sources may also be given in their public JSON shape (the log's readers and tests do).

@@ -96,7 +96,8 @@ function restore() {
         const used = [];
         saved.sources.forEach((s, i) => { if (s.used) used.push(i); });
         finish(turn, { message_id: saved.message_id, answer: saved.answer, refused: saved.refused,
-                       quote: saved.quote, used, rating: saved.rating, handoff: saved.handoff, restored: true });
+                       quote: saved.quote, used, rating: saved.rating, handoff: saved.handoff, curated: saved.curated,
+                       restored: true });
       });
       if (data.turns && data.turns.length) page.suggestions.hidden = true;
       scrollDown();

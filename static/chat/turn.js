@@ -97,6 +97,8 @@ export function finish(turn, done) {
   if (!used.length && done.quote && !done.refused) used = [done.quote.source];
   renderSources(turn, done.refused ? [] : used);
   renderAnswer(turn, done.answer);
+  // The founders' own answer (not the documents'): marked so, beside its label in the text.
+  if (done.curated && done.curated.same) turn.item.classList.add("from-founders");
   if (!done.refused) renderQuote(turn, done.quote, done.answer);
   if (done.refused) renderHandoff(turn, done.handoff);
   renderFeedback(turn, done.rating);
