@@ -47,6 +47,7 @@ def create_app(test_config: dict | None = None, make_services=None) -> Flask:
     from app.admin.decks import bp as admin_decks_bp
     from app.admin.local_time import register_local_time
     from app.admin.routes import bp as admin_bp
+    from app.admin.widget_page import bp as admin_widget_bp
     from app.chat.routes import bp as chat_bp
     from app.log_retention import init_auto_purge
     from app.security_headers import register_security_headers
@@ -66,6 +67,7 @@ def create_app(test_config: dict | None = None, make_services=None) -> Flask:
     app.register_blueprint(admin_bp)
     app.register_blueprint(admin_decks_bp)
     app.register_blueprint(admin_answers_bp)
+    app.register_blueprint(admin_widget_bp)
     register_local_time(app)
     app.register_blueprint(widget_bp)
     register_security_headers(app)

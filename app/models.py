@@ -181,3 +181,17 @@ class CuratedAnswer(Base):
     variants: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class RefusedOrigin(Base):
+    """A site that tried to show a deck's widget without being in its allowed_origins (the owner sees it)."""
+
+    __tablename__ = "refused_origin"
+    __table_args__ = (UniqueConstraint("deck", "origin", name="uq_refused_origin_deck_origin"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    deck: Mapped[str] = mapped_column(String(64))
+    origin: Mapped[str] = mapped_column(String(300))
+    count: Mapped[int] = mapped_column(Integer, default=1)
+    first_seen: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_seen: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from app.rag.answer import AnswerPipeline
     from app.rag.retrieval import FaissRetriever
     from app.reader_access.links import ReaderLinks
+    from app.widget.refused_origins import RefusedOrigins
     from ingest.embedding import Embedder
 
 log = logging.getLogger(__name__)
@@ -114,6 +115,15 @@ class Services:
                             notify.digest_hour,
                             digest_composer(self.log, self.deck_settings, self.settings.web.public_url))
         return self._part("notifier", make)
+
+    @property
+    def refused_origins(self) -> RefusedOrigins:
+        """Sites refused the widget, per deck (the owner's widget page lists them)."""
+        def make() -> RefusedOrigins:
+            from app.widget.refused_origins import RefusedOrigins
+
+            return RefusedOrigins(self.log.sessions)
+        return self._part("refused_origins", make)
 
     @property
     def curated_answers(self) -> CuratedAnswers:

@@ -41,6 +41,7 @@
     "  box-shadow: 0 10px 40px rgba(0,0,0,.3); }",
     ".panel[hidden] { display: none; }",
     "iframe { width: 100%; height: 100%; border: 0; display: block; }",
+    ".refused { margin: 0; padding: 24px; font: 15px/1.45 system-ui, sans-serif; color: #333; }",
     "@media (max-width: 480px) { .panel { inset: 0; width: 100%; height: 100%; border-radius: 0; } }"
   ].join("\n");
   var launcher = document.createElement("button");
@@ -64,11 +65,32 @@
   root.appendChild(panel);
   root.appendChild(launcher);
 
+  // Before the chat loads, ask whether this site may show it: a site the deck's owner did not allow
+  // gets a short message here instead of a frame the browser refuses (and an error in its console).
+  var checked = null;
+  function check() {
+    checked = checked || fetch(appOrigin + "/widget/check/" + encodeURIComponent(options.deck), { credentials: "omit" })
+      .then(function (response) { return response.json(); })
+      .catch(function () { return { allowed: true }; }); // unreachable now: let the frame say why
+    return checked;
+  }
+  function refuse(message) {
+    var note = document.createElement("p");
+    note.className = "refused";
+    note.setAttribute("role", "alert");
+    note.textContent = message || "This chat is not available on this site.";
+    panel.replaceChildren(note);
+  }
   function setOpen(open) {
-    if (open && !frame.src) frame.src = src; // loaded on first open: no cost for readers who never ask
     panel.hidden = !open;
     launcher.setAttribute("aria-expanded", String(open));
-    if (open) frame.focus(); else launcher.focus();
+    if (!open) { launcher.focus(); return; }
+    if (frame.src) { frame.focus(); return; }
+    check().then(function (answer) {
+      if (!answer.allowed) { refuse(answer.message); return; }
+      if (!frame.src) frame.src = src; // loaded on first open: no cost for readers who never ask
+      frame.focus();
+    });
   }
   launcher.addEventListener("click", function () { setOpen(panel.hidden); });
   window.addEventListener("message", function (event) {

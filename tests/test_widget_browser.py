@@ -328,3 +328,26 @@ def test_an_unknown_deck_shows_a_friendly_message_in_the_widget(browser, site):
     base, _, _ = site
     browser.get(f"{base}/embed/no-such-deck")
     assert "not available" in browser.find_element(By.CSS_SELECTOR, "main").text
+
+
+def test_the_widget_on_a_site_the_deck_does_not_allow_says_so_and_the_owner_sees_the_site(browser, site):
+    base, host_root, host_origin = site
+    refused_origin = host_origin.replace("127.0.0.1", "localhost")  # the same page, another origin
+    (host_root / "copy.html").write_text(
+        '<!doctype html><title>Copycat</title><link rel="icon" href="data:,"><h1>Not the company</h1>'
+        f'<script src="{base}/widget.js" data-deck="example" async></script>')
+    browser.get(refused_origin + "/copy.html")
+    browser.get_log("browser")  # what came before this page
+    shadow = wait(browser, 20).until(lambda d: d.find_element(By.CSS_SELECTOR, "[data-deckchat]").shadow_root)
+    shadow.find_element(By.CSS_SELECTOR, ".launcher").click()
+    note = wait(browser, 20).until(lambda d: shadow.find_element(By.CSS_SELECTOR, ".panel .refused"))
+    assert note.text == "This chat is not available on this site."
+    assert not shadow.find_elements(By.CSS_SELECTOR, "iframe")  # no frame for the browser to refuse
+    console = [entry for entry in browser.get_log("browser") if entry["level"] in ("WARNING", "SEVERE")]
+    assert console == []
+    browser.get(f"{base}/admin/widget/example")  # the owner (logged in by the first test, or now)
+    if browser.find_elements(By.ID, "password"):
+        browser.find_element(By.ID, "password").send_keys(PASSWORD)
+        browser.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+    wait(browser, 20).until(lambda d: "Sites refused" in d.page_source, message=browser.page_source[:2000])
+    assert refused_origin in browser.find_element(By.TAG_NAME, "main").text

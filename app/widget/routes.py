@@ -7,6 +7,7 @@ from flask import (
     Blueprint,
     abort,
     current_app,
+    jsonify,
     redirect,
     render_template,
     request,
@@ -15,12 +16,20 @@ from flask import (
     session,
     url_for,
 )
+from sqlalchemy.exc import SQLAlchemyError
 
 from app.email_address import clean_email
 from app.errors import ApiError
-from app.reader_access.gate import (access_mode, current_reader, give_pass, pass_token, reader_from_link,
-                                    reader_key, require_reader)
 from app.reader_access.confirm import CodeNotSent, confirm_code, mail_configured, send_code
+from app.reader_access.gate import (
+    access_mode,
+    current_reader,
+    give_pass,
+    pass_token,
+    reader_from_link,
+    reader_key,
+    require_reader,
+)
 from app.reader_access.passes import ReaderPass
 from app.security_headers import frame_ancestors
 from app.widget.deck_pages import deck_documents, page_image, slide_documents
@@ -59,6 +68,30 @@ def widget_script():
     """The one-line embed: a launcher button that opens /embed/<deck> in an iframe."""
     response = send_from_directory(current_app.static_folder, "widget.js", max_age=300)
     response.headers["Access-Control-Allow-Origin"] = "*"  # a public script; lets hosts use SRI/crossorigin
+    return response
+
+
+@bp.get("/widget/check/<deck>")
+def widget_check(deck: str):
+    """May the calling site show this deck's widget? Asked by widget.js before it opens the chat, so a
+    site that may not gets a short message instead of a frame the browser refuses (and an error in its
+    console). Answers any site (it says nothing a refusal would not); a refused one is noted for the owner."""
+    origin = (request.headers.get("Origin") or "").rstrip("/").lower()
+    own = request.host_url.rstrip("/").lower()
+    if not _known(deck):
+        allowed, message = False, "This chat is not available: there is no such deck here."
+    elif not origin or origin == own or origin in _services().deck_settings.get(deck).allowed_origins:
+        allowed, message = True, ""
+    else:
+        allowed, message = False, "This chat is not available on this site."
+        try:
+            _services().rate_limits.other(request.remote_addr or "")
+            _services().refused_origins.note(deck, origin[:300])
+        except (ApiError, SQLAlchemyError):  # over the limit, or the log away: the answer stays the same
+            pass
+    response = jsonify(allowed=allowed, message=message)
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Cache-Control"] = "no-store"
     return response
 
 

@@ -21,6 +21,7 @@ def chromium() -> Iterator:
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
                  "--window-size=1280,860"):
         options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})  # the page's console, for tests to read
     driver = webdriver.Chrome(options=options, service=webdriver.ChromeService(executable_path=CHROMEDRIVER))
     yield driver
     driver.quit()
