@@ -21,7 +21,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export FLASK_APP := wsgi
 
-.PHONY: install browser postgres run test ingest serve eval-example eval-dev screenshots clean
+.PHONY: install browser postgres slides run test ingest serve eval-example eval-dev screenshots clean
 
 install: $(STAMP)
 
@@ -40,7 +40,7 @@ $(STAMP): $(BIN)/python Makefile requirements.txt requirements-dev.txt requireme
 	  echo "WARNING: $(LLAMA_CPP) could not be built; GGUF models will run on transformers (slower)"
 	touch $@
 
-ingest: install
+ingest: install slides
 	$(BIN)/flask ingest
 
 serve: install
@@ -84,7 +84,20 @@ postgres:
 	    echo "WARNING: postgresql could not be installed; the PostgreSQL log tests will skip"; \
 	  else echo "WARNING: no apt-get or no root: install postgresql yourself, or the PostgreSQL log tests skip"; fi; }
 
-test: install browser postgres
+# PPTX decks are shown as slide pictures through LibreOffice (headless; Debian's
+# libreoffice-impress-nogui), installed once when apt can; otherwise their slides show as text cards
+# and the tests that need it skip and say why.
+slides:
+	@command -v soffice >/dev/null || command -v libreoffice >/dev/null || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] && echo "" || echo "sudo -n" ); \
+	  if command -v apt-get >/dev/null && { [ -z "$$SUDO" ] || sudo -n true 2>/dev/null; }; then \
+	    echo "Installing LibreOffice (headless) to show PPTX slides as pictures (once)"; \
+	    DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y --no-install-recommends libreoffice-impress-nogui >/dev/null || \
+	    { $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y --no-install-recommends libreoffice-impress-nogui >/dev/null; } || \
+	    echo "WARNING: LibreOffice could not be installed; PPTX slides show as text cards"; \
+	  else echo "WARNING: no apt-get or no root: install LibreOffice yourself for PPTX slide pictures"; fi; }
+
+test: install browser postgres slides
 	$(BIN)/python -m pytest
 
 # Refresh docs/screenshots/ (the README shows them) from a run of the browser tests.

@@ -1,13 +1,16 @@
-"""Pictures of a PDF's pages for the deck page (`/decks/<deck>`), rendered once at ingest time."""
+"""Pictures of a PDF's pages (and of a PPTX deck's slides) for the deck page (`/decks/<deck>`), rendered
+once at ingest time."""
 
 from __future__ import annotations
 
 import json
 import logging
+import tempfile
 from pathlib import Path
 
 import pypdfium2 as pdfium
 
+from ingest.slide_pictures import SLIDE_SUFFIXES, slide_count, slides_as_pdf
 from ingest.store import PAGES_DIR, SLIDE_FILES, page_image_path
 
 log = logging.getLogger(__name__)
@@ -46,12 +49,37 @@ def render_pdf_pages(pdf_path: Path, build_dir: Path, file_number: int) -> tuple
     return rendered, landscape * 2 > count
 
 
-def render_deck_pages(source: Path, file_names: list[str], build_dir: Path) -> dict[str, int]:
-    """Pictures for every PDF among the build's files; {file name: pages rendered}.
+def _render_slides(deck_file: Path, build_dir: Path, file_number: int) -> int | None:
+    """A PPTX deck's slides as pictures through LibreOffice; None when they cannot be made to match."""
+    with tempfile.TemporaryDirectory(prefix="deckchat-slides-") as workdir:
+        pdf = slides_as_pdf(deck_file, Path(workdir))
+        if pdf is None:
+            return None
+        pages = len(pdfium.PdfDocument(str(pdf)))
+        if pages != slide_count(deck_file):  # pictures under the wrong numbers would mislead the citations
+            log.warning("%s: LibreOffice made %d pages for %d slides; slides shown as text", deck_file.name, pages,
+                        slide_count(deck_file))
+            return None
+        return render_pdf_pages(pdf, build_dir, file_number)[0]
 
-    Also records which PDFs are slide decks (landscape pages), so readers see "slide 7", not "page 7"."""
+
+def render_deck_pages(source: Path, file_names: list[str], build_dir: Path) -> dict[str, int]:
+    """Pictures for every PDF among the build's files, and for PPTX decks when LibreOffice is installed;
+    {file name: pages rendered}.
+
+    Also records which files are slide decks (PPTX, and PDFs of landscape pages), so readers see
+    "slide 7", not "page 7"."""
     rendered, slides = {}, []
     for number, name in enumerate(file_names):
+        if name.lower().endswith(SLIDE_SUFFIXES):
+            try:
+                pictures = _render_slides(source / name, build_dir, number)
+            except (pdfium.PdfiumError, OSError, ValueError) as exc:
+                log.warning("%s: slides not rendered for the deck page (%s)", name, exc)
+                pictures = None
+            if pictures is not None:
+                rendered[name] = pictures
+            continue
         if not name.lower().endswith(".pdf"):
             continue
         try:

@@ -16,6 +16,7 @@ import pytest
 from app.admin.auth import hash_password
 from tests.conftest import EXAMPLE_DECK, make_ingester
 from tests.live_server import gunicorn
+from tests.test_slide_pictures import make_deck, needs_libreoffice
 from tests.helpers.browser import CHROMEDRIVER, CHROMIUM, NO_CHROMIUM, ask_and_wait, chromium, screenshot_dir, wait
 
 selenium = pytest.importorskip("selenium", reason="selenium is not installed: run `make test`")
@@ -59,6 +60,8 @@ def console_site(embedder, generator, tmp_path_factory, host_site):
         text = re.sub(r'(?m)^access = .*$', f'access = "{access}"', settings.read_text())
         settings.write_text(text.replace("allowed_origins = []", f'allowed_origins = ["{host_site[1]}"]'))
         assert make_ingester(index_dir, embedder).ingest(name, folder).ok
+    make_deck(instance / "content" / "pptx-deck")  # slide pictures when LibreOffice is installed
+    assert make_ingester(index_dir, embedder).ingest("pptx-deck", instance / "content" / "pptx-deck").ok
     env = {"DECKCHAT_CONTENT_DIR": str(instance / "content"), "DECKCHAT_ADMIN_PASSWORD_HASH": hash_password(PASSWORD),
            "DECKCHAT_SECRET_KEY": "console-test-secret", "DECKCHAT_TIMEZONE": "America/New_York"}
     with gunicorn(instance, index_dir, env) as base:
@@ -271,3 +274,17 @@ def test_the_founder_answers_an_unanswered_question_and_a_reader_asking_it_again
         assert any("Founders' answers" in chip.text for chip in answer.find_elements(By.CSS_SELECTOR, ".chip"))
     finally:
         browser.switch_to.default_content()
+
+
+@needs_libreoffice
+def test_a_pptx_deck_page_shows_its_slides_as_pictures(browser, console_site):
+    browser.delete_all_cookies()
+    browser.get(f"{console_site}/decks/pptx-deck")
+    pictures = wait(browser, 20).until(lambda d: d.find_elements(By.CSS_SELECTOR, "figure.page img"))
+    assert len(pictures) == 3
+    for picture in pictures:
+        browser.execute_script("arguments[0].scrollIntoView()", picture)
+    wait(browser, 20).until(lambda d: all(d.execute_script("return arguments[0].complete && "
+                                                           "arguments[0].naturalWidth > 0", p) for p in pictures))
+    labels = [f.text for f in browser.find_elements(By.CSS_SELECTOR, "figure.page figcaption")]
+    assert labels == ["slide 1", "slide 2", "slide 3"]
