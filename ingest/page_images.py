@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 
+from ingest.section_html import MARKDOWN_SUFFIXES, write_section_html
 from ingest.slide_pictures import SLIDE_SUFFIXES, slide_count, slides_as_pdf
 from ingest.store import PAGES_DIR, SLIDE_FILES, page_image_path
 
@@ -71,6 +72,12 @@ def render_deck_pages(source: Path, file_names: list[str], build_dir: Path) -> d
     "slide 7", not "page 7"."""
     rendered, slides = {}, []
     for number, name in enumerate(file_names):
+        if name.lower().endswith(MARKDOWN_SUFFIXES):
+            try:
+                write_section_html(source / name, build_dir, number)
+            except (OSError, ValueError) as exc:  # the text cards stay
+                log.warning("%s: sections not formatted for the deck page (%s)", name, exc)
+            continue
         if name.lower().endswith(SLIDE_SUFFIXES):
             try:
                 pictures = _render_slides(source / name, build_dir, number)

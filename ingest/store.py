@@ -225,6 +225,11 @@ def page_image_path(build_dir: Path, file_number: int, page: int) -> Path:
     return build_dir / PAGES_DIR / str(file_number) / f"{page}.webp"
 
 
+def page_html_path(build_dir: Path, file_number: int, page: int) -> Path:
+    """A Markdown section as formatted text (ingest/section_html.py), beside the pictures."""
+    return build_dir / PAGES_DIR / str(file_number) / f"{page}.html"
+
+
 def slide_files(build_dir: Path) -> list[str]:
     """The build's PDFs that are slide decks ([] for a build from before pictures)."""
     try:

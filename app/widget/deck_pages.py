@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ingest.store import current_build, page_image_path, read_chunks, read_manifest, slide_files
+from ingest.store import current_build, page_html_path, page_image_path, read_chunks, read_manifest, slide_files
 
 
 @dataclass(frozen=True)
@@ -17,6 +17,7 @@ class DeckPage:
     file_number: int
     has_image: bool
     label: str  # "slide 3", "page 3", "section 3"
+    html: str | None = None  # a Markdown section as formatted text (safe: ingest/section_html.py)
 
 
 def deck_documents(index_dir: Path, deck: str) -> list[tuple[str, list[DeckPage]]]:
@@ -37,10 +38,18 @@ def deck_documents(index_dir: Path, deck: str) -> list[tuple[str, list[DeckPage]
         name = entry["name"]
         pages = sorted(p for d, p in texts if d == name)
         documents.append((name, [DeckPage(name, p, titles[(name, p)], "\n".join(texts[(name, p)]), number,
-                                          page_image_path(build, number, p).is_file(), f"{kinds[name]} {p}")
+                                          page_image_path(build, number, p).is_file(), f"{kinds[name]} {p}",
+                                          _html(page_html_path(build, number, p)))
                                  for p in pages]))
     # The deck itself first: files with pictures, then the rest (FAQ, notes) as text.
     return sorted(documents, key=lambda d: not any(p.has_image for p in d[1]))
+
+
+def _html(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError:
+        return None
 
 
 def page_image(index_dir: Path, deck: str, file_number: int, page: int) -> Path | None:

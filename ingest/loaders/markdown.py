@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 from llama_index.core import Document
@@ -51,17 +52,22 @@ def as_text(markdown: str) -> str:
     return _HTML_TAG.sub("", text)
 
 
-def load_markdown(path: Path) -> LoadedFile:
-    """One Page per heading section that has body text, numbered from 1 in document order."""
+def sections(path: Path) -> Iterator[tuple[str | None, str, str]]:
+    """Each heading section that has body text, in document order: (title, text, its Markdown)."""
     text = unfold_admonitions(read_text(path))
-    nodes = MarkdownNodeParser().get_nodes_from_documents([Document(text=text)])
-    pages = []
-    for node in nodes:
-        first, _, rest = clean_text(as_text(node.get_content())).partition("\n")
+    for node in MarkdownNodeParser().get_nodes_from_documents([Document(text=text)]):
+        markdown = node.get_content()
+        first, _, rest = clean_text(as_text(markdown)).partition("\n")
         title = first.lstrip("#").strip() if first.startswith("#") else None
         body = rest.strip() if title is not None else f"{first}\n{rest}".strip()
-        if not body:
-            continue  # a heading with nothing under it (e.g. the document title) answers nothing
+        if body:  # a heading with nothing under it (e.g. the document title) answers nothing
+            yield title, body, markdown
+
+
+def load_markdown(path: Path) -> LoadedFile:
+    """One Page per heading section that has body text, numbered from 1 in document order."""
+    pages = []
+    for title, body, _ in sections(path):
         page_text = f"{title}\n{body}" if title else body
         pages.append(Page(path.name, len(pages) + 1, "section", title or first_line(body), page_text))
     return LoadedFile(pages)
