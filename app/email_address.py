@@ -14,3 +14,10 @@ def clean_email(value: object) -> str | None:
     if not isinstance(value, str) or len(value) > MAX_EMAIL_CHARS or not _EMAIL.fullmatch(value.strip()):
         return None
     return value.strip()
+
+
+def clean_name(value: object, limit: int = 200) -> str | None:
+    """A reader's name as one line of at most `limit` characters (it goes into mail subjects); None when empty."""
+    if not isinstance(value, str):
+        return None
+    return " ".join(value.split())[:limit] or None

@@ -280,7 +280,8 @@ def test_readers_links_views_and_the_outbox_behave_alike(log):
     outbox = Outbox(log.sessions)
     assert outbox.add("first-visit", ["mail", "webhook"], "s", "b", dedupe_key="first-visit:example:ada") == 2
     assert outbox.add("first-visit", ["mail", "webhook"], "s", "b", dedupe_key="first-visit:example:ada") == 0
-    assert outbox.add("handoff", ["mail"], "s", "b") == 1 and outbox.add("handoff", ["mail"], "s", "b") == 1
+    assert outbox.add("handoff", ["mail"], "s", "b") == 1 and outbox.add("handoff", ["mail"], "two\nlines", "b") == 1
+    assert outbox.recent()[0].subject == "two lines"  # a mail header holds no line break
     now = datetime.now(UTC) + timedelta(seconds=1)
     due = outbox.due(now)
     assert len(due) == 4

@@ -203,3 +203,12 @@ def test_a_conversation_named_for_one_reader_is_not_continued_or_shown_to_anothe
     assert browser.get("/api/sessions/reader-session-1?deck=example", headers=ben).get_json()["turns"] == []
     refused = browser.post("/api/chat", json=QUESTION, headers=ben)
     assert refused.status_code == 400 and "another reader" in refused.get_json()["error"]
+
+
+def test_a_readers_name_is_kept_on_one_line(email_app):
+    widget = email_app.test_client(use_cookies=False)
+    given = widget.post("/api/access", json={"deck": "example", "email": "ivy@fund.example",
+                                             "name": "Ivy\r\nBcc: everyone@example.com"}).get_json()
+    assert widget.post("/api/chat", json=QUESTION, headers={"X-DeckChat-Pass": given["pass"]}).status_code == 200
+    assert email_app.extensions["deckchat"].log.transcript("reader-session-1").reader_name == \
+        "Ivy Bcc: everyone@example.com"

@@ -12,7 +12,7 @@ from app.admin.auth import login_required
 from app.admin.charts import stacked_bars
 from app.admin.local_time import founder_zone, local_time
 from app.conversation_log.deck_stats import OUTCOMES, visits
-from app.email_address import clean_email
+from app.email_address import clean_email, clean_name
 from app.reader_access.gate import link_address
 from app.widget.deck_pages import deck_documents
 from ingest.store import list_decks, read_manifest
@@ -135,7 +135,7 @@ def create_link(deck: str):
     days = request.form.get("days", type=float) or current_app.config["LINK_DAYS"]
     if not 0 < days <= 3650:
         abort(400, "a link lasts between a day's fraction and ten years")
-    name = request.form.get("name", "").strip()[:200] or None
+    name = clean_name(request.form.get("name"))
     _services().reader_links.create(_deck(deck), email, name, days)
     return redirect(url_for("admin_decks.dashboard", deck=deck) + "#links")
 

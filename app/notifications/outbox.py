@@ -26,7 +26,9 @@ class Outbox:
         with self.sessions.begin() as db:
             insert = {"sqlite": sqlite_insert, "postgresql": postgresql_insert}[db.get_bind().dialect.name]
             for channel in channels:
-                values = {"kind": kind, "channel": channel, "dedupe_key": dedupe_key, "subject": subject[:300],
+                # A subject is one line: a mail header cannot hold a line break (a reader's name may try).
+                values = {"kind": kind, "channel": channel, "dedupe_key": dedupe_key,
+                          "subject": " ".join(subject.split())[:300],
                           "body": body, "created_at": utcnow(), "attempts": 0, "next_attempt_at": utcnow()}
                 # RETURNING: a row comes back only when it was added (rowcount is not reliable on every driver).
                 statement = insert(Notification).values(**values).on_conflict_do_nothing().returning(Notification.id)

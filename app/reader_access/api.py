@@ -7,7 +7,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify, request
 
 from app.chat.cors import allow_origin, check_origin_for_deck, preflight
-from app.email_address import clean_email
+from app.email_address import clean_email, clean_name
 from app.errors import BadRequest, NotFound, ServiceUnavailable
 from app.reader_access.confirm import CodeNotSent, confirm_code, mail_configured, send_code
 from app.reader_access.gate import access_mode, give_pass, pass_token, reader_key
@@ -54,7 +54,7 @@ def give_email():
         raise BadRequest("'email' must be your e-mail address")
     if name is not None and (not isinstance(name, str) or len(name) > 200):
         raise BadRequest("'name' must be text of at most 200 characters")
-    name = (name or "").strip() or None
+    name = clean_name(name)
     if mail_configured():
         try:
             return jsonify(confirm=send_code(deck, email, name), sent_to=email), 202

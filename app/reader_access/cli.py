@@ -6,7 +6,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from app.email_address import clean_email
+from app.email_address import clean_email, clean_name
 from app.reader_access.gate import link_address
 from ingest.store import is_valid_deck_name, list_decks
 
@@ -34,7 +34,7 @@ def create(deck: str, email: str, name: str | None, expires: float | None) -> No
     if access != "link":
         click.echo(f"note: deck {deck!r} has access = \"{access}\"; the link works, but so does the deck's "
                    "own address. Set access = \"link\" in its deck.toml to make links the only way in.", err=True)
-    link = _links().create(deck, address, (name or "").strip()[:200] or None,
+    link = _links().create(deck, address, clean_name(name),
                            expires or current_app.config["LINK_DAYS"])
     click.echo(link_address(link.id, deck))
     click.echo(f"link {link.id} for {address}, valid until {link.expires_at:%Y-%m-%d %H:%M} UTC "

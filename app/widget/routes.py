@@ -18,7 +18,7 @@ from flask import (
 )
 from sqlalchemy.exc import SQLAlchemyError
 
-from app.email_address import clean_email
+from app.email_address import clean_email, clean_name
 from app.errors import ApiError
 from app.reader_access.confirm import CodeNotSent, confirm_code, mail_configured, send_code
 from app.reader_access.gate import (
@@ -175,7 +175,7 @@ def give_email(deck: str):
     email = clean_email(request.form.get("email"))
     if email is None:
         return _gate(deck, 400, failed=True)
-    name = request.form.get("name", "").strip()[:200] or None
+    name = clean_name(request.form.get("name"))
     if not mail_configured():
         return _open_deck(ReaderPass(deck, "email", email, name))
     try:
