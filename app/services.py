@@ -24,6 +24,8 @@ from app.widget.deck_settings import DeckSettingsStore
 from ingest.store import IndexNotBuilt, list_decks, read_manifest
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import sessionmaker
+
     from app.conversation_log import SqlConversationLog
     from app.curated.matcher import CuratedMatcher
     from app.curated.store import CuratedAnswers
@@ -86,14 +88,16 @@ class Services:
             return SqlConversationLog(self.settings.paths.database_url)
         return self._part("log", make)
 
+    def _log_store(self, name: str, store: Callable[[sessionmaker], T]) -> T:
+        """A part kept in the log's database (opened, with its migrations, on first use)."""
+        return self._part(name, lambda: store(self.log.sessions))
+
     @property
     def reader_links(self) -> ReaderLinks:
         """Personal links, in the log's database."""
-        def make() -> ReaderLinks:
-            from app.reader_access.links import ReaderLinks
+        from app.reader_access.links import ReaderLinks
 
-            return ReaderLinks(self.log.sessions)
-        return self._part("reader_links", make)
+        return self._log_store("reader_links", ReaderLinks)
 
     @property
     def notifier(self) -> Notifier:
@@ -119,20 +123,16 @@ class Services:
     @property
     def refused_origins(self) -> RefusedOrigins:
         """Sites refused the widget, per deck (the owner's widget page lists them)."""
-        def make() -> RefusedOrigins:
-            from app.widget.refused_origins import RefusedOrigins
+        from app.widget.refused_origins import RefusedOrigins
 
-            return RefusedOrigins(self.log.sessions)
-        return self._part("refused_origins", make)
+        return self._log_store("refused_origins", RefusedOrigins)
 
     @property
     def curated_answers(self) -> CuratedAnswers:
         """The founders' curated answers, in the log's database."""
-        def make() -> CuratedAnswers:
-            from app.curated.store import CuratedAnswers
+        from app.curated.store import CuratedAnswers
 
-            return CuratedAnswers(self.log.sessions)
-        return self._part("curated_answers", make)
+        return self._log_store("curated_answers", CuratedAnswers)
 
     @property
     def curated_matcher(self) -> CuratedMatcher:

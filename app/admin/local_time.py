@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app
+
+from app.models import as_utc
 
 
 def founder_zone() -> ZoneInfo:
@@ -16,8 +18,7 @@ def local_time(moment: datetime | None, pattern: str = "%Y-%m-%d %H:%M") -> str:
     """`moment` (stored in UTC) in the founder's zone, followed by the zone's abbreviation."""
     if moment is None:
         return ""
-    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)  # SQLite gives times back without a zone
-    local = aware.astimezone(founder_zone())
+    local = as_utc(moment).astimezone(founder_zone())
     return f"{local.strftime(pattern)} {local.tzname()}"
 
 

@@ -118,8 +118,7 @@ def handoff_state(handoff_id: int):
         abort(400, f"a hand-off is {', '.join(HANDOFF_STATES)}")
     if not _log().set_handoff_state(handoff_id, state):
         abort(404)
-    return redirect(_safe_next(request.form.get("next")) if request.form.get("next") else
-                    url_for("admin.questions") + "#handoffs")
+    return redirect(url_for("admin.questions") + "#handoffs")
 
 
 @bp.get("/notifications")
@@ -133,7 +132,7 @@ def notifications():
 
 @bp.context_processor
 def _deck_choices() -> dict:
-    """The decks the filters offer (indexed ones), and the labels readers see for a deck's pages."""
+    """The decks the filters offer (the indexed ones), and a hand-off's states."""
     services = current_app.extensions["deckchat"]
     return {"deck_choices": list_decks(services.index_dir), "handoff_states": HANDOFF_STATES}
 

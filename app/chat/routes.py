@@ -71,9 +71,15 @@ def _note_reader(session_id: str, deck: str, reader: ReaderPass | None) -> None:
     except SQLAlchemyError:
         current_app.logger.exception("conversation log unwritable; reader of session %s not noted", session_id)
         return
+    settle_opened(opened, deck, reader)
+
+
+def settle_opened(opened: Opened, deck: str, reader: ReaderPass | None) -> None:
+    """A session that is another deck's or another reader's is refused; a reader named on it just now is
+    announced to the founders (their first visit)."""
     if opened in (Opened.OTHER_DECK, Opened.OTHER_READER):
         raise BadRequest(f"this session_id {opened.value.removeprefix('the session ')}; start a new session")
-    if opened is Opened.NAMED:
+    if opened is Opened.NAMED and reader is not None:
         reader_named(deck, reader.access, reader.email, reader.name)
 
 

@@ -14,14 +14,10 @@ from datetime import UTC, date, datetime, timedelta, tzinfo
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload, sessionmaker
 
-from app.models import ChatSession, Handoff, Turn
+from app.models import ChatSession, Handoff, Turn, as_utc
 
 VISIT_GAP = timedelta(minutes=30)  # quiet for longer, and the reader's next move starts a new visit
 OUTCOMES = ("answered", "refused", "handed off", "failed")
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)  # SQLite gives times back without a zone
 
 
 def reader_key(chat: ChatSession) -> str:
@@ -39,8 +35,8 @@ def outcome(turn: Turn, handed_off: set[int]) -> str:
 
 def visits(chat: ChatSession) -> list[datetime]:
     """When each visit of the session began: its activity split where the reader was away 30 minutes."""
-    moments = sorted([_aware(chat.created_at)] + [_aware(v.created_at) for v in chat.views]
-                     + [_aware(t.created_at) for t in chat.turns])
+    moments = sorted([as_utc(chat.created_at)] + [as_utc(v.created_at) for v in chat.views]
+                     + [as_utc(t.created_at) for t in chat.turns])
     starts = [moments[0]]
     for before, after in zip(moments, moments[1:], strict=False):
         if after - before > VISIT_GAP:
@@ -127,8 +123,8 @@ class DeckStatsQueries:
             reader.sessions += 1
             reader.visits += len(starts)
             reader.first_seen = min(filter(None, (reader.first_seen, starts[0])))
-            last = max([starts[-1], *(_aware(v.created_at) for v in chat.views),
-                        *(_aware(t.created_at) for t in chat.turns)])
+            last = max([starts[-1], *(as_utc(v.created_at) for v in chat.views),
+                        *(as_utc(t.created_at) for t in chat.turns)])
             reader.last_seen = max(filter(None, (reader.last_seen, last)))
             for start in starts:
                 if start.astimezone(zone).date() in daily:
@@ -146,7 +142,7 @@ class DeckStatsQueries:
                 totals[result] += 1
                 reader.questions += 1
                 reader.outcomes[result] += 1
-                day = _aware(turn.created_at).astimezone(zone).date()
+                day = as_utc(turn.created_at).astimezone(zone).date()
                 if day in daily:
                     daily[day][1][result] += 1
                 for source in turn.sources:

@@ -95,7 +95,7 @@ def _fill(turn: Turn, result: TurnRecord) -> None:
     turn.retrieval_ms, turn.generation_ms = result.retrieval_ms, result.generation_ms
     turn.error, turn.grounded, turn.model_answer = result.error, result.grounded, result.model_answer
     turn.decided = _fit(result.why, 200) or None
-    turn.curated_id = getattr(result, "curated_id", None)
+    turn.curated_id = result.curated_id
     turn.quote = result.quote["text"] if result.quote else None
     turn.quote_rank = result.quote["source"] + 1 if result.quote else None
     turn.sources = [

@@ -3,12 +3,13 @@ arrival) and from the sender thread (the digest): the message, its links, and it
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from urllib.parse import quote
 
 from flask import current_app
 
 from app.conversation_log import SessionFilter
+from app.models import as_utc
 from app.notifications import messages
 
 
@@ -41,7 +42,7 @@ def digest_composer(log, deck_settings, public_url: str):
         cutoff = now - timedelta(days=1)
         # Asked in the last day, in sessions of the last month (a returning reader's old session included).
         recent = log.unanswered_questions(1000, SessionFilter(since=now - timedelta(days=30)))
-        questions = [q for q in recent if (q.asked if q.asked.tzinfo else q.asked.replace(tzinfo=UTC)) >= cutoff]
+        questions = [q for q in recent if as_utc(q.asked) >= cutoff]
         if not questions:
             return None
         titles = {q.deck: deck_settings.get(q.deck).title for q in questions}

@@ -6,14 +6,13 @@ keyed hash of the code, and gets its pass only by typing the code back.
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import secrets
 
 from flask import current_app
 from itsdangerous import BadData, URLSafeTimedSerializer
 
-from app.reader_access.passes import ReaderPass
+from app.reader_access.passes import ReaderPass, keyed_digest
 
 SALT = "deckchat.email-code"
 MAX_AGE_S = 15 * 60
@@ -32,8 +31,7 @@ def mail_configured() -> bool:
 
 
 def _digest(code: str, email: str) -> str:
-    key = current_app.config["SECRET_KEY"].encode()
-    return hmac.new(key, f"{code}:{email.lower()}".encode(), hashlib.sha256).hexdigest()
+    return keyed_digest(f"{code}:{email.lower()}", current_app.config["SECRET_KEY"])
 
 
 def send_code(deck: str, email: str, name: str | None) -> str:

@@ -7,13 +7,11 @@ A link pass is checked against its link on every use, so revoking one shuts it a
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-
 from flask import Response, current_app, request
 
 from app.errors import ApiError, NotFound
-from app.reader_access.passes import PASS_MAX_AGE_S, ReaderPass, read_link, read_pass, sign_link, sign_pass
+from app.reader_access.passes import (PASS_MAX_AGE_S, ReaderPass, keyed_digest, read_link, read_pass, sign_link,
+                                      sign_pass)
 
 COOKIE_PREFIX = "deckchat_pass_"
 PASS_HEADER = "X-DeckChat-Pass"
@@ -65,11 +63,8 @@ def reader_from_link(deck: str, token: str | None) -> ReaderPass | None:
 def require_reader(deck: str) -> ReaderPass | None:
     """For the API and the page images: None for a public deck, else the reader's pass or an error
     (404 for a link-only deck, as for an unknown one; 401 with what to do for an e-mail gate)."""
-    mode = access_mode(deck)
-    if mode == "public":
-        return current_reader(deck)  # a link's reader on a deck made public later is still known
-    reader = current_reader(deck)
-    if reader is not None:
+    mode, reader = access_mode(deck), current_reader(deck)
+    if reader is not None or mode == "public":  # a link's reader on a deck made public later is still known
         return reader
     if mode == "email":
         raise AccessRequired(f"deck {deck!r} asks for your e-mail address first: open /decks/{deck}")
@@ -81,8 +76,7 @@ def reader_key(reader: ReaderPass | None) -> str:
     under it, so the next person on a shared browser does not continue (or see) the last one's."""
     if reader is None:
         return ""
-    key = current_app.config["SECRET_KEY"].encode()
-    return hmac.new(key, f"reader:{reader.email.lower()}".encode(), hashlib.sha256).hexdigest()[:16]
+    return keyed_digest(f"reader:{reader.email.lower()}", current_app.config["SECRET_KEY"])[:16]
 
 
 def pass_token(reader: ReaderPass) -> str:

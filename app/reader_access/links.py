@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 
-from app.models import ReaderLink, utcnow
+from app.models import ReaderLink, as_utc, utcnow
 
 
 @dataclass(frozen=True)
@@ -25,11 +25,7 @@ class LinkInfo:
     def state(self) -> str:
         if self.revoked_at is not None:
             return "revoked"
-        return "expired" if _aware(self.expires_at) <= utcnow() else "active"
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)  # SQLite gives times back without a zone
+        return "expired" if as_utc(self.expires_at) <= utcnow() else "active"
 
 
 def _info(row: ReaderLink) -> LinkInfo:

@@ -10,10 +10,8 @@ from __future__ import annotations
 from flask import Blueprint, current_app, request
 from sqlalchemy.exc import SQLAlchemyError
 
-from app.chat.routes import checked_session_id
-from app.conversation_log.writes import Opened
+from app.chat.routes import checked_session_id, settle_opened
 from app.errors import BadRequest, Forbidden, NotFound
-from app.notifications.founders import reader_named
 from app.reader_access.gate import require_reader
 from ingest.store import is_valid_deck_name, list_decks, read_manifest
 
@@ -79,8 +77,5 @@ def deck_events():
     except SQLAlchemyError:  # a lost beacon costs a statistic, never the reader's page
         current_app.logger.exception("conversation log unwritable; %d slide views of %s lost", len(views), session_id)
         return "", 204
-    if opened in (Opened.OTHER_DECK, Opened.OTHER_READER):
-        raise BadRequest(f"this session_id {opened.value.removeprefix('the session ')}; start a new session")
-    if opened is Opened.NAMED and reader is not None:
-        reader_named(deck, reader.access, reader.email, reader.name)
+    settle_opened(opened, deck, reader)
     return "", 204

@@ -141,7 +141,8 @@ def deck_page(deck: str):
             abort(404)  # forged, revoked or expired: the same answer as an unknown deck
         # The token leaves the address bar (and any Referer); the cookie carries the pass from here.
         return _open_deck(reader)
-    if mode != "public" and current_reader(deck) is None:
+    reader = current_reader(deck)
+    if mode != "public" and reader is None:
         if mode == "link":
             abort(404)
         return _gate(deck)
@@ -150,7 +151,7 @@ def deck_page(deck: str):
     # Image URLs carry the build: a re-ingest may number files differently, and browsers cache them.
     build = (read_manifest(_services().index_dir, deck) or {}).get("build_id", "")
     return render_template("deck.html", deck=deck, title=settings.title, build=build,
-                           reader_key=reader_key(current_reader(deck)),
+                           reader_key=reader_key(reader),
                            documents=deck_documents(_services().index_dir, deck))
 
 
