@@ -102,7 +102,7 @@ test: install browser postgres slides
 
 # Refresh docs/screenshots/ (the README shows them) from a run of the browser tests.
 screenshots: install browser
-	DECKCHAT_SCREENSHOT_DIR=docs/screenshots $(BIN)/python -m pytest tests/test_widget_browser.py tests/test_console_browser.py
+	DECKCHAT_SCREENSHOT_DIR=docs/screenshots $(BIN)/python -m pytest tests/test_widget_browser.py tests/test_console_browser.py tests/test_deck_content_browser.py
 
 clean:
 	rm -rf $(VENV) instance index_store/*/ index_store/.builds

@@ -44,6 +44,8 @@ def create_app(test_config: dict | None = None, make_services=None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     from app.admin.curated import bp as admin_answers_bp
+    from app.admin.deck_content import allow_uploads
+    from app.admin.deck_content import bp as admin_content_bp
     from app.admin.decks import bp as admin_decks_bp
     from app.admin.local_time import register_local_time
     from app.admin.routes import bp as admin_bp
@@ -57,6 +59,7 @@ def create_app(test_config: dict | None = None, make_services=None) -> Flask:
 
     # Every form; the JSON API takes JSON bodies only, which another site cannot send without the CORS
     # preflight that app/chat/cors.py refuses it.
+    allow_uploads(app)  # before the CSRF check reads the form
     csrf = CSRFProtect(app)
     csrf.exempt(chat_bp)
     csrf.exempt(deck_events_bp)  # JSON from the deck's own origin only (app/widget/events.py)
@@ -65,6 +68,7 @@ def create_app(test_config: dict | None = None, make_services=None) -> Flask:
     app.register_blueprint(reader_access_api_bp)
     app.register_blueprint(deck_events_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(admin_content_bp)  # before admin_decks: /admin/decks/new is not a deck
     app.register_blueprint(admin_decks_bp)
     app.register_blueprint(admin_answers_bp)
     app.register_blueprint(admin_widget_bp)

@@ -19,21 +19,31 @@ from ingest.store import is_valid_deck_name
 
 if TYPE_CHECKING:
     from ingest.embedding import Embedder
-    from ingest.pipeline import DeckIngester, DeckReport
+    from ingest.file_check import IngestLimits
+    from ingest.pipeline import DeckIngester, DeckReport, Progress
 
 
-def make_ingester(config: dict, embedder: Embedder | None = None, force: bool = False) -> DeckIngester:
+def ingest_limits(config: dict) -> IngestLimits:
+    """The per-file limits in force (DECKCHAT_MAX_FILE_MB, DECKCHAT_FILE_TIMEOUT_S)."""
+    from ingest.file_check import IngestLimits
+
+    return IngestLimits(config["MAX_FILE_MB"], config["FILE_TIMEOUT_S"])
+
+
+def make_ingester(config: dict, embedder: Embedder | None = None, force: bool = False,
+                  on_progress: Progress | None = None) -> DeckIngester:
     """An ingester wired from the app's settings (reusing the app's embedder when it has one)."""
     from app.eval.gate import RetrievalGate
     from ingest.chunking import PageChunker
     from ingest.embedding import SentenceTransformerEmbedder
-    from ingest.pipeline import DeckIngester, IngestLimits
+    from ingest.pipeline import DeckIngester
 
     embedder = embedder or SentenceTransformerEmbedder(config["EMBEDDER_PATH"] or None)
     chunker = PageChunker(embedder.token_ids, config["CHUNK_TOKENS"], config["CHUNK_OVERLAP"])
-    limits = IngestLimits(config["MAX_FILE_MB"], config["FILE_TIMEOUT_S"])
+    limits = ingest_limits(config)
     gate = RetrievalGate(embedder, config["TOP_K"], config["GATE_MARGIN"], config["HYBRID"], force)
-    return DeckIngester(Path(config["INDEX_DIR"]), embedder, chunker, limits=limits, gate=gate)
+    return DeckIngester(Path(config["INDEX_DIR"]), embedder, chunker, limits=limits, gate=gate,
+                        on_progress=on_progress, progress=False if on_progress else None)
 
 
 def _targets(content_dir: Path, deck: str | None, source: str | None) -> list[tuple[str, Path]]:
@@ -96,17 +106,10 @@ def ingest_command(deck: str | None, source: str | None, rebuild: bool, as_json:
     ingester = make_ingester(current_app.config, getattr(app_services, "embedder", None), force=force)
     reports = [ingester.ingest(name, folder, rebuild=rebuild) for name, folder in targets]
     if as_json:
-        click.echo(json.dumps([_report_dict(r) for r in reports], indent=2))
+        click.echo(json.dumps([r.to_dict() for r in reports], indent=2))
     else:
         for report in reports:
             _print_report(report)
     if not all(r.ok for r in reports):
         raise SystemExit(1)
 
-
-def _report_dict(report: DeckReport) -> dict:
-    return {
-        "deck": report.deck, "status": report.status, "chunks": report.chunk_count,
-        "seconds": round(report.seconds, 3), "error": report.error, "message": report.message,
-        "gate": report.gate, "files": [vars(f) for f in report.files],
-    }

@@ -29,6 +29,9 @@ if TYPE_CHECKING:
     from app.conversation_log import SqlConversationLog
     from app.curated.matcher import CuratedMatcher
     from app.curated.store import CuratedAnswers
+    from app.deck_content.changes import DeckChanges
+    from app.deck_content.folder import DeckFolder
+    from app.deck_content.reindex import Reindexer
     from app.notifications.sender import Notifier
     from app.rag.answer import AnswerPipeline
     from app.rag.retrieval import FaissRetriever
@@ -126,6 +129,35 @@ class Services:
         from app.widget.refused_origins import RefusedOrigins
 
         return self._log_store("refused_origins", RefusedOrigins)
+
+    @property
+    def deck_changes(self) -> DeckChanges:
+        """What was changed on each deck in the admin, by whom and when."""
+        from app.deck_content.changes import DeckChanges
+
+        return self._log_store("deck_changes", DeckChanges)
+
+    @property
+    def deck_folder(self) -> DeckFolder:
+        """The decks' folders under the content directory, as the admin changes them."""
+        def make() -> DeckFolder:
+            from app.deck_content.folder import DeckFolder
+            from app.ingest_cli import ingest_limits
+
+            return DeckFolder(self.settings.paths.content_dir, ingest_limits(self.config))
+        return self._part("deck_folder", make)
+
+    @property
+    def reindexer(self) -> Reindexer:
+        """Background re-indexing from the admin, with this process's embedder."""
+        def make() -> Reindexer:
+            from app.deck_content.reindex import Reindexer
+            from app.ingest_cli import make_ingester
+
+            return Reindexer(self.settings.paths.content_dir,
+                             lambda progress, force: make_ingester(self.config, self.embedder, force, progress),
+                             self.deck_changes)
+        return self._part("reindexer", make)
 
     @property
     def curated_answers(self) -> CuratedAnswers:

@@ -9,6 +9,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from collections.abc import Callable
 from typing import Protocol
 
 import numpy as np
@@ -17,17 +18,15 @@ from tqdm import tqdm
 from ingest.boilerplate import without_boilerplate
 from ingest.chunk import Chunk
 from ingest.chunking import PageChunker
-from ingest.content import DECK_SETTINGS
+from ingest.content import EVAL_QUESTIONS, deck_files
 from ingest.embedding import Embedder
+from ingest.file_check import FileRefused, IngestLimits, readable_file
 from ingest.isolation import IsolatedLoader
-from ingest.loaders import LoadError, is_supported
 from ingest.page_images import render_deck_pages
 from ingest.store import IndexNotBuilt, deck_path, discard_build, load_deck_index, publish_build, read_manifest, stage_build
 
 log = logging.getLogger(__name__)
 
-# A deck folder's own question set (the `flask eval` format): it gates re-indexing and is never indexed.
-EVAL_QUESTIONS = "qa.jsonl"
 # How loaders and clean-up turn files into text; a build made by an older version is rebuilt whole.
 TEXT_VERSION = 2  # 2: repeated lines (running headers) left out; Markdown as text; HTML menus dropped
 
@@ -62,6 +61,27 @@ class DeckReport:
     def ok(self) -> bool:
         return self.status not in ("failed", "rejected") and not any(f.skipped for f in self.files)
 
+    def summary(self) -> str:
+        """One line: what was built (or why not), the files skipped, the gate's figures."""
+        if self.status in ("failed", "rejected"):
+            text = f"{self.status}: {self.error}; the previous index keeps serving"
+        elif self.status == "unchanged":
+            text = f"nothing changed ({self.chunk_count} chunks)"
+        else:
+            text = f"built {self.chunk_count} chunks in {self.seconds:.1f} s"
+        skipped = [f"{f.name} ({f.skipped})" for f in self.files if f.skipped]
+        if skipped:
+            text += "; skipped " + ", ".join(skipped)
+        if self.gate and self.status != "rejected":
+            text += f"; gate: {self.gate['summary']}"
+        return text
+
+    def to_dict(self) -> dict:
+        """The report as JSON (`flask ingest --json`, the admin's re-index)."""
+        return {"deck": self.deck, "status": self.status, "chunks": self.chunk_count,
+                "seconds": round(self.seconds, 3), "error": self.error, "message": self.message,
+                "gate": self.gate, "files": [vars(f) for f in self.files], "summary": self.summary()}
+
 
 @dataclass
 class GateVerdict:
@@ -78,14 +98,6 @@ class ReindexGate(Protocol):
     def check(self, deck: str, questions: Path, staged: Path, current: Path | None) -> GateVerdict: ...
 
 
-@dataclass(frozen=True)
-class IngestLimits:
-    """Per-file guards: a huge file is skipped, a parser that hangs is stopped."""
-
-    max_file_mb: float = 100.0
-    file_timeout_s: float = 120.0
-
-
 def sha256_file(path: Path) -> str:
     """Content hash recorded in the manifest, to skip unchanged decks."""
     digest = hashlib.sha256()
@@ -95,10 +107,9 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def deck_files(source: Path) -> list[Path]:
-    """The files of a deck folder, in name order (hidden files ignored)."""
-    return sorted(p for p in source.iterdir()
-                  if p.is_file() and not p.name.startswith(".") and p.name not in (EVAL_QUESTIONS, DECK_SETTINGS))
+# Called as work goes on: (stage, done, total), stage one of "reading" (files), "embedding" (chunks),
+# "pictures" and "checking" (the gate); for a page that shows a background re-index.
+Progress = Callable[[str, int, int], None]
 
 
 class DeckIngester:
@@ -106,8 +117,9 @@ class DeckIngester:
 
     def __init__(self, index_dir: Path, embedder: Embedder, chunker: PageChunker,
                  progress: bool | None = None, limits: IngestLimits | None = None,
-                 gate: ReindexGate | None = None):
+                 gate: ReindexGate | None = None, on_progress: Progress | None = None):
         self.index_dir = index_dir
+        self.on_progress = on_progress or (lambda stage, done, total: None)
         self.gate = gate
         self.embedder = embedder
         self.chunker = chunker
@@ -150,6 +162,7 @@ class DeckIngester:
                     (file_report, chunks), vectors = self._load_and_chunk(deck, path, loader), None
                 report.files.append(file_report)
                 per_file.append((chunks, vectors))
+                self.on_progress("reading", number, len(files))
                 if not self.progress:  # no terminal (CI, a log file): one plain line per file
                     log.info("%s: [%d/%d] %s: %s", deck, number, len(files), path.name,
                              f"skipped ({file_report.skipped})" if file_report.skipped else
@@ -179,9 +192,11 @@ class DeckIngester:
             report.seconds = time.perf_counter() - started
             return report
         report.chunk_count = len(chunks)
+        self.on_progress("pictures", 0, 1)
         render_deck_pages(source, [f["name"] for f in manifest["files"]], build)
         if self.gate and (source / EVAL_QUESTIONS).is_file():
             current = deck_path(self.index_dir, deck)
+            self.on_progress("checking", 0, 1)
             verdict = self.gate.check(deck, source / EVAL_QUESTIONS, build,
                                       current.resolve() if current.exists() else None)
             report.gate = {"passed": verdict.passed, "summary": verdict.summary, **verdict.figures}
@@ -250,26 +265,12 @@ class DeckIngester:
     def _load_and_chunk(self, deck: str, path: Path, loader: IsolatedLoader) -> tuple[FileReport, list[Chunk]]:
         started = time.perf_counter()
         report = FileReport(path.name)
-        size_mb = path.stat().st_size / 1e6
-        if not is_supported(path):
-            report.skipped = f"unsupported file type {path.suffix or '(none)'}"
-            return report, []
-        if size_mb > self.limits.max_file_mb:
-            report.skipped = (f"{size_mb:.0f} MB is over the {self.limits.max_file_mb:g} MB limit "
-                              "(raise DECKCHAT_MAX_FILE_MB to index it)")
-            return report, []
         try:
-            loaded = loader.load(path)
-        except LoadError as exc:
+            loaded = readable_file(path, self.limits, loader)
+        except FileRefused as exc:
             report.skipped = str(exc)
             return report, []
-        except Exception as exc:  # a parser bug must not stop the other files
-            report.skipped = f"could not be read: {type(exc).__name__}: {exc}"
-            return report, []
         report.notes = loaded.notes
-        if not loaded.pages:
-            report.skipped = "no extractable text (scanned or image-only? OCR it first)"
-            return report, []
         pages, dropped = without_boilerplate(loaded.pages)
         if dropped:
             report.notes.append(f"{dropped} repeated line(s) left out of the index (running headers, footers, "
@@ -287,6 +288,7 @@ class DeckIngester:
                 parts.append(self.embedder.embed([c.text for c in chunks[start:start + batch]]))
                 bar.update(len(parts[-1]))
                 done = start + len(parts[-1])
+                self.on_progress("embedding", done, len(chunks))
                 if not self.progress and (len(parts) % 16 == 0 or done == len(chunks)):
                     log.info("%s: embedded %d/%d chunks", deck, done, len(chunks))
         return np.vstack(parts)

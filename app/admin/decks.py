@@ -48,7 +48,10 @@ def deck_list():
         decks.append({"name": name, "title": settings.title, "access": settings.access,
                       "built_at": manifest.get("built_at"), "readers": len(activity.readers),
                       "visits_week": sum(v for _, v, _ in activity.days), "questions": activity.questions})
-    return render_template("admin/decks.html", decks=decks)
+    indexed = {d["name"] for d in decks}
+    not_indexed = [{"name": name, "title": _services().deck_settings.get(name).title}
+                   for name in _services().deck_folder.decks() if name not in indexed]
+    return render_template("admin/decks.html", decks=decks, not_indexed=not_indexed)
 
 
 def _slide_rows(deck: str, activity) -> list[dict]:
@@ -82,7 +85,8 @@ def dashboard(deck: str):
     links = [(link, link_address(link.id, deck)) for link in _services().reader_links.list(deck)]
     return render_template("admin/deck.html", deck=deck, settings=settings, activity=activity, days=days,
                            periods=PERIODS, visits_chart=visits_chart, questions_chart=questions_chart,
-                           slides=_slide_rows(deck, activity), links=links, outcomes=OUTCOMES)
+                           slides=_slide_rows(deck, activity), links=links, outcomes=OUTCOMES,
+                           managed=_services().deck_folder.exists(deck))
 
 
 @bp.get("/<deck>/readers/<path:key>")

@@ -48,6 +48,7 @@ def login():
         if password_ok(request.form.get("password", "")):
             session.clear()
             session["admin"] = True
+            session["admin_name"] = " ".join(request.form.get("admin_name", "").split())[:80]
             return redirect(_safe_next(request.args.get("next")))
         failed = True
     return render_template("admin/login.html", failed=failed), 401 if failed else 200

@@ -59,7 +59,8 @@ def parse_origins(values: list, problems: list[str]) -> list[str]:
     return origins
 
 
-def _parse(deck: str, raw: dict) -> DeckSettings:
+def parse_deck_settings(deck: str, raw: dict) -> DeckSettings:
+    """The settings in a parsed deck.toml, each invalid one replaced by its default and named in `problems`."""
     problems: list[str] = []
     origins = parse_origins(raw["allowed_origins"] if isinstance(raw.get("allowed_origins"), list) else [], problems)
     handoff = raw.get("handoff_url")
@@ -100,11 +101,12 @@ class DeckSettingsStore:
         self._cache: dict[str, tuple[float, DeckSettings]] = {}
 
     def get(self, deck: str) -> DeckSettings:
-        settings = self._from_file(deck)
+        settings = self.own(deck)
         extra = tuple(o for o in self.every_deck_origins if o not in settings.allowed_origins)
         return replace(settings, allowed_origins=settings.allowed_origins + extra) if extra else settings
 
-    def _from_file(self, deck: str) -> DeckSettings:
+    def own(self, deck: str) -> DeckSettings:
+        """The deck's own settings, as its deck.toml says (without DECKCHAT_ALLOWED_ORIGINS)."""
         path = self.content_dir / deck / SETTINGS_FILE
         try:
             mtime = path.stat().st_mtime
@@ -114,7 +116,7 @@ class DeckSettingsStore:
         if cached and cached[0] == mtime:
             return cached[1]
         try:
-            settings = _parse(deck, tomllib.loads(path.read_text(encoding="utf-8")))
+            settings = parse_deck_settings(deck, tomllib.loads(path.read_text(encoding="utf-8")))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             # Fail closed: a broken file must not open the widget to every site, nor a private deck to all.
             problem = f"{path} is not valid TOML ({exc}); using defaults, personal links only"

@@ -1,0 +1,111 @@
+"""A deck's folder under the content directory, changed from the admin: files added or replaced only
+after they pass the checks `flask ingest` makes (type, size, the parser under its time limit, some text),
+so a broken upload never reaches the folder; files deleted; new decks created."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from werkzeug.datastructures import FileStorage
+from werkzeug.utils import secure_filename
+
+from typing import TYPE_CHECKING
+
+from app.deck_content.settings_file import write_settings
+from ingest.content import DECK_SETTINGS, EVAL_QUESTIONS, deck_files
+from ingest.store import is_valid_deck_name
+
+if TYPE_CHECKING:
+    from ingest.file_check import IngestLimits
+
+
+class ContentError(Exception):
+    """A change refused; the message says why and what to do, and nothing was changed."""
+
+
+@dataclass(frozen=True)
+class DeckFile:
+    name: str
+    size: int
+    modified: datetime
+
+
+@dataclass(frozen=True)
+class Added:
+    name: str
+    replaced: bool  # a file of that name was there before
+    pages: int
+
+
+class DeckFolder:
+    def __init__(self, content_dir: Path, limits: IngestLimits):
+        self.content_dir = content_dir
+        self.limits = limits
+
+    def path(self, deck: str) -> Path:
+        if not is_valid_deck_name(deck):
+            raise ContentError("a deck's name uses letters, digits, '-' and '_' only")
+        return self.content_dir / deck
+
+    def exists(self, deck: str) -> bool:
+        return is_valid_deck_name(deck) and self.path(deck).is_dir()
+
+    def decks(self) -> list[str]:
+        """The deck folders, indexed or not."""
+        if not self.content_dir.is_dir():
+            return []
+        return sorted(p.name for p in self.content_dir.iterdir() if p.is_dir() and is_valid_deck_name(p.name))
+
+    def files(self, deck: str) -> list[DeckFile]:
+        """The documents `flask ingest` reads from the deck's folder."""
+        folder = self.path(deck)
+        if not folder.is_dir():
+            return []
+        return [DeckFile(p.name, p.stat().st_size, datetime.fromtimestamp(p.stat().st_mtime, UTC))
+                for p in deck_files(folder)]
+
+    def create(self, deck: str, title: str) -> None:
+        folder = self.path(deck)
+        if folder.exists():
+            raise ContentError(f"a deck named {deck!r} exists already")
+        problems = write_settings(folder / DECK_SETTINGS, deck, {"title": title or deck, "access": "public"})
+        if problems:
+            raise ContentError("; ".join(problems))
+
+    def add(self, deck: str, upload: FileStorage) -> Added:
+        """The uploaded file put in the deck's folder (replacing one of the same name) once it reads."""
+        # The parsers load here, not with the web app (tests/test_boundaries.py).
+        from ingest.file_check import FileRefused, readable_file
+        from ingest.isolation import IsolatedLoader
+        from ingest.loaders import LOADERS, is_supported
+
+        folder = self.path(deck)
+        if not folder.is_dir():
+            raise ContentError(f"no deck {deck!r}: create it first")
+        name = secure_filename(upload.filename or "")
+        if not name or name in (EVAL_QUESTIONS, DECK_SETTINGS):
+            raise ContentError(f"{upload.filename!r} cannot be a document's name; rename the file")
+        if not is_supported(Path(name)):
+            raise ContentError(f"{name}: unsupported file type; DeckChat reads {', '.join(sorted(LOADERS))}")
+        # Checked under a hidden name, which `flask ingest` ignores, then moved in whole.
+        incoming = folder / f".upload-{secrets.token_hex(8)}{Path(name).suffix.lower()}"
+        try:
+            upload.save(incoming)
+            with IsolatedLoader(self.limits.file_timeout_s) as loader:
+                loaded = readable_file(incoming, self.limits, loader)
+            replaced = (folder / name).exists()
+            os.replace(incoming, folder / name)
+        except FileRefused as exc:
+            raise ContentError(f"{name}: {exc}; nothing was changed") from None
+        finally:
+            incoming.unlink(missing_ok=True)
+        return Added(name, replaced, len(loaded.pages))
+
+    def delete(self, deck: str, name: str) -> None:
+        if name not in {f.name for f in self.files(deck)}:
+            raise ContentError(f"{deck} has no document named {name!r}")
+        (self.path(deck) / name).unlink()
