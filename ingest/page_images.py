@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 
-from ingest.section_html import MARKDOWN_SUFFIXES, write_section_html
+from ingest.section_html import HTML_SUFFIXES, MARKDOWN_SUFFIXES, write_section_html
 from ingest.slide_pictures import SLIDE_SUFFIXES, slide_count, slides_as_pdf
 from ingest.store import PAGES_DIR, SLIDE_FILES, page_image_path
 
@@ -72,7 +72,7 @@ def render_deck_pages(source: Path, file_names: list[str], build_dir: Path) -> d
     "slide 7", not "page 7"."""
     rendered, slides = {}, []
     for number, name in enumerate(file_names):
-        if name.lower().endswith(MARKDOWN_SUFFIXES):
+        if name.lower().endswith(MARKDOWN_SUFFIXES + HTML_SUFFIXES):
             try:
                 write_section_html(source / name, build_dir, number)
             except (OSError, ValueError) as exc:  # the text cards stay

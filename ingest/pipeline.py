@@ -29,6 +29,8 @@ log = logging.getLogger(__name__)
 
 # How loaders and clean-up turn files into text; a build made by an older version is rebuilt whole.
 TEXT_VERSION = 2  # 2: repeated lines (running headers) left out; Markdown as text; HTML menus dropped
+# What the deck page shows of a build (ingest/page_images.py); an older build is rebuilt to show it.
+PAGES_VERSION = 2  # 2: Markdown and HTML sections formatted, PPTX slides as pictures
 
 
 @dataclass
@@ -132,6 +134,7 @@ class DeckIngester:
             "embedder": {"id": self.embedder.model_id, "dimension": self.embedder.dimension},
             "chunking": self.chunker.settings,
             "text": TEXT_VERSION,
+            "pages": PAGES_VERSION,
         }
 
     def ingest(self, deck: str, source: Path, rebuild: bool = False) -> DeckReport:
@@ -142,7 +145,7 @@ class DeckIngester:
         previous = None if rebuild else read_manifest(self.index_dir, deck)
         report = DeckReport(deck, "built")
         if previous and not self._same_settings(previous):
-            report.message = ("embedder, chunk or text settings changed since the last build "
+            report.message = ("embedder, chunk, text or page settings changed since the last build "
                               f"({previous.get('embedder', {}).get('id')}, {previous.get('chunking')}): "
                               "rebuilding every file")
             previous = None
