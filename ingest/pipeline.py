@@ -23,7 +23,7 @@ from ingest.embedding import Embedder
 from ingest.file_check import FileRefused, IngestLimits, readable_file
 from ingest.isolation import IsolatedLoader
 from ingest.page_images import render_deck_pages
-from ingest.store import IndexNotBuilt, deck_path, discard_build, load_deck_index, publish_build, read_manifest, stage_build
+from ingest.store import IndexNotBuilt, deck_lock, deck_path, discard_build, load_deck_index, publish_build, read_manifest, stage_build
 
 log = logging.getLogger(__name__)
 
@@ -139,6 +139,10 @@ class DeckIngester:
 
     def ingest(self, deck: str, source: Path, rebuild: bool = False) -> DeckReport:
         """Index `source` as `deck`; the previous index keeps serving unless this succeeds."""
+        with deck_lock(self.index_dir, deck):  # another process's build of the deck goes first
+            return self._ingest(deck, source, rebuild)
+
+    def _ingest(self, deck: str, source: Path, rebuild: bool) -> DeckReport:
         started = time.perf_counter()
         files = deck_files(source)
         hashes = {p.name: sha256_file(p) for p in files}

@@ -11,6 +11,8 @@ rename, so readers see either the old index or the new one, never a half-written
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import logging
 import os
@@ -26,6 +28,8 @@ import numpy as np
 from ingest.chunk import Chunk
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     import faiss
 
 # faiss is imported where an index is read or written: the web process's pages, health and admin
@@ -35,6 +39,7 @@ log = logging.getLogger(__name__)
 
 FORMAT_VERSION = 1
 BUILDS = ".builds"
+LOCKS = ".locks"  # one lock file per deck (deck_lock)
 _DECK_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 
 
@@ -174,8 +179,28 @@ def stage_build(index_dir: Path, deck: str, chunks: list[Chunk], vectors: np.nda
     return build_dir
 
 
+@contextlib.contextmanager
+def deck_lock(index_dir: Path, deck: str) -> Iterator[None]:
+    """One build of a deck at a time, across processes (`flask ingest` and the admin's re-index): a build
+    published meanwhile would remove the other's staged folder, and its swap would serve nothing."""
+    locks = index_dir / LOCKS
+    locks.mkdir(parents=True, exist_ok=True)
+    with open(locks / f"{deck}.lock", "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            log.info("%s: waiting for another build of this deck to finish", deck)
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def publish_build(index_dir: Path, deck: str, build_dir: Path) -> None:
     """Make a staged build the deck's current index (one atomic rename)."""
+    if not (build_dir / "manifest.json").is_file():  # never point readers at nothing
+        raise IndexNotBuilt(f"staged build {build_dir} is incomplete or was removed; run `flask ingest` again")
     previous = _current_target(index_dir, deck)
     _swap_link(index_dir, deck, build_dir)
     # Keep the previous build too: a request may still be reading it.

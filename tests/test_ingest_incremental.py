@@ -113,3 +113,41 @@ def test_an_ingest_killed_mid_way_leaves_the_previous_index_serving(index_copy, 
     index = load_deck_index(index_copy, "example")
     assert index.faiss_index.ntotal == before["chunk_count"]
     assert {c.doc for c in index.chunks} == {"pitch_deck.pdf", "whitepaper.pdf", "faq.md"}
+
+
+def test_two_builds_of_one_deck_at_once_take_turns_and_leave_a_served_index(deck_folder, tmp_path, embedder):
+    """`flask ingest` and the admin's re-index may start together. The second waits for the first: a build
+    published while another was staged used to remove the staged folder, whose swap then served nothing."""
+    import threading
+
+    from ingest.pipeline import GateVerdict
+
+    class SlowGate:  # the first build lingers between staging and publishing (as a real gate does)
+        def __init__(self, done: threading.Event | None):
+            self.done = done
+
+        def check(self, deck, questions, staged, current):
+            if self.done is not None:
+                self.done.wait(5)  # the other build finishes meanwhile, unless it waits its turn
+            return GateVerdict(True, "ok")
+
+    (deck_folder / "qa.jsonl").write_text("")
+    index_dir, second_done, reports = tmp_path / "index", threading.Event(), {}
+
+    def build(name, gate):
+        ingester = make_ingester(index_dir, embedder)
+        ingester.gate = gate
+        reports[name] = ingester.ingest("deck", deck_folder, rebuild=True)
+        if name == "second":
+            second_done.set()
+
+    first = threading.Thread(target=build, args=("first", SlowGate(second_done)))
+    first.start()
+    time.sleep(1.0)  # the first is staged and at its gate
+    second = threading.Thread(target=build, args=("second", SlowGate(None)))
+    second.start()
+    first.join(60)
+    second.join(60)
+    assert {name: r.status for name, r in reports.items()} == {"first": "built", "second": "built"}
+    index = load_deck_index(index_dir, "deck")
+    assert index.faiss_index.ntotal == len(index.chunks) > 0
