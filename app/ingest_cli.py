@@ -15,12 +15,15 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from ingest.embedding import embedder_id
+from ingest.freshness import build_settings, chunking_settings, unchanged
+from ingest.report import DeckReport
 from ingest.store import is_valid_deck_name
 
 if TYPE_CHECKING:
     from ingest.embedding import Embedder
     from ingest.file_check import IngestLimits
-    from ingest.pipeline import DeckIngester, DeckReport, Progress
+    from ingest.pipeline import DeckIngester, Progress
 
 
 def ingest_limits(config: dict) -> IngestLimits:
@@ -100,11 +103,20 @@ def ingest_command(deck: str | None, source: str | None, rebuild: bool, as_json:
     for name, folder in targets:
         if not folder.is_dir():
             raise click.ClickException(f"no folder {folder} for deck {name!r}; use --source DIR")
-    app_services = current_app.extensions.get("deckchat")
-    if app_services is not None:
-        app_services.log  # noqa: B018 (opening the log migrates its schema: a deploy that ingests is migrated)
-    ingester = make_ingester(current_app.config, getattr(app_services, "embedder", None), force=force)
-    reports = [ingester.ingest(name, folder, rebuild=rebuild) for name, folder in targets]
+    config = current_app.config
+    # Decks whose build is current are told apart from the manifest and the files' hashes alone: with
+    # nothing changed (a second `make run`), no embedder, parser or migration is loaded.
+    settings = build_settings(embedder_id(config["EMBEDDER_PATH"] or None),
+                              chunking_settings(config["CHUNK_TOKENS"], config["CHUNK_OVERLAP"]))
+    reports: list[DeckReport | None] = [None if rebuild else unchanged(Path(config["INDEX_DIR"]), name, folder, settings)
+                                        for name, folder in targets]
+    if any(report is None for report in reports):
+        app_services = current_app.extensions.get("deckchat")
+        if app_services is not None:
+            app_services.log  # noqa: B018 (opening the log migrates its schema: a deploy that ingests is migrated)
+        ingester = make_ingester(config, getattr(app_services, "embedder", None), force=force)
+        reports = [report or ingester.ingest(name, folder, rebuild=rebuild)
+                   for report, (name, folder) in zip(reports, targets, strict=True)]
     if as_json:
         click.echo(json.dumps([r.to_dict() for r in reports], indent=2))
     else:

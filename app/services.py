@@ -271,4 +271,13 @@ class Services:
         return {"status": "ok" if model_state != "error" else "degraded",
                 "model": {"id": model_id, "state": model_state, "error": self._load_error},
                 "queue": {"depth": self.queue.depth, "capacity": self.queue.capacity},
-                "embedder": self.embedder.model_id, "decks": decks, "private_decks": private}
+                "embedder": self._embedder_id(), "decks": decks, "private_decks": private}
+
+    def _embedder_id(self) -> str:
+        """The embedder in force, without loading it (health answers at once while the server warms up)."""
+        loaded = self._parts.get("embedder")
+        if loaded is not None:
+            return loaded.model_id  # type: ignore[attr-defined]
+        from ingest.embedding import embedder_id
+
+        return embedder_id(self.settings.ingest.embedder_path or None)

