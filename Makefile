@@ -38,6 +38,7 @@ $(STAMP): $(BIN)/python Makefile requirements.txt requirements-dev.txt requireme
 	  CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/pip wheel --no-cache-dir --no-deps -w $(WHEELHOUSE) $(LLAMA_CPP) && \
 	  $(BIN)/pip install --no-deps --no-index --find-links $(WHEELHOUSE) $(LLAMA_CPP); } || \
 	  echo "WARNING: $(LLAMA_CPP) could not be built; GGUF models will run on transformers (slower)"
+	$(BIN)/python scripts/requantize_model.py
 	touch $@
 
 ingest: install slides

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from app.chat.queue import GenerationQueue
 from app.generation.base import GenerationError, Generator
-from app.generation.embedded import embedded_model_path
+from app.generation.embedded import embedded_model_name
 from app.generation.loading import check_model_settings, decoding_params, load_default_generator
 from app.rate_limits import RateLimits
 from app.settings import Settings
@@ -249,7 +249,7 @@ class Services:
         if self.settings.generation.model_path:
             return Path(self.settings.generation.model_path).name
         try:
-            return embedded_model_path().name
+            return embedded_model_name(self.settings.generation.embedded_format)
         except GenerationError as exc:
             return f"embedded (unavailable: {exc})"
 

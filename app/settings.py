@@ -93,6 +93,11 @@ class GenerationSettings(Group):
 
     model_path: str = Field("", description="a GGUF file or a transformers model folder; empty: the embedded "
                                             "SmolLM2 GGUF")
+    embedded_format: Literal["Q4_1", "Q4_0", "Q8_0", "F16"] = Field(
+        "Q8_0", description="the embedded SmolLM2's format: `Q4_1` is the wheel's own file; the others are made "
+                            "from it once (`make install`, kept in `~/.cache/deckchat/models`); `Q8_0` reads "
+                            "prompts about twice as fast as `Q4_1` on llama.cpp here with answers as good "
+                            "(docs/architecture.md)")
     backend: Literal["auto", "llamacpp", "transformers", "openai"] = Field(
         "auto", description="`auto`: llama.cpp for a GGUF file when llama-cpp-python is installed, else "
                             "transformers; or `llamacpp`, `transformers`, `openai` (a model on an OpenAI-compatible "

@@ -1,6 +1,10 @@
 """Answer speed and memory per backend on the embedded model, each in its own process.
 
-    .venv/bin/python bench/answer.py [--backends llamacpp,transformers,transformers-int8] [--threads 2]
+    .venv/bin/python bench/answer.py [--backends llamacpp-Q4_1,llamacpp-Q4_0,llamacpp-Q8_0] [--threads 2]
+
+`llamacpp-FORMAT` runs the embedded model in that GGUF format (Q4_1: the wheel's own file, today's
+before the re-quantized default; the others made once by scripts/requantize_model.py); `llamacpp`
+alone, the configured DECKCHAT_EMBEDDED_FORMAT; `transformers`, `transformers-int8`: that backend.
 
 For each backend: load time, peak RSS (above what the embedder and libraries already hold), time to first token for prompts of about 600 and 1,500
 tokens, decode tokens/s, and the answer time (p50, max) over the sample deck's questions through
@@ -37,10 +41,11 @@ EXAMPLE = REPO_ROOT / "content" / "example"
 
 
 def load(backend: str, threads: int):
-    if backend == "llamacpp":
+    if backend.startswith("llamacpp"):
         from app.generation.llamacpp_backend import LlamaCppGenerator
 
-        return LlamaCppGenerator(embedded_model_path(), threads)
+        return LlamaCppGenerator(embedded_model_path(backend.removeprefix("llamacpp").removeprefix("-") or None),
+                                 threads)
     from app.generation.transformers_backend import TransformersGenerator
 
     # "transformers-int8", "transformers-bnb-4bit", ...: the transformers backend in that quantization mode.
@@ -112,8 +117,8 @@ def measure(backend: str, threads: int, questions: int) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--backends", default="llamacpp,transformers,transformers-int8",
-                        help="llamacpp, transformers, transformers-int8 (GPU: transformers-bnb-8bit, -bnb-4bit)")
+    parser.add_argument("--backends", default="llamacpp-Q4_1,llamacpp-Q4_0,llamacpp-Q8_0",
+                        help="llamacpp[-FORMAT], transformers, transformers-int8 (GPU: transformers-bnb-8bit, -bnb-4bit)")
     parser.add_argument("--threads", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--questions", type=int, default=12)
     parser.add_argument("--one", help=argparse.SUPPRESS)  # child mode: measure one backend, print JSON

@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.generation.embedded import embedded_model_path
 from app import create_app
 from app.models import Turn
 from app.services import Services
@@ -84,7 +85,7 @@ def test_health_reports_model_and_decks_without_loading_the_model(tmp_path, exam
     app = create_app(app_config(tmp_path, example_index),
                      make_services=lambda cfg: Services(cfg, embedder=embedder))
     health = app.test_client().get("/api/health").get_json()
-    assert health["model"] == {"id": "SmolLM2-135M-Instruct.Q4_1.gguf", "state": "not loaded", "error": None}
+    assert health["model"] == {"id": embedded_model_path().name, "state": "not loaded", "error": None}
     assert health["decks"][0]["deck"] == "example" and health["decks"][0]["chunks"] > 0
     assert health["decks"][0]["built_at"]
 

@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.generation.embedded import embedded_model_path
 from app import create_app
 from app.eval.metrics import answer_matches, shown_text
 from app.models import Turn
@@ -41,7 +42,7 @@ def test_every_turn_is_logged_with_its_sources_and_timings(tmp_path, example_ind
     with Session(app.extensions["deckchat"].log.engine) as db:
         turn = db.get(Turn, body["message_id"])
         assert turn.answer == body["answer"] and turn.refused == body["refused"]
-        assert turn.model_id == "SmolLM2-135M-Instruct.Q4_1.gguf"
+        assert turn.model_id == embedded_model_path().name
         assert turn.prompt_tokens > 0 and turn.completion_tokens > 0
         assert turn.retrieval_ms > 0 and turn.generation_ms > 0 and turn.error is None
         assert [(s.doc, s.page) for s in turn.sources] == [(s["doc"], s["page"]) for s in body["sources"]]

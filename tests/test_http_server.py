@@ -9,6 +9,7 @@ import time
 import pytest
 import requests
 
+from app.generation.embedded import embedded_model_path
 from tests.conftest import EXAMPLE_DECK, make_ingester
 from tests.live_server import gunicorn
 
@@ -33,7 +34,7 @@ def test_health_over_http(server):
     server, _ = server
     health = requests.get(f"{server}/api/health", timeout=10).json()
     assert health["decks"][0]["deck"] == "example"
-    assert health["model"]["id"] == "SmolLM2-135M-Instruct.Q4_1.gguf"
+    assert health["model"]["id"] == embedded_model_path().name
     assert health["model"]["state"] == "loaded" and health["model"]["error"] is None  # preloaded, no question asked
     assert health["status"] == "ok"
 

@@ -78,7 +78,8 @@ def make(tmp_path, example_index, embedder, generator, smtp_port, hook_url, acce
     config = app_config(tmp_path, example_index) | {
         "CONTENT_DIR": str(content_with_access(tmp_path, access)), "SMTP_URL": f"smtp://127.0.0.1:{smtp_port}",
         "NOTIFY_TO": "founders@tidewater.example", "MAIL_FROM": "deckchat@tidewater.example",
-        "WEBHOOK_URL": hook_url, "PUBLIC_URL": "https://deck.tidewater.example"} | extra
+        "WEBHOOK_URL": hook_url, "PUBLIC_URL": "https://deck.tidewater.example",
+        "DIGEST_HOUR": -1} | extra  # no digest unless a test asks: run at the digest hour, it would come first
     return create_app(config, make_services=lambda cfg: Services(cfg, embedder=embedder, generator=generator))
 
 

@@ -25,7 +25,7 @@ def load_default_generator(config: dict) -> Generator:
 
         return OpenAICompatibleGenerator(config["OPENAI_BASE_URL"], config["OPENAI_MODEL"], config["OPENAI_API_KEY"],
                                          config["OPENAI_CONTEXT_TOKENS"])
-    path = Path(config["MODEL_PATH"]) if config["MODEL_PATH"] else embedded_model_path()
+    path = Path(config["MODEL_PATH"]) if config["MODEL_PATH"] else embedded_model_path(config["EMBEDDED_FORMAT"])
     if not path.exists():
         raise GenerationError(f"model path {path} does not exist; check DECKCHAT_MODEL_PATH")
     backend = choose_backend(config["BACKEND"], path, config["QUANTIZATION"], config["NUM_BEAMS"])
