@@ -16,7 +16,8 @@ from ingest.store import IndexNotBuilt, load_deck_index, read_manifest
 log = logging.getLogger(__name__)
 
 # How loaders and clean-up turn files into text; a build made by an older version is rebuilt whole.
-TEXT_VERSION = 2  # 2: repeated lines (running headers) left out; Markdown as text; HTML menus dropped
+TEXT_VERSION = 3  # 2: repeated lines (running headers) left out; Markdown as text; HTML menus dropped;
+# 3: an HTML heading written over several lines stays whole
 # What the deck page shows of a build (ingest/page_images.py); an older build is rebuilt to show it.
 PAGES_VERSION = 2  # 2: Markdown and HTML sections formatted, PPTX slides as pictures
 
@@ -49,8 +50,10 @@ def manifest_settings(settings: dict, dimension: int) -> dict:
     return {**settings, "embedder": {"id": settings["embedder"], "dimension": dimension}}
 
 
-def same_settings(manifest: dict, settings: dict) -> bool:
-    return (manifest.get("embedder", {}).get("id") == settings["embedder"]
+def same_settings(manifest: dict, settings: dict, dimension: int | None = None) -> bool:
+    """Built under these settings (and with vectors of `dimension`, when the embedder is loaded to say)."""
+    embedder = manifest.get("embedder", {})
+    return (embedder.get("id") == settings["embedder"] and dimension in (None, embedder.get("dimension"))
             and all(manifest.get(key) == settings[key] for key in ("chunking", "text", "pages")))
 
 
@@ -64,12 +67,12 @@ def damaged(index_dir: Path, deck: str) -> bool:
     return False
 
 
-def unchanged(index_dir: Path, deck: str, source: Path, settings: dict) -> DeckReport | None:
+def unchanged(index_dir: Path, deck: str, source: Path, settings: dict, dimension: int | None = None) -> DeckReport | None:
     """The report for a deck whose serving build holds exactly the folder's files under these settings;
     None when it has to be built."""
     started = time.perf_counter()
     previous = read_manifest(index_dir, deck)
-    if not previous or not same_settings(previous, settings):
+    if not previous or not same_settings(previous, settings, dimension):
         return None
     seen = {f["name"]: f["sha256"] for f in previous.get("files", []) + previous.get("skipped", [])}
     if seen != file_hashes(deck_files(source)) or damaged(index_dir, deck):

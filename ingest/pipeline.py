@@ -72,13 +72,14 @@ class DeckIngester:
     def _ingest(self, deck: str, source: Path, rebuild: bool) -> DeckReport:
         started = time.perf_counter()
         settings = build_settings(self.embedder.model_id, self.chunker.settings)
-        if not rebuild and (report := unchanged(self.index_dir, deck, source, settings)) is not None:
+        dimension = self.embedder.dimension
+        if not rebuild and (report := unchanged(self.index_dir, deck, source, settings, dimension)) is not None:
             return report
         files = deck_files(source)
         hashes = file_hashes(files)
         previous = None if rebuild else read_manifest(self.index_dir, deck)
         report = DeckReport(deck, "built")
-        if previous and not same_settings(previous, settings):
+        if previous and not same_settings(previous, settings, dimension):
             report.message = ("embedder, chunk, text or page settings changed since the last build "
                               f"({previous.get('embedder', {}).get('id')}, {previous.get('chunking')}): "
                               "rebuilding every file")

@@ -36,10 +36,18 @@ def _renderer() -> MarkdownIt:
         .enable("table").enable("strikethrough").disable("image")
 
 
+def _absolute_links_only(tag: str, attribute: str, value: str) -> str | None:
+    # A relative link ("/pricing", "//host/x") meant the author's site; inside ours it would lead astray.
+    if tag == "a" and attribute == "href" and not value.lower().startswith(("http://", "https://", "mailto:")):
+        return None
+    return value
+
+
 def clean_html(fragment: str) -> str:
     """A part of someone's web page reduced to formatted text that is safe to show inside ours."""
     return nh3.clean(fragment, tags=_TEXT_TAGS, attributes=_ATTRIBUTES, url_schemes={"http", "https", "mailto"},
-                     link_rel="noopener noreferrer nofollow", strip_comments=True).strip()
+                     link_rel="noopener noreferrer nofollow", strip_comments=True,
+                     attribute_filter=_absolute_links_only).strip()
 
 
 def _formatted_sections(path: Path) -> list[str]:

@@ -18,7 +18,11 @@
 
   function follow() {
     fetch(section.getAttribute("data-status-url"), {credentials: "same-origin"})
-      .then(function (response) { return response.json(); })
+      .then(function (response) {
+        // Logged out meanwhile (the login page, not JSON): show the page anew, which asks to log in.
+        if (!response.ok || response.redirected) { window.location.reload(); throw new Error("reloaded"); }
+        return response.json();
+      })
       .then(function (job) {
         if (!running(job.state)) { window.location.reload(); return; }
         var stage = job.state === "queued" ? "waiting for another re-index" : (STAGES[job.stage] || "starting");

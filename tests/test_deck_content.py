@@ -4,6 +4,7 @@ nothing, a file replaced and deleted, deck.toml edited by form (comments kept), 
 
 from __future__ import annotations
 
+import json
 import shutil
 import time
 
@@ -122,31 +123,42 @@ def test_a_broken_or_refused_upload_changes_nothing_and_says_why(site):
     assert "47 days" in ask(client, "fleet", "How long does the Zephyr-9 sensor last on a charge?")["answer"]
 
 
-def test_a_file_replaced_then_deleted_is_reindexed_and_a_failed_reindex_keeps_the_old_index(site):
+def test_a_file_replaced_a_rejected_build_and_a_deletion(site):
     app, client, content, index_dir = site
     create(client)
-    upload(client, "fleet", ("sensors.md", FACT.encode()))
+    upload(client, "fleet", ("sensors.md", FACT.encode()), ("boats.md", b"# Boats\n\nThe fleet has 12 boats.\n"))
     finished(app, "fleet")
     page = upload(client, "fleet", ("sensors.md", FACT.replace("47 days", "63 days").encode())).get_data(as_text=True)
     assert "sensors.md replaced" in page
     assert finished(app, "fleet").state == "built"
     assert "63 days" in ask(client, "fleet", "How long does the Zephyr-9 sensor last on a charge?")["answer"]
 
+    # The founder's own questions gate the build: one that loses the page they ask about is not swapped in.
+    (content / "fleet" / "qa.jsonl").write_text(json.dumps(
+        {"doc": "sensors.md", "question": "Who services the sensors?", "answer": "Kelpwater Marine",
+         "evidence": None, "page_or_slide": 2}) + "\n")
     build = read_manifest(index_dir, "fleet")["build_id"]
+    upload(client, "fleet", ("sensors.md", b"# Harbour sensors\n\nThe sensors are yellow.\n"))
+    job = finished(app, "fleet")
+    assert job.state == "rejected" and "previous index keeps serving" in job.report["summary"]
+    assert read_manifest(index_dir, "fleet")["build_id"] == build
+    assert "63 days" in ask(client, "fleet", "How long does the Zephyr-9 sensor last on a charge?")["answer"]
+
+    # A deletion goes past the gate: the owner removed it, so readers must stop being answered from it.
     response = client.post("/admin/decks/fleet/files/delete", data=form(client, name="sensors.md"),
                            follow_redirects=True)
     assert "sensors.md deleted" in response.get_data(as_text=True)
     assert not (content / "fleet" / "sensors.md").exists()
-    job = finished(app, "fleet")
-    # Nothing left to index: the re-index fails and readers keep the last build.
-    assert job.state == "failed" and "previous index keeps serving" in job.report["summary"]
-    assert read_manifest(index_dir, "fleet")["build_id"] == build
-    assert "63 days" in ask(client, "fleet", "How long does the Zephyr-9 sensor last on a charge?")["answer"]
-    response = client.post("/admin/decks/fleet/files/delete", data=form(client, name="../example/faq.md"),
-                           follow_redirects=True)
-    assert "Not deleted:" in response.get_data(as_text=True) and (content / "example" / "faq.md").exists()
+    assert finished(app, "fleet").state == "built"
+    assert [f["name"] for f in read_manifest(index_dir, "fleet")["files"]] == ["boats.md"]
+    assert "63 days" not in ask(client, "fleet", "How long does the Zephyr-9 sensor last on a charge?")["answer"]
+
+    for name, reason in (("boats.md", "the deck&#39;s only document"), ("../example/faq.md", "has no document")):
+        response = client.post("/admin/decks/fleet/files/delete", data=form(client, name=name), follow_redirects=True)
+        assert "Not deleted:" in response.get_data(as_text=True) and reason in response.get_data(as_text=True)
+    assert (content / "fleet" / "boats.md").exists() and (content / "example" / "faq.md").exists()
     actions = [c.action for c in app.extensions["deckchat"].deck_changes.list("fleet")]
-    assert actions[:3] == ["index failed", "reindex", "deleted"] and "replaced" in actions
+    assert actions[:3] == ["index built", "reindex", "deleted"] and "index rejected" in actions
 
 
 def test_the_settings_form_writes_deck_toml_keeping_comments_and_refuses_bad_values(site):
@@ -195,6 +207,7 @@ def test_content_pages_need_the_login_and_an_anonymous_upload_writes_nothing(sit
     assert client.get("/admin/decks/nosuch/content").status_code == 404
     assert create(client, name="../evil").status_code == 400
     assert create(client, name="example").status_code == 400  # exists already
+    assert create(client, name="new").status_code == 400  # the page that creates decks
 
 
 class CountingIngester:

@@ -60,11 +60,13 @@ WHITEPAPER = """<!doctype html><html><head><title>Harbour Light whitepaper</titl
 <div class="menu-bar" role="navigation"><ul><li>Products</li><li>Careers</li></ul></div>
 <main>
 <p>Harbour Light builds sensors for ports.</p>
-<section><h2>The fleet</h2>
+<section><h2>The
+    fleet</h2>
   <p>Each sensor lasts <strong>47 days</strong> on one charge, <em>measured in Rotterdam</em>.</p>
   <ul><li>salt water rated</li><li>serviced twice a year</li></ul>
   <p onclick="steal()">See <a href="https://harbour.example/report" onmouseover="x()">the report</a>,
-     <a href="javascript:alert(1)">a trap</a> and <img src="https://tracker.example/p.gif" alt="">.</p>
+     <a href="javascript:alert(1)">a trap</a>, <a href="/about">about us</a> and
+     <img src="https://tracker.example/p.gif" alt="">.</p>
 </section>
 <section><h2>Code</h2><pre><code>sensor.calibrate(47)</code></pre>
   <form action="https://evil.example"><input name="card"></form>
@@ -91,6 +93,7 @@ def test_html_documents_show_formatted_without_site_menus_or_anything_active(tmp
     assert "<li>salt water rated</li>" in html and "<code>sensor.calibrate(47)</code>" in html
     assert "<th>port</th>" in html and "<td>Rotterdam</td>" in html
     assert 'href="https://harbour.example/report" rel="noopener noreferrer nofollow">the report</a>' in html
+    assert "about us</a>" in html and 'href="/about"' not in html  # a link into the author's own site
     for gone in ("Pricing", "Careers", "Copyright Harbour Light", "window.tracked", "color: red", "onclick",
                  "onmouseover", "javascript:", "tracker.example", "<form", "<input", "<iframe", "evil.example"):
         assert gone not in html, gone

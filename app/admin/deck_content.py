@@ -88,20 +88,22 @@ def upload(deck: str):
     if not uploads:
         flash("Choose one or more files first.", "error")
     added_any = False
-    for upload in uploads[:MAX_FILES_PER_UPLOAD]:
-        try:
-            added = services.deck_folder.add(deck, upload)
-        except ContentError as exc:
-            flash(f"Not added: {exc}.", "error")
-            continue
-        added_any = True
-        action = "replaced" if added.replaced else "uploaded"
-        services.deck_changes.record(deck, _who(), action, f"{added.name} ({added.pages} pages)")
-        flash(f"{added.name} {action} ({added.pages} pages); re-indexing.", "ok")
+    try:
+        for upload in uploads[:MAX_FILES_PER_UPLOAD]:
+            try:
+                added = services.deck_folder.add(deck, upload)
+            except ContentError as exc:
+                flash(f"Not added: {exc}.", "error")
+                continue
+            added_any = True
+            action = "replaced" if added.replaced else "uploaded"
+            services.deck_changes.record(deck, _who(), action, f"{added.name} ({added.pages} pages)")
+            flash(f"{added.name} {action} ({added.pages} pages); re-indexing.", "ok")
+    finally:  # whatever went wrong after a file was let in, the index catches up with the folder
+        if added_any:
+            services.reindexer.start(deck, _who())
     if len(uploads) > MAX_FILES_PER_UPLOAD:
         flash(f"Only the first {MAX_FILES_PER_UPLOAD} files were taken; upload the rest again.", "error")
-    if added_any:
-        services.reindexer.start(deck, _who())
     return redirect(url_for("admin_content.content", deck=deck))
 
 
@@ -115,7 +117,9 @@ def delete(deck: str):
         flash(f"Not deleted: {exc}.", "error")
         return redirect(url_for("admin_content.content", deck=deck))
     _services().deck_changes.record(deck, _who(), "deleted", name)
-    _services().reindexer.start(deck, _who())
+    # Past the gate: the deck's questions may ask about what the owner just removed, and a rejected
+    # build would keep serving it.
+    _services().reindexer.start(deck, _who(), force=True)
     flash(f"{name} deleted; re-indexing (readers are answered from it until the new index is in).", "ok")
     return redirect(url_for("admin_content.content", deck=deck))
 
@@ -126,7 +130,10 @@ def settings(deck: str):
     services = _services()
     before = form_values(services.deck_settings.own(_folder_deck(deck)))
     submitted = {key: request.form.get(key, "") for key in before}
-    problems = write_settings(services.deck_folder.path(deck) / DECK_SETTINGS, deck, submitted)
+    try:
+        problems = write_settings(services.deck_folder.path(deck) / DECK_SETTINGS, deck, submitted)
+    except OSError as exc:
+        problems = [f"deck.toml could not be written ({exc.strerror or exc}); check the rights on its folder"]
     if problems:
         return _page(deck, submitted, problems, 400)
     after = form_values(services.deck_settings.own(deck))

@@ -23,6 +23,9 @@ if TYPE_CHECKING:
     from ingest.file_check import IngestLimits
 
 
+RESERVED_NAMES = ("new",)  # /admin/decks/new is the page that creates a deck
+
+
 class ContentError(Exception):
     """A change refused; the message says why and what to do, and nothing was changed."""
 
@@ -70,6 +73,8 @@ class DeckFolder:
 
     def create(self, deck: str, title: str) -> None:
         folder = self.path(deck)
+        if deck in RESERVED_NAMES:
+            raise ContentError(f"{deck!r} names an admin page; choose another name")
         if folder.exists():
             raise ContentError(f"a deck named {deck!r} exists already")
         problems = write_settings(folder / DECK_SETTINGS, deck, {"title": title or deck, "access": "public"})
@@ -87,8 +92,10 @@ class DeckFolder:
         if not folder.is_dir():
             raise ContentError(f"no deck {deck!r}: create it first")
         name = secure_filename(upload.filename or "")
-        if not name or name in (EVAL_QUESTIONS, DECK_SETTINGS):
+        if not name or name in (EVAL_QUESTIONS, DECK_SETTINGS) or name.startswith("."):
             raise ContentError(f"{upload.filename!r} cannot be a document's name; rename the file")
+        if Path(name).suffix.lower() != Path(upload.filename or "").suffix.lower():
+            raise ContentError(f"{upload.filename!r}: rename the file with Latin letters, digits, '-' or '_'")
         if not is_supported(Path(name)):
             raise ContentError(f"{name}: unsupported file type; DeckChat reads {', '.join(sorted(LOADERS))}")
         # Checked under a hidden name, which `flask ingest` ignores, then moved in whole.
@@ -101,11 +108,20 @@ class DeckFolder:
             os.replace(incoming, folder / name)
         except FileRefused as exc:
             raise ContentError(f"{name}: {exc}; nothing was changed") from None
+        except OSError as exc:  # a full disk, a read-only folder, no process for the parser
+            raise ContentError(f"{name}: could not be stored ({exc.strerror or exc}); nothing was changed; "
+                               f"check the space and rights in {folder}") from None
         finally:
             incoming.unlink(missing_ok=True)
         return Added(name, replaced, len(loaded.pages))
 
     def delete(self, deck: str, name: str) -> None:
-        if name not in {f.name for f in self.files(deck)}:
+        names = {f.name for f in self.files(deck)}
+        if name not in names:
             raise ContentError(f"{deck} has no document named {name!r}")
-        (self.path(deck) / name).unlink()
+        if len(names) == 1:  # an index is never built from nothing: the deleted text would keep being served
+            raise ContentError(f"{name} is the deck's only document; upload its replacement first")
+        try:
+            (self.path(deck) / name).unlink()
+        except OSError as exc:
+            raise ContentError(f"{name} could not be deleted ({exc.strerror or exc})") from None

@@ -65,21 +65,25 @@ class Reindexer:
                 job.again, job.force = True, job.force or force
                 return job
             job = self._jobs[deck] = ReindexJob(deck, who, force)
-        self.changes.record(deck, who, "reindex", "re-index started" + (" (past the gate)" if force else ""))
         threading.Thread(target=self._run, args=(job,), name=f"reindex-{deck}", daemon=True).start()
+        self._record(job, "reindex", "re-index started" + (" (past the gate)" if force else ""))
         return job
 
     def _run(self, job: ReindexJob) -> None:
         with self._one_at_a_time:
+            job.state = "running"
             while True:
-                job.state, job.again, job.report = "running", False, None
-                self._build(job)
+                state, report = self._build(job)
+                self._record(job, f"index {state}", report["summary"])
+                # The outcome and another round are decided under the lock start() takes: a change asked
+                # for now is either in the next round or starts a job of its own, never lost.
                 with self._jobs_lock:
                     if not job.again:
-                        job.finished = time.time()
+                        job.state, job.report, job.finished = state, report, time.time()
                         return
+                    job.again, job.report = False, report
 
-    def _build(self, job: ReindexJob) -> None:
+    def _build(self, job: ReindexJob) -> tuple[str, dict]:
         def progress(stage: str, done: int, total: int) -> None:
             job.stage, job.done, job.total = stage, done, total
 
@@ -87,9 +91,12 @@ class Reindexer:
             report = self.make_ingester(progress, job.force).ingest(job.deck, self.content_dir / job.deck)
         except Exception as exc:  # the serving process stays up, and the owner is told
             log.exception("re-index of %s failed", job.deck)
-            job.state = "failed"
-            job.report = {"status": "failed", "summary": f"failed: {type(exc).__name__}: {exc}; the previous "
-                          "index keeps serving (run `flask ingest --deck " + job.deck + "` to see more)"}
-        else:
-            job.state, job.report = report.status, report.to_dict()
-        self.changes.record(job.deck, job.who, f"index {job.state}", job.report["summary"])
+            return "failed", {"status": "failed", "summary": f"failed: {type(exc).__name__}: {exc}; the previous "
+                              f"index keeps serving (run `flask ingest --deck {job.deck}` to see more)"}
+        return report.status, report.to_dict()
+
+    def _record(self, job: ReindexJob, action: str, detail: str) -> None:
+        try:
+            self.changes.record(job.deck, job.who, action, detail)
+        except Exception:  # the log's database away: the build goes on, the server log keeps the record
+            log.exception("deck %s: change not recorded: %s %s", job.deck, action, detail)

@@ -47,9 +47,10 @@ def requantized_dir() -> Path:
 
 
 def requantized_path(fmt: str, packaged: Path | None = None) -> Path:
+    """Named for the packaged file it was made from (its size), so a new wheel's model is made anew."""
     packaged = packaged or packaged_model_path()
     stem = packaged.name.removesuffix(".gguf").removesuffix(f".{PACKAGED_FORMAT}")
-    return requantized_dir() / f"{stem}.{fmt}.gguf"
+    return requantized_dir() / f"{stem}.{packaged.stat().st_size}.{fmt}.gguf"
 
 
 def requantize(fmt: str) -> Path:

@@ -36,7 +36,7 @@ def html_sections(path: Path) -> list[HtmlSection]:
         tag.decompose()
     root = soup.find("main") or soup.find("article") or soup.body or soup
     for heading in root.find_all(_HEADINGS):
-        heading.replace_with(f"\n{_MARK}{heading.get_text(' ', strip=True)}\n")
+        heading.replace_with(f"\n{_MARK}{' '.join(heading.get_text(' ').split())}\n")  # one line, wrapped or not
     # The text and the markup split at the same marks: one part per heading, in the same order.
     texts, fragments = root.get_text("\n").split(_MARK), root.decode_contents().split(_MARK)
     sections = []
