@@ -70,6 +70,9 @@ class Turn(Base):
     # The founders' curated answer given instead of one from the documents (curated_answer.id; no foreign
     # key, so that SQLite adds the column without rebuilding the table, and a removed answer keeps its turns).
     curated_id: Mapped[int | None] = mapped_column(Integer)
+    # Made once per write, before its tries: a COMMIT that went through but whose answer was lost with the
+    # connection is found on the retry instead of storing the turn twice (unique; older turns have none).
+    write_key: Mapped[str | None] = mapped_column(String(36), unique=True, index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
     session: Mapped[ChatSession] = relationship(back_populates="turns")
     sources: Mapped[list[TurnSource]] = relationship(back_populates="turn", order_by="TurnSource.rank")

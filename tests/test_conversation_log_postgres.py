@@ -287,3 +287,30 @@ def test_readers_links_views_and_the_outbox_behave_alike(log):
     assert len(due) == 4
     assert outbox.claim(due[0].id, now) and not outbox.claim(due[0].id, now)  # a second sender finds it taken
     assert log.purge(now + timedelta(seconds=1)) == (1, 1) and outbox.recent() == []
+
+
+def test_a_turn_whose_commit_answer_is_lost_is_stored_once_on_the_retry(log):
+    """The connection drops after the server committed: the client sees an error and tries again; the
+    turn's write key finds the row the first try stored instead of storing it twice."""
+    from sqlalchemy import event
+    from sqlalchemy.exc import OperationalError
+
+    lost = {"left": 1}
+
+    def drop_after_commit(session):
+        if lost["left"]:
+            lost["left"] -= 1
+            raise OperationalError("COMMIT", {}, Exception("server closed the connection unexpectedly"))
+
+    event.listen(log.sessions, "after_commit", drop_after_commit)
+    try:
+        answer = AnswerResult("A $4B market [1].", False, SOURCES, model_id="m")
+        turn_id = log.record_turn("s-lost", "deck", "How big is the market?", answer)
+        begun = log.begin_turn("s-lost", "deck", "And the margin?", "interrupted")
+    finally:
+        event.remove(log.sessions, "after_commit", drop_after_commit)
+    assert lost["left"] == 0  # the first commit's answer was lost
+    with Session(log.engine) as db:
+        turns = db.scalars(select(Turn).where(Turn.session_id == "s-lost").order_by(Turn.id)).all()
+        assert [(t.id, t.question) for t in turns] == [(turn_id, "How big is the market?"), (begun, "And the margin?")]
+        assert len({t.write_key for t in turns}) == 2 and len(turns[0].sources) == 2

@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import logging
 import time
+import uuid
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from enum import Enum
@@ -110,24 +111,32 @@ class LogWrites:
 
     sessions: sessionmaker
 
-    @retried
     def record_turn(self, session_id: str, deck: str, question: str, result: TurnRecord) -> int:
-        """Store one turn (creating its session on first use); returns the turn id."""
-        with self.sessions.begin() as db:
-            turn = self._new_turn(db, session_id, deck, question)
-            _fill(turn, result)
-            db.flush()
-            return turn.id
+        """Store one turn (creating its session on first use) exactly once, however often it is tried;
+        returns the turn id."""
+        return self._store_turn(uuid.uuid4().hex, session_id, deck, question, result, None)
 
-    @retried
     def begin_turn(self, session_id: str, deck: str, question: str, unfinished: str) -> int:
         """Store a question before it is answered, with the error `unfinished` until `finish_turn`.
 
         A server killed while streaming (deploy, OOM, power) leaves the question logged with it.
         """
+        return self._store_turn(uuid.uuid4().hex, session_id, deck, question, None, unfinished)
+
+    @retried
+    def _store_turn(self, key: str, session_id: str, deck: str, question: str, result: TurnRecord | None,
+                    unfinished: str | None) -> int:
         with self.sessions.begin() as db:
+            # An earlier try's COMMIT may have gone through with only its answer lost: it is this turn.
+            stored = db.scalar(select(Turn.id).where(Turn.write_key == key))
+            if stored is not None:
+                return stored
             turn = self._new_turn(db, session_id, deck, question)
-            turn.error = unfinished
+            turn.write_key = key
+            if result is not None:
+                _fill(turn, result)
+            else:
+                turn.error = unfinished
             db.flush()
             return turn.id
 
