@@ -21,7 +21,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export FLASK_APP := wsgi
 
-.PHONY: install browser postgres slides run test ingest serve eval-example eval-dev screenshots clean
+.PHONY: install browser postgres redis slides run test ingest serve eval-example eval-dev screenshots clean
 
 install: $(STAMP)
 
@@ -85,6 +85,18 @@ postgres:
 	    echo "WARNING: postgresql could not be installed; the PostgreSQL log tests will skip"; \
 	  else echo "WARNING: no apt-get or no root: install postgresql yourself, or the PostgreSQL log tests skip"; fi; }
 
+# What several instances share (rate limits, login throttling) is tested on a real Redis on loopback
+# (tests/redis_server.py); Debian's redis-server is installed once when missing and apt can.
+redis:
+	@command -v redis-server >/dev/null || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] && echo "" || echo "sudo -n" ); \
+	  if command -v apt-get >/dev/null && { [ -z "$$SUDO" ] || sudo -n true 2>/dev/null; }; then \
+	    echo "Installing redis-server for the tests of what instances share (once)"; \
+	    DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y --no-install-recommends redis-server >/dev/null || \
+	    { $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y --no-install-recommends redis-server >/dev/null; } || \
+	    echo "WARNING: redis-server could not be installed; the shared rate-limit test will skip"; \
+	  else echo "WARNING: no apt-get or no root: install redis-server yourself, or the shared rate-limit test skips"; fi; }
+
 # PPTX decks are shown as slide pictures through LibreOffice (headless; Debian's
 # libreoffice-impress-nogui), installed once when apt can; otherwise their slides show as text cards
 # and the tests that need it skip and say why.
@@ -98,7 +110,7 @@ slides:
 	    echo "WARNING: LibreOffice could not be installed; PPTX slides show as text cards"; \
 	  else echo "WARNING: no apt-get or no root: install LibreOffice yourself for PPTX slide pictures"; fi; }
 
-test: install browser postgres slides
+test: install browser postgres redis slides
 	$(BIN)/python -m pytest
 
 # Refresh docs/screenshots/ (the README shows them) from a run of the browser tests.

@@ -3,12 +3,15 @@
 One CPU answers one question at a time (about a second each with the embedded model), so a single
 reader or script must not be able to take the whole machine: questions are limited per address and
 per session, the other calls (feedback, hand-off, restoring a session) per address. Counters live in
-this process's memory, which is exact for DeckChat's single gunicorn worker.
+this process's memory, which is exact for DeckChat's single gunicorn worker; with several instances
+they live in the Redis they share (DECKCHAT_REDIS_URL, the `limits` library's Redis storage), so a
+reader whose requests land on two instances still gets one quota.
 """
 
 from __future__ import annotations
 
 import ipaddress
+import logging
 import math
 import threading
 import time
@@ -16,6 +19,8 @@ import time
 from limits import RateLimitItem, parse_many, storage, strategies
 
 from app.errors import RateLimited
+
+log = logging.getLogger(__name__)
 
 LOGIN_LIMIT = "5/minute;30/hour"  # admin login attempts per address (the owner types one password)
 
@@ -41,8 +46,10 @@ def _parse(value: str, setting: str) -> list[RateLimitItem]:
 class RateLimits:
     """The configured limits and their counters (moving windows: no burst at a window's edge)."""
 
-    def __init__(self, per_address_questions: str, per_session_questions: str, per_address_other: str):
-        self._limiter = strategies.MovingWindowRateLimiter(storage.MemoryStorage())
+    def __init__(self, per_address_questions: str, per_session_questions: str, per_address_other: str,
+                 shared_url: str = ""):
+        counters = storage.storage_from_string(shared_url) if shared_url else storage.MemoryStorage()
+        self._limiter = strategies.MovingWindowRateLimiter(counters)
         self._lock = threading.Lock()  # test-then-hit must be one step: gunicorn serves from threads
         self._limits = {
             "address": _parse(per_address_questions, "DECKCHAT_RATE_LIMIT_ADDRESS"),
@@ -65,7 +72,13 @@ class RateLimits:
 
     def _hit(self, checks: list[tuple[str, str, str]]) -> None:
         with self._lock:
-            self._test_then_hit(checks)
+            try:
+                self._test_then_hit(checks)
+            except RateLimited:
+                raise
+            except Exception as exc:  # the shared counters are away: readers are answered, the log says so
+                log.warning("rate limits not counted (%s: %s); is DECKCHAT_REDIS_URL reachable?",
+                            type(exc).__name__, exc)
 
     def _test_then_hit(self, checks: list[tuple[str, str, str]]) -> None:
         # Test every limit before counting any: a refused request must not use up another window.

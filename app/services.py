@@ -54,7 +54,7 @@ class Services:
         self.index_dir = settings.paths.index_dir
         self.queue = GenerationQueue(settings.web.queue_waiting)
         self.rate_limits = RateLimits(settings.web.rate_limit_address, settings.web.rate_limit_session,
-                                      settings.web.rate_limit_other)
+                                      settings.web.rate_limit_other, settings.web.redis_url)
         self.deck_settings = DeckSettingsStore(settings.paths.content_dir, settings.web.allowed_origins)
         # Each part is built once, under one re-entrant lock (a part may need another: the retriever
         # the embedder), by whichever thread needs it first.

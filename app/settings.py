@@ -136,6 +136,9 @@ class WebSettings(Group):
     rate_limit_session: str = Field("10/minute", description="questions per conversation")
     rate_limit_other: str = Field("120/minute", description="feedback, hand-off and conversation restores per "
                                                             "address")
+    redis_url: str = Field("", description="Redis that several instances share (like `redis://10.0.0.7:6379/0`): "
+                                           "rate-limit counters and admin login throttling hold across "
+                                           "instances; empty: counted in this process")
     proxy_hops: int = Field(0, ge=0, description="reverse proxies in front: the reader's address comes from "
                                                  "`X-Forwarded-For` (set only behind your own proxy)")
     public_url: str = Field("", description="the site's address as readers reach it (like "

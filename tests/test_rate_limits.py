@@ -8,6 +8,7 @@ from app import create_app
 from app.services import Services
 from tests.conftest import app_config
 from tests.fakes import ScriptedGenerator
+from tests.redis_server import redis_url  # noqa: F401  (the session's server, used by name)
 
 
 def limited_app(tmp_path, example_index, embedder, **limits):
@@ -76,3 +77,22 @@ def test_an_ipv6_reader_cannot_rotate_addresses_within_their_64(tmp_path, exampl
     codes = [ask(client, address=f"2001:db8:1:2::{n}").status_code for n in range(1, 4)]
     assert codes == [200, 200, 429]
     assert ask(client, address="2001:db8:1:3::1").status_code == 200  # another /64, another subscriber
+
+
+def test_two_instances_sharing_redis_count_one_quota(tmp_path, example_index, embedder, request):
+    """A reader whose questions land on two instances behind a proxy gets one quota, not one per instance."""
+    limits = {"RATE_LIMIT_ADDRESS": "3/minute", "REDIS_URL": request.getfixturevalue("redis_url")}
+    first = limited_app(tmp_path / "a", example_index, embedder, **limits).test_client()
+    second = limited_app(tmp_path / "b", example_index, embedder, **limits).test_client()
+    codes = [ask(client, address="10.9.0.1").status_code for client in (first, second, first, second)]
+    assert codes == [200, 200, 200, 429]
+    assert ask(first, address="10.9.0.1").status_code == 429
+    alone = limited_app(tmp_path / "c", example_index, embedder, RATE_LIMIT_ADDRESS="3/minute").test_client()
+    assert ask(alone, address="10.9.0.1").status_code == 200  # without Redis each process counts its own
+
+
+def test_with_redis_away_readers_are_still_answered(tmp_path, example_index, embedder, caplog):
+    client = limited_app(tmp_path, example_index, embedder, RATE_LIMIT_ADDRESS="1/minute",
+                         REDIS_URL="redis://127.0.0.1:1/0").test_client()
+    assert [ask(client).status_code for _ in range(2)] == [200, 200]
+    assert "rate limits not counted" in caplog.text
