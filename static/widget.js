@@ -57,6 +57,9 @@
   var frame = document.createElement("iframe");
   frame.title = options.title || "Chat about this deck";
   frame.addEventListener("load", function () {
+    // The blank frame's own load comes first (it has no src until the chat opens): nothing to tell it,
+    // and a message to it would be refused with a warning in the host page's console.
+    if (!frame.getAttribute("src")) return;
     frame.contentWindow.postMessage(chatOptions, appOrigin);
     if (!panel.hidden) frame.focus(); // the first open focused a frame that was still loading
   });
