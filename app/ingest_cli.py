@@ -15,8 +15,9 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from ingest.content import deck_folders
 from ingest.embedding import embedder_id
-from ingest.freshness import build_settings, chunking_settings, unchanged
+from ingest.freshness import build_settings, chunking_settings, file_hashes, unchanged
 from ingest.report import DeckReport
 from ingest.store import is_valid_deck_name
 
@@ -58,7 +59,7 @@ def _targets(content_dir: Path, deck: str | None, source: str | None) -> list[tu
         return [(deck, content_dir / deck)]
     if not content_dir.is_dir():
         raise click.ClickException(f"content folder {content_dir} does not exist; set DECKCHAT_CONTENT_DIR")
-    return [(p.name, p) for p in sorted(content_dir.iterdir()) if p.is_dir() and is_valid_deck_name(p.name)]
+    return [(p.name, p) for p in deck_folders(content_dir)]
 
 
 def _print_report(report: DeckReport) -> None:
@@ -108,8 +109,9 @@ def ingest_command(deck: str | None, source: str | None, rebuild: bool, as_json:
     # nothing changed (a second `make run`), no embedder, parser or migration is loaded.
     settings = build_settings(embedder_id(config["EMBEDDER_PATH"] or None),
                               chunking_settings(config["CHUNK_TOKENS"], config["CHUNK_OVERLAP"]))
-    reports: list[DeckReport | None] = [None if rebuild else unchanged(Path(config["INDEX_DIR"]), name, folder, settings)
-                                        for name, folder in targets]
+    reports: list[DeckReport | None] = [
+        None if rebuild else unchanged(Path(config["INDEX_DIR"]), name, file_hashes(folder), settings)
+        for name, folder in targets]
     if any(report is None for report in reports):
         app_services = current_app.extensions.get("deckchat")
         if app_services is not None:

@@ -31,8 +31,9 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def file_hashes(files: list[Path]) -> dict[str, str]:
-    return {p.name: sha256_file(p) for p in files}
+def file_hashes(source: Path) -> dict[str, str]:
+    """The deck folder's documents, name: content hash."""
+    return {p.name: sha256_file(p) for p in deck_files(source)}
 
 
 def chunking_settings(chunk_tokens: int, overlap: int) -> dict:
@@ -67,15 +68,16 @@ def damaged(index_dir: Path, deck: str) -> bool:
     return False
 
 
-def unchanged(index_dir: Path, deck: str, source: Path, settings: dict, dimension: int | None = None) -> DeckReport | None:
-    """The report for a deck whose serving build holds exactly the folder's files under these settings;
-    None when it has to be built."""
+def unchanged(index_dir: Path, deck: str, hashes: dict[str, str], settings: dict,
+              dimension: int | None = None) -> DeckReport | None:
+    """The report for a deck whose serving build holds exactly these files (name: hash) under these
+    settings; None when it has to be built."""
     started = time.perf_counter()
     previous = read_manifest(index_dir, deck)
     if not previous or not same_settings(previous, settings, dimension):
         return None
     seen = {f["name"]: f["sha256"] for f in previous.get("files", []) + previous.get("skipped", [])}
-    if seen != file_hashes(deck_files(source)) or damaged(index_dir, deck):
+    if seen != hashes or damaged(index_dir, deck):
         return None
     return DeckReport(deck, "unchanged", [FileReport(f["name"], skipped=f["reason"]) for f in previous.get("skipped", [])],
                       previous.get("chunk_count", 0), time.perf_counter() - started)

@@ -73,10 +73,10 @@ class DeckIngester:
         started = time.perf_counter()
         settings = build_settings(self.embedder.model_id, self.chunker.settings)
         dimension = self.embedder.dimension
-        if not rebuild and (report := unchanged(self.index_dir, deck, source, settings, dimension)) is not None:
-            return report
         files = deck_files(source)
-        hashes = file_hashes(files)
+        hashes = file_hashes(source)
+        if not rebuild and (report := unchanged(self.index_dir, deck, hashes, settings, dimension)) is not None:
+            return report
         previous = None if rebuild else read_manifest(self.index_dir, deck)
         report = DeckReport(deck, "built")
         if previous and not same_settings(previous, settings, dimension):

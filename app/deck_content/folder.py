@@ -16,7 +16,7 @@ from werkzeug.utils import secure_filename
 from typing import TYPE_CHECKING
 
 from app.deck_content.settings_file import write_settings
-from ingest.content import DECK_SETTINGS, EVAL_QUESTIONS, deck_files
+from ingest.content import DECK_SETTINGS, EVAL_QUESTIONS, deck_files, deck_folders
 from ingest.store import is_valid_deck_name
 
 if TYPE_CHECKING:
@@ -59,9 +59,7 @@ class DeckFolder:
 
     def decks(self) -> list[str]:
         """The deck folders, indexed or not."""
-        if not self.content_dir.is_dir():
-            return []
-        return sorted(p.name for p in self.content_dir.iterdir() if p.is_dir() and is_valid_deck_name(p.name))
+        return [p.name for p in deck_folders(self.content_dir)]
 
     def files(self, deck: str) -> list[DeckFile]:
         """The documents `flask ingest` reads from the deck's folder."""
