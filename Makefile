@@ -21,7 +21,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export FLASK_APP := wsgi
 
-.PHONY: install browser postgres redis slides run test ingest serve eval-example eval-dev screenshots clean
+.PHONY: install browser postgres redis nginx cluster slides run test ingest serve eval-example eval-dev screenshots clean
 
 install: $(STAMP)
 
@@ -97,6 +97,24 @@ redis:
 	    echo "WARNING: redis-server could not be installed; the shared rate-limit test will skip"; \
 	  else echo "WARNING: no apt-get or no root: install redis-server yourself, or the shared rate-limit test skips"; fi; }
 
+# The local cluster (make cluster, tests/test_cluster.py) puts Debian's nginx in front of its instances;
+# installed once when missing and apt can.
+nginx:
+	@command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] && echo "" || echo "sudo -n" ); \
+	  if command -v apt-get >/dev/null && { [ -z "$$SUDO" ] || sudo -n true 2>/dev/null; }; then \
+	    echo "Installing nginx for the local cluster and its test (once)"; \
+	    DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y --no-install-recommends nginx-light >/dev/null || \
+	    { $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y --no-install-recommends nginx-light >/dev/null; } || \
+	    echo "WARNING: nginx could not be installed; the cluster test will skip"; \
+	  else echo "WARNING: no apt-get or no root: install nginx yourself, or the cluster test skips"; fi; }
+
+# Several instances on this machine, as on many: nginx in front, PostgreSQL for the log, Redis for
+# what they share, llama_cpp.server for the model, one index (docs/operations.md). Ctrl-C stops it all.
+INSTANCES ?= 2
+cluster: install postgres redis nginx slides
+	$(BIN)/python scripts/cluster.py --instances $(INSTANCES) --port $(PORT)
+
 # PPTX decks are shown as slide pictures through LibreOffice (headless; Debian's
 # libreoffice-impress-nogui), installed once when apt can; otherwise their slides show as text cards
 # and the tests that need it skip and say why.
@@ -110,7 +128,7 @@ slides:
 	    echo "WARNING: LibreOffice could not be installed; PPTX slides show as text cards"; \
 	  else echo "WARNING: no apt-get or no root: install LibreOffice yourself for PPTX slide pictures"; fi; }
 
-test: install browser postgres redis slides
+test: install browser postgres redis nginx slides
 	$(BIN)/python -m pytest
 
 # Refresh docs/screenshots/ (the README shows them) from a run of the browser tests.

@@ -1,7 +1,6 @@
-"""A small OpenAI-compatible chat server for tests: the embedded model behind /v1/chat/completions.
-
-It plays the part of llama.cpp server or vLLM on another machine: llama-cpp-python produces the
-OpenAI-format chunks, this Flask app streams them as Server-Sent Events.
+"""OpenAI-compatible servers for tests, on a loopback port: a recording proxy in front of the real
+llama_cpp.server (cluster/model_server.py), and a scripted "model" for fault tests where the words
+and their pace matter more than the model.
 """
 
 from __future__ import annotations
@@ -10,35 +9,25 @@ import json
 import threading
 import time
 
+import requests
+
 from flask import Flask, Response, request
 from werkzeug.serving import make_server
 
 
-def make_standin(llm) -> Flask:
-    """The stand-in app around a llama_cpp.Llama; it records each request body it receives."""
-    app = Flask("openai-standin")
+def make_recording_proxy(upstream: str) -> Flask:
+    """Passes each request through to a real OpenAI-compatible server (llama_cpp.server) and records its
+    body, so a test can check what the backend sent as well as what the real model answered."""
+    app = Flask("openai-recording-proxy")
     app.config["requests"] = []
-    lock = threading.Lock()
 
     @app.post("/v1/chat/completions")
     def chat_completions():
         body = request.get_json()
         app.config["requests"].append(body)
-        options = dict(messages=body["messages"], max_tokens=body.get("max_completion_tokens") or body.get("max_tokens"),
-                       temperature=body.get("temperature", 0.0), top_p=body.get("top_p", 1.0), stop=body.get("stop"))
-        if not body.get("stream"):
-            with lock:
-                llm.reset()
-                return llm.create_chat_completion(**options)
-
-        def events():
-            with lock:
-                llm.reset()
-                for chunk in llm.create_chat_completion(**options, stream=True):
-                    yield f"data: {json.dumps(chunk)}\n\n"
-            yield "data: [DONE]\n\n"
-
-        return Response(events(), mimetype="text/event-stream")
+        answer = requests.post(f"{upstream}/chat/completions", json=body, stream=True, timeout=120)
+        return Response(answer.iter_content(chunk_size=None), status=answer.status_code,
+                        content_type=answer.headers.get("Content-Type"))
 
     return app
 

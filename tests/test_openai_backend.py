@@ -1,4 +1,4 @@
-"""The OpenAI-compatible backend against a stand-in server that runs the embedded model."""
+"""The OpenAI-compatible backend against llama-cpp-python's own server (llama_cpp.server) on the embedded model."""
 
 from __future__ import annotations
 
@@ -7,48 +7,53 @@ from sqlalchemy.orm import Session
 
 from app import create_app
 from app.eval.metrics import answer_matches
-from app.generation.embedded import embedded_model_path
 from app.models import Turn
 from app.services import Services
 from tests.conftest import app_config
-from tests.openai_standin import StandinServer, make_standin
+from cluster.model_server import MODEL_ALIAS, ModelServerUnavailable, start_model_server
+from tests.openai_standin import StandinServer, make_recording_proxy
 from tests.live_server import free_port
 from tests.helpers.sse import parse_events
 
-llama_cpp = pytest.importorskip("llama_cpp", reason="the stand-in server runs the model with llama-cpp-python")
-
 
 @pytest.fixture(scope="module")
-def standin():
-    llm = llama_cpp.Llama(model_path=str(embedded_model_path()), n_ctx=2048, n_threads=2, verbose=False)
-    app = make_standin(llm)
-    with StandinServer(app) as server:
-        yield server, app
+def model_server(tmp_path_factory):
+    """The real model server, behind a proxy that records what the backend sent."""
+    try:
+        model = start_model_server(tmp_path_factory.mktemp("model-server") / "server.log")
+    except ModelServerUnavailable as exc:
+        pytest.skip(str(exc))
+    try:
+        app = make_recording_proxy(model.base_url)
+        with StandinServer(app) as server:
+            yield server, app
+    finally:
+        model.stop()
 
 
 def remote_app(tmp_path, example_index, embedder, base_url):
     config = app_config(tmp_path, example_index) | {
-        "BACKEND": "openai", "OPENAI_BASE_URL": base_url, "OPENAI_MODEL": "smollm2-standin", "WRITE_ANSWERS": True}
+        "BACKEND": "openai", "OPENAI_BASE_URL": base_url, "OPENAI_MODEL": MODEL_ALIAS, "WRITE_ANSWERS": True}
     return create_app(config, make_services=lambda cfg: Services(cfg, embedder=embedder))
 
 
-def test_answers_come_from_the_server_with_the_pipeline_prompt(standin, tmp_path, example_index, embedder):
-    server, standin_app = standin
+def test_answers_come_from_the_server_with_the_pipeline_prompt(model_server, tmp_path, example_index, embedder):
+    server, proxy_app = model_server
     app = remote_app(tmp_path, example_index, embedder, server.base_url)
     body = app.test_client().post("/api/chat", json={"deck": "example", "question": "Who is the CTO?"})
     assert body.status_code == 200, body.get_json()
     answer = body.get_json()
     assert answer_matches("Tomas Lindqvist", answer["answer"]), answer["answer"]
-    sent = standin_app.config["requests"][-1]
-    assert sent["stream"] is True and sent["model"] == "smollm2-standin" and sent["stop"] == ["\n\n"]
+    sent = proxy_app.config["requests"][-1]
+    assert sent["stream"] is True and sent["model"] == MODEL_ALIAS and sent["stop"] == ["\n\n"]
     assert [m["role"] for m in sent["messages"]] == ["system", "user"]
     assert sent["messages"][1]["content"].startswith("Context:\n[1] ")
     with Session(app.extensions["deckchat"].log.engine) as db:
-        assert db.get(Turn, answer["message_id"]).model_id == "smollm2-standin"
+        assert db.get(Turn, answer["message_id"]).model_id == MODEL_ALIAS
 
 
-def test_the_stream_endpoint_relays_the_servers_tokens(standin, tmp_path, example_index, embedder):
-    server, _ = standin
+def test_the_stream_endpoint_relays_the_servers_tokens(model_server, tmp_path, example_index, embedder):
+    server, _ = model_server
     app = remote_app(tmp_path, example_index, embedder, server.base_url)
     response = app.test_client().post("/api/chat/stream", json={"deck": "example", "question": "What does the MantaBot M2 do?"})
     events = parse_events(response.get_data(as_text=True))

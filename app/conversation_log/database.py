@@ -50,6 +50,9 @@ def upgrade_schema(engine: Engine) -> None:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            # Instances of a cluster start together: one migrates, the others wait and find nothing to do.
+            connection.exec_driver_sql("SELECT pg_advisory_xact_lock(7310422)")
         config.attributes["connection"] = connection
         tables = inspect(connection)
         if tables.has_table("turn") and not tables.has_table("alembic_version"):
