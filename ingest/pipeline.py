@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -85,14 +86,16 @@ class DeckIngester:
                               "rebuilding every file")
             previous = None
         reusable = self._reusable(deck, previous, hashes)
-        per_file: list[tuple[list[Chunk], np.ndarray | None]] = []
-        with IsolatedLoader(self.limits.file_timeout_s) as loader:
+        per_file: list[tuple[list[Chunk], np.ndarray | Future | None]] = []
+        # The next file is parsed (in the loader's child process) while this one's chunks are embedded.
+        with IsolatedLoader(self.limits.file_timeout_s) as loader, ThreadPoolExecutor(1) as embedding:
             for number, path in enumerate(tqdm(files, desc=f"{deck}: files", unit="file",
                                                disable=not self.progress), 1):
                 if path.name in reusable:
                     file_report, chunks, vectors = reusable[path.name]
                 else:
-                    (file_report, chunks), vectors = self._load_and_chunk(deck, path, loader), None
+                    file_report, chunks = self._load_and_chunk(deck, path, loader)
+                    vectors = embedding.submit(self._embed, f"{deck}: {path.name}", chunks) if chunks else None
                 report.files.append(file_report)
                 per_file.append((chunks, vectors))
                 self.on_progress("reading", number, len(files))
@@ -105,7 +108,7 @@ class DeckIngester:
         if not chunks:
             report.status, report.error = "failed", "no readable text in any file; index not changed"
             return report
-        vectors = self._vectors(deck, per_file)
+        vectors = np.vstack([v.result() if isinstance(v, Future) else v for c, v in per_file if c])
         manifest = {
             **manifest_settings(settings, self.embedder.dimension),
             "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -141,19 +144,6 @@ class DeckIngester:
         publish_build(self.index_dir, deck, build)
         report.seconds = time.perf_counter() - started
         return report
-
-    def _vectors(self, deck: str, per_file: list[tuple[list[Chunk], np.ndarray | None]]) -> np.ndarray:
-        """Vectors in chunk order: reused ones as they were, the rest embedded now in one pass."""
-        fresh = [c for chunks, vectors in per_file if vectors is None for c in chunks]
-        fresh_vectors = self._embed(deck, fresh) if fresh else None
-        blocks, offset = [], 0
-        for chunks, vectors in per_file:
-            if vectors is None and chunks:
-                vectors = fresh_vectors[offset:offset + len(chunks)]
-                offset += len(chunks)
-            if chunks:
-                blocks.append(vectors)
-        return np.vstack(blocks)
 
     def _reusable(self, deck: str, manifest: dict | None, hashes: dict[str, str]) -> dict:
         """Chunks and vectors of files unchanged since the last build, taken from its index."""
@@ -195,15 +185,16 @@ class DeckIngester:
         report.seconds = time.perf_counter() - started
         return report, chunks
 
-    def _embed(self, deck: str, chunks: list[Chunk]) -> np.ndarray:
+    def _embed(self, what: str, chunks: list[Chunk]) -> np.ndarray:
+        """One file's chunks embedded (in the embedding thread), with a progress bar of its own."""
         batch = 64
         parts = []
-        with tqdm(total=len(chunks), desc=f"{deck}: chunks", unit="chunk", disable=not self.progress) as bar:
+        with tqdm(total=len(chunks), desc=f"{what}: chunks", unit="chunk", disable=not self.progress) as bar:
             for start in range(0, len(chunks), batch):
                 parts.append(self.embedder.embed([c.text for c in chunks[start:start + batch]]))
                 bar.update(len(parts[-1]))
                 done = start + len(parts[-1])
                 self.on_progress("embedding", done, len(chunks))
                 if not self.progress and (len(parts) % 16 == 0 or done == len(chunks)):
-                    log.info("%s: embedded %d/%d chunks", deck, done, len(chunks))
+                    log.info("%s: embedded %d/%d chunks", what, done, len(chunks))
         return np.vstack(parts)

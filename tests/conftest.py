@@ -70,6 +70,9 @@ def app_config(tmp_path: Path, index_dir: Path) -> dict:
         "CONTENT_DIR": str(REPO_ROOT / "content"),
         "INSTANCE_DIR": str(tmp_path / "instance"),
         "DATABASE_URL": f"sqlite:///{tmp_path / 'instance' / 'test.sqlite3'}",
+        # Ingest reuses the session's loaded embedder (float32), as a server does; bfloat16 ingest has
+        # its own test (tests/test_ingest.py).
+        "EMBED_PRECISION": "float32",
     }
 
 

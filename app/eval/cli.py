@@ -93,7 +93,7 @@ def eval_command(qa_file: Path, deck: str, k: int | None, out: Path | None, retr
 def eval_dev_command(split: str, out: Path | None, limit: int) -> None:
     """Score the development set (eval/dev/) over its documents from the shared eval folder."""
     from app.eval.dev_set import DEV_DIR, EvalDataMissing, index_documents, split_files
-    from app.ingest_cli import make_ingester
+    from app.ingest_cli import ingest_embedder, make_ingester
     from app.rag.answer import AnswerPipeline
     from app.rag.retrieval import FaissRetriever
 
@@ -106,7 +106,7 @@ def eval_dev_command(split: str, out: Path | None, limit: int) -> None:
     questions = {f: load_questions(f)[: limit or None] for f in files}
     config = {**current_app.config, "INDEX_DIR": str(eval_index)}
     try:
-        decks = index_documents(make_ingester(config, services.embedder), data_dir,
+        decks = index_documents(make_ingester(config, ingest_embedder(config, services)), data_dir,  # as `flask ingest`
                                 {q["doc"] for items in questions.values() for q in items},
                                 Path(current_app.config["INSTANCE_DIR"]) / "eval-content")
     except EvalDataMissing as exc:
