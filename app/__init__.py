@@ -95,6 +95,8 @@ def create_app(test_config: dict | None = None, make_services=None) -> Flask:
     app.cli.add_command(answers_cli)
     app.cli.add_command(eval_command)
     app.cli.add_command(eval_dev_command)
-    if app.config["PRELOAD_MODEL"]:
+    # Only a server warms up: a `flask` command (ingest, eval, links...) with the server's environment
+    # must not start the notifier or load the model beside its own work.
+    if app.config["PRELOAD_MODEL"] and os.environ.get("FLASK_RUN_FROM_CLI") != "true":
         app.extensions["deckchat"].preload()
     return app

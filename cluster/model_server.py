@@ -15,7 +15,7 @@ from pathlib import Path
 
 import requests
 
-from cluster.ports import free_port, wait_until
+from cluster.ports import free_port, stop_process, wait_until
 
 MODEL_ALIAS = "smollm2"
 CONTEXT_TOKENS = 4096
@@ -37,11 +37,7 @@ class ModelServer:
         return f"http://127.0.0.1:{self.port}/v1"
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(20)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
+        stop_process(self.process, 20)
 
 
 def start_model_server(log_path: Path, model_path: Path | None = None, threads: int = 2) -> ModelServer:

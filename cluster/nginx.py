@@ -16,7 +16,7 @@ from pathlib import Path
 
 import requests
 
-from cluster.ports import free_port, wait_until
+from cluster.ports import free_port, stop_process, wait_until
 
 INSTALL_HINT = "install Debian's nginx (`make nginx`, or apt-get install nginx-light)"
 
@@ -71,11 +71,7 @@ class Nginx:
         return f"http://127.0.0.1:{self.port}"
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
+        stop_process(self.process)
 
 
 def start_nginx(root: Path, instances: list[str], port: int | None = None) -> Nginx:

@@ -1,4 +1,4 @@
-"""Free loopback ports, and waiting for a server started on one."""
+"""Free loopback ports, waiting for a server started on one, and stopping it."""
 
 from __future__ import annotations
 
@@ -33,3 +33,15 @@ def wait_until(ready: Callable[[], bool], process: subprocess.Popen, timeout_s: 
 def listening(port: int) -> bool:
     socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
     return True
+
+
+def stop_process(process: subprocess.Popen, timeout_s: float = 10) -> None:
+    """SIGTERM, and SIGKILL if it has not ended within `timeout_s`."""
+    if process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout_s)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout_s)

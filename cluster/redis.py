@@ -11,7 +11,7 @@ import subprocess
 import tempfile
 from dataclasses import dataclass
 
-from cluster.ports import free_port, listening, wait_until
+from cluster.ports import free_port, listening, stop_process, wait_until
 
 INSTALL_HINT = "install Debian's redis-server (`make redis`, or apt-get install redis-server)"
 
@@ -31,11 +31,7 @@ class RedisServer:
         return f"redis://127.0.0.1:{self.port}/0"
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
+        stop_process(self.process)
         self.workdir.cleanup()
 
 

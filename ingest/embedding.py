@@ -59,6 +59,11 @@ def resolve_precision(precision: str) -> str:
     return precision
 
 
+# transformers sets torch's default dtype while it loads a model: two loads at once in one process (a
+# bfloat16 and a float32 one) would each get some of the other's layers ("mixed dtype" at run time).
+_LOADING = threading.Lock()
+
+
 class SentenceTransformerEmbedder:
     """sentence-transformers model on CPU, producing L2-normalised float32 vectors.
 
@@ -76,8 +81,9 @@ class SentenceTransformerEmbedder:
         model_path = Path(path) if path else default_embedder_path()
         self.precision = resolve_precision(precision)
         dtype = torch.bfloat16 if self.precision == "bfloat16" else torch.float32
-        self._model = SentenceTransformer(str(model_path), device="cpu", local_files_only=True,
-                                          model_kwargs={"dtype": dtype})
+        with _LOADING:
+            self._model = SentenceTransformer(str(model_path), device="cpu", local_files_only=True,
+                                              model_kwargs={"dtype": dtype})
         self._lock = threading.Lock()
         # Chunking counts tokens while the embedding thread encodes (ingest overlaps them): its own copy,
         # since a fast tokenizer changes its padding state on each batch and refuses a second thread.

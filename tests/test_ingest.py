@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 import shutil
+import threading
 
 from app import create_app
 from app.services import Services
 import numpy as np
 import pytest
 
-from ingest.embedding import native_bfloat16
+from ingest.embedding import SentenceTransformerEmbedder, native_bfloat16
 from ingest.store import list_decks, load_deck_index, read_manifest
 from tests.conftest import EXAMPLE_DECK, app_config, make_ingester
 from tests.fakes import ScriptedGenerator
@@ -141,3 +142,22 @@ def test_flask_ingest_embeds_in_bfloat16_where_the_cpu_has_it_and_the_index_answ
         query = embedder.embed([question])  # questions stay float32, as the server embeds them
         _, rows = index.faiss_index.search(query, 1)
         assert page_title in index.chunks[rows[0][0]].title, (question, index.chunks[rows[0][0]].title)
+
+
+def test_embedders_of_two_precisions_loaded_at_once_each_keep_their_own_dtype():
+    # A server preloading its float32 embedder while a command loads a bfloat16 one: transformers sets
+    # torch's default dtype while loading, and unserialised loads mixed their layers (found in the
+    # cluster test as "mixed dtype" from flask ingest).
+    loaded: dict[str, SentenceTransformerEmbedder] = {}
+
+    def load(precision: str) -> None:
+        loaded[precision] = SentenceTransformerEmbedder(precision=precision)
+
+    for _ in range(2):
+        threads = [threading.Thread(target=load, args=(p,)) for p in ("float32", "bfloat16")]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        vectors = {p: e.embed(["The Ask: raising $4.5 million."]) for p, e in loaded.items()}
+        assert float(vectors["float32"][0] @ vectors["bfloat16"][0]) > 0.99
