@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -12,7 +14,7 @@ import pypdfium2 as pdfium
 
 from ingest.section_html import HTML_SUFFIXES, MARKDOWN_SUFFIXES, write_section_html
 from ingest.slide_pictures import SLIDE_SUFFIXES, slide_count, slides_as_pdf
-from ingest.store import PAGES_DIR, SLIDE_FILES, page_image_path
+from ingest.store import PAGES_DIR, SLIDE_FILES, page_image_path, slide_files
 
 log = logging.getLogger(__name__)
 
@@ -64,14 +66,26 @@ def _render_slides(deck_file: Path, build_dir: Path, file_number: int) -> int | 
         return render_pdf_pages(pdf, build_dir, file_number)[0]
 
 
-def render_deck_pages(source: Path, file_names: list[str], build_dir: Path) -> dict[str, int]:
+def render_deck_pages(source: Path, file_names: list[str], build_dir: Path, previous_build: Path | None = None,
+                      unchanged: dict[str, int] | None = None) -> dict[str, int]:
     """Pictures for every PDF among the build's files, and for PPTX decks when LibreOffice is installed;
     {file name: pages rendered}.
 
     Also records which files are slide decks (PPTX, and PDFs of landscape pages), so readers see
-    "slide 7", not "page 7"."""
+    "slide 7", not "page 7". A file in `unchanged` ({name: its number in `previous_build`}) takes the
+    previous build's pictures and sections, linked, not rendered again: rendering is most of a
+    re-ingest's time (LibreOffice alone takes seconds a deck)."""
     rendered, slides = {}, []
+    previous_slides = set(slide_files(previous_build)) if previous_build and unchanged else set()
     for number, name in enumerate(file_names):
+        if previous_build and name in (unchanged or {}):
+            pictures = _reuse_pages(previous_build / PAGES_DIR / str(unchanged[name]), build_dir, number)
+            if pictures is not None:
+                if pictures:
+                    rendered[name] = pictures
+                if name in previous_slides:
+                    slides.append(name)
+                continue
         if name.lower().endswith(MARKDOWN_SUFFIXES + HTML_SUFFIXES):
             try:
                 write_section_html(source / name, build_dir, number)
@@ -99,3 +113,19 @@ def render_deck_pages(source: Path, file_names: list[str], build_dir: Path) -> d
     (build_dir / PAGES_DIR).mkdir(exist_ok=True)
     (build_dir / PAGES_DIR / SLIDE_FILES).write_text(json.dumps(slides))
     return rendered
+
+
+
+def _reuse_pages(old: Path, build_dir: Path, number: int) -> int | None:
+    """Hard-link one file's pictures and sections from the previous build; how many pictures, or None
+    when that build has none for it (a render that failed then is tried again)."""
+    if not old.is_dir():
+        return None
+    new = build_dir / PAGES_DIR / str(number)
+    new.mkdir(parents=True, exist_ok=True)
+    for item in old.iterdir():
+        try:
+            os.link(item, new / item.name)
+        except OSError:  # another file system, or links not allowed: a copy
+            shutil.copy2(item, new / item.name)
+    return sum(1 for item in new.iterdir() if item.suffix == ".webp")

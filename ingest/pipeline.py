@@ -129,7 +129,11 @@ class DeckIngester:
             return report
         report.chunk_count = len(chunks)
         self.on_progress("pictures", 0, 1)
-        render_deck_pages(source, [f["name"] for f in manifest["files"]], build)
+        # Unchanged files keep the serving build's pictures (file numbers are positions in each manifest).
+        unchanged_files = {f["name"]: n for n, f in enumerate(previous["files"])
+                           if hashes.get(f["name"]) == f["sha256"]} if previous else {}
+        serving = deck_path(self.index_dir, deck).resolve() if unchanged_files else None
+        render_deck_pages(source, [f["name"] for f in manifest["files"]], build, serving, unchanged_files)
         if self.gate and (source / EVAL_QUESTIONS).is_file():
             current = deck_path(self.index_dir, deck)
             self.on_progress("checking", 0, 1)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -179,3 +180,28 @@ def test_flask_ingest_with_nothing_changed_decides_without_embedder_parsers_or_m
     (content / "deck" / "a.md").write_text("# A\n\nAlpha raised $2M.")
     output, loaded = run()
     assert "deck: built" in output and "sentence_transformers" in loaded  # a change is built as before
+
+
+def test_a_re_ingest_keeps_the_unchanged_files_pictures_and_renders_only_the_changed_one(tmp_path, embedder):
+    from ingest.store import PAGES_DIR, deck_path, slide_files
+
+    source = tmp_path / "deck"
+    shutil.copytree(REPO_ROOT / "content" / "example", source)
+    ingester = make_ingester(tmp_path / "idx", embedder)
+    ingester.ingest("d", source)
+    first = deck_path(tmp_path / "idx", "d").resolve()
+    names = [f["name"] for f in read_manifest(tmp_path / "idx", "d")["files"]]
+    deck_pictures = sorted((first / PAGES_DIR / str(names.index("pitch_deck.pdf"))).glob("*.webp"))
+    assert len(deck_pictures) == 10
+    (source / "whitepaper.pdf").write_bytes((source / "whitepaper.pdf").read_bytes() + b"\n")  # changed
+    ingester.ingest("d", source)
+    second = deck_path(tmp_path / "idx", "d").resolve()
+    assert second != first
+    kept = second / PAGES_DIR / str(names.index("pitch_deck.pdf"))
+    for picture in deck_pictures:  # the same files, linked into the new build, not rendered again
+        assert (kept / picture.name).stat().st_ino == picture.stat().st_ino
+    paper_before = first / PAGES_DIR / str(names.index("whitepaper.pdf"))
+    paper_after = second / PAGES_DIR / str(names.index("whitepaper.pdf"))
+    assert sorted(p.name for p in paper_after.glob("*.webp")) == sorted(p.name for p in paper_before.glob("*.webp"))
+    assert all((paper_after / p.name).stat().st_ino != p.stat().st_ino for p in paper_before.glob("*.webp"))
+    assert slide_files(second) == slide_files(first)  # the deck is still shown as slides
