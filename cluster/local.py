@@ -2,7 +2,7 @@
 llama_cpp.server for the model, N DeckChat instances on one shared index, nginx in front.
 
 Started in dependency order and stopped in reverse, every server's files under one folder. It is what
-`make cluster` runs, what the cluster test checks and what `bench/load.py --instances` measures.
+`make cluster` runs, what the cluster test checks and what `bench/load.py --cluster` measures.
 """
 
 from __future__ import annotations

@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 
 from app.config import load_config
-from cluster.app_instance import clean_environment, start_instance
+from cluster.app_instance import AppInstance, clean_environment, start_instance
 from cluster.ports import free_port
 
 __all__ = ["PROCESSES", "free_port", "gunicorn"]
 
-PROCESSES: dict[str, object] = {}  # base URL -> the gunicorn master (a Popen), while it runs
+PROCESSES: dict[str, AppInstance] = {}  # base URL -> the running server (a test may kill it)
 
 
 @contextlib.contextmanager
@@ -31,7 +31,7 @@ def gunicorn(instance: Path, index_dir: Path, env: dict[str, str] | None = None,
         server = start_instance(env, instance / "gunicorn.log", threads=threads)
     except RuntimeError as exc:
         pytest.fail(str(exc))
-    PROCESSES[server.base_url] = server.process
+    PROCESSES[server.base_url] = server
     try:
         yield server.base_url
     finally:

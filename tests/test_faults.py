@@ -4,8 +4,6 @@ the server killed while it streams. Each says what the reader and the owner see,
 from __future__ import annotations
 
 import json
-import os
-import signal
 import sqlite3
 
 import pytest
@@ -152,8 +150,7 @@ def test_a_server_killed_while_streaming_leaves_the_question_logged_as_interrupt
             while next(lines) != "event: token":  # the model has started answering
                 pass
             # Master and worker at once, as the OOM killer or a power cut would: no handler runs.
-            os.killpg(PROCESSES[base].pid, signal.SIGKILL)
-            PROCESSES[base].wait(timeout=10)
+            PROCESSES[base].kill()
     log = sqlite3.connect(instance / "deckchat.sqlite3")
     rows = log.execute("SELECT question, error FROM turn").fetchall()
     assert rows == [("Who are the founders?", INTERRUPTED)], json.dumps(rows)
