@@ -19,26 +19,31 @@ from pathlib import Path
 
 from app.rag.answer_type import AnswerType
 from app.rag.logistic import Logistic
+from app.rag.measure import measure_terms, names_measure
 from app.rag.refusal_model import MODEL_FILE
 from app.rag.retrieval import Retrieved
 
 LINE_FEATURES = ("rank", "score", "below_best", "cosine", "lexical", "line_share", "line_cosine", "log_words",
-                 "figure", "typed")
+                 "figure", "typed", "typed_named")
 
 
 def line_features(question: str, wanted: AnswerType | None, found: Retrieved) -> list[dict[str, float]]:
     """The features of each evidence unit, in the units' order."""
     units, asked = found.deck_units, found.deck_units.question_terms(question)
     best = found.units[0].score if found.units else 0.0
+    measure = measure_terms(question, wanted, units.common)
     rows = []
     for rank, (hit, line_cosine) in enumerate(zip(found.units, found.line_cosines)):
         shown = hit.unit.shown
+        typed = wanted is not None and bool(wanted.spans(shown))
         rows.append({
             "rank": float(rank), "score": hit.score, "below_best": hit.score - best, "cosine": hit.cosine,
             "lexical": hit.lexical, "line_share": units.share(asked, hit.unit.line_terms),
             "line_cosine": line_cosine, "log_words": math.log1p(len(shown.split())),
             "figure": float(any(c.isdigit() for c in shown)),
-            "typed": float(wanted is not None and bool(wanted.spans(shown))),
+            "typed": float(typed),
+            # the kind of fact asked for, and what it measures ("95%" is not a number of employees)
+            "typed_named": float(typed and names_measure(measure, hit.unit.terms)),
         })
     return rows
 

@@ -1,0 +1,83 @@
+"""What a typed question measures, and whether the evidence names it (real embedder, index and decision)."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.rag.answer import AnswerPipeline, AnswerSettings
+from app.rag.answer_type import expected_type
+from app.rag.measure import measure_terms, measured_words, names_measure
+from app.rag.retrieval import FaissRetriever
+from app.rag.units import terms
+from tests.conftest import make_ingester
+
+
+@pytest.mark.parametrize("question, words", [
+    ("How many employees does Soldera have?", ["employees"]),
+    ("How many seeds went into the Monte Carlo average?", ["seeds"]),
+    ("How many digital images related to underserved communities?", ["digital", "images"]),
+    ("How many Presidential Libraries does NARA operate?", ["presidential", "libraries"]),
+    ("What pre-money valuation is Skyocean seeking?", ["valuation"]),
+    ("How much funding are they raising, and at what valuation?", ["funding", "raising", "valuation"]),
+    ("What is Papermark's customer churn rate?", ["churn"]),
+    ("What percentage of revenue comes from Europe?", ["revenue"]),
+    ("When does the round close?", []),  # a date: nothing to name
+    ("Who is the CTO?", []),  # untyped
+])
+def test_the_words_naming_what_a_question_measures(question, words):
+    assert measured_words(question, expected_type(question)) == words
+
+
+def test_a_line_names_the_measure_by_its_head_or_a_word_of_the_same_measure():
+    employees = measure_terms("How many new employees does Acme have?", expected_type("How many employees?"))
+    assert names_measure(employees, frozenset(terms("A team of 14 engineers")))
+    assert names_measure(employees, frozenset(terms("14 employees in Oslo")))
+    assert not names_measure(employees, frozenset(terms("95% of administrative overhead removed")))
+    assert not names_measure(employees, frozenset(terms("New customers: 12")))  # "new" is not the measure
+    churn = measure_terms("What is the customer churn rate?", expected_type("What is the customer churn rate?"))
+    assert not names_measure(churn, frozenset(terms("150% user growth year over year")))
+    raising = measure_terms("How much are they raising?", expected_type("How much are they raising?"))
+    assert names_measure(raising, frozenset(terms("Seed round: $2M")))  # the same measure, another word
+    # The deck's own common words name nothing (a deck about customers on every page).
+    assert measure_terms("How many customers?", expected_type("How many customers?"), {"custom"}) == frozenset()
+    assert names_measure(frozenset(), frozenset())  # nothing to check: every line names it
+
+
+DECK = """# Acme Robotics
+
+Acme Robotics automates hull cleaning for cargo ships.
+
+## Results
+
+Automated planning removes 95% of administrative overhead.
+
+Cleaning takes 6 hours instead of 2 days.
+
+## Contact
+
+hello@acme.example
+"""
+
+
+@pytest.fixture(scope="module")
+def decks(tmp_path_factory, embedder):
+    """The same deck twice; the second also says how many people work there."""
+    root = tmp_path_factory.mktemp("measure")
+    index_dir = root / "index"
+    for name, extra in (("silent", ""), ("staffed", "\n## Team\n\nAcme has 14 employees in Oslo.\n")):
+        folder = root / name
+        folder.mkdir()
+        (folder / "about.md").write_text(DECK + extra)
+        assert make_ingester(index_dir, embedder).ingest(name, folder).ok
+    return AnswerPipeline(FaissRetriever(index_dir, embedder), lambda: None, AnswerSettings(write_answers=False))
+
+
+def test_a_figure_of_another_measure_is_no_answer_to_how_many_employees(decks):
+    question = "How many employees does Acme have?"
+    silent, staffed = decks.answer("silent", question), decks.answer("staffed", question)
+    # Both decks state a number; only one names employees with it.
+    assert silent.features["typed_stated"] == staffed.features["typed_stated"] == 1.0
+    assert silent.features["typed_named_stated"] == 0.0 and staffed.features["typed_named_stated"] == 1.0
+    assert staffed.features["p_answerable"] > silent.features["p_answerable"]
+    assert not staffed.refused and staffed.answer.startswith("14 \u2014")
+    assert "95" not in silent.answer  # refused, or at least not told that 95 people work there
