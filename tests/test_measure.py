@@ -22,7 +22,11 @@ from tests.conftest import make_ingester
     ("What is Papermark's customer churn rate?", ["churn"]),
     ("What percentage of revenue comes from Europe?", ["revenue"]),
     ("When does the round close?", []),  # a date: nothing to name
-    ("Who is the CTO?", []),  # untyped
+    ("Who is the CTO?", []),
+    ("Which OCR engine does Docling use by default?", ["engine"]),  # untyped: the thing asked for
+    ("Under what license is the code released?", ["license"]),
+    ("What is the mission of the company?", []),
+    ("What does Papermark offer?", []),
 ])
 def test_the_words_naming_what_a_question_measures(question, words):
     assert measured_words(question, expected_type(question)) == words
@@ -81,3 +85,10 @@ def test_a_figure_of_another_measure_is_no_answer_to_how_many_employees(decks):
     assert staffed.features["p_answerable"] > silent.features["p_answerable"]
     assert not staffed.refused and staffed.answer.startswith("14 \u2014")
     assert "95" not in silent.answer  # refused, or at least not told that 95 people work there
+
+
+def test_evidence_that_never_names_what_a_question_asks_for_counts_against_answering(decks):
+    named = decks.answer("silent", "Which ships does Acme clean?")
+    unnamed = decks.answer("silent", "Which software license does Acme use?")
+    assert named.features["named"] == 1.0 and unnamed.features["named"] == 0.0
+    assert unnamed.features["p_answerable"] < named.features["p_answerable"]

@@ -1,10 +1,12 @@
-"""What a typed question measures, and whether a line names it.
+"""What a question asks for, and whether the evidence names it.
 
 "How many employees does Soldera have?" asks for a number of employees: a line stating "95% of
-administrative overhead" holds a number, but not that one. The refusal decision and the line ranker
-learn from whether a line that states the kind of fact asked for also names the measure (the word
-itself or one of the same measure: "funding" is stated by "raising $2M"). A question whose measure
-is not found in words here (a date, "how long") is not checked.
+administrative overhead" holds a number, but not that one. "Which OCR engine does Docling use?" asks
+for an engine: evidence that never says "engine" rarely answers it. The refusal decision and the
+line ranker learn from whether a line names the measure (the word itself or one of the same
+measure: "funding" is named by "raising $2M"), and, for a typed question, states the kind of fact
+asked for too. A question whose measure is not found in words here (a date, "how long", "what is
+the...") is not checked.
 """
 
 from __future__ import annotations
@@ -25,7 +27,6 @@ _PHRASE_END = {
     "turned", "use", "used", "work", "worked", "take", "took",
 }
 _PHRASE_WORDS = 3
-HEAD_ONLY = False
 # Words naming the same measure: a line answers with any of them. General investor vocabulary,
 # not fitted to questions: app/rag/refusal_model.json's figures say what the feature is worth.
 _SAME_MEASURE = (
@@ -57,10 +58,20 @@ def _phrase(text: str) -> list[str]:
     return words
 
 
+_WHICH = re.compile(r"^\s*(?:(?:in|on|at|for|from|under|with|to|by) )?(?:which|what)\s+(.*)", re.IGNORECASE)
+
+
+def asked_head(question: str) -> list[str]:
+    """The thing a which/what question asks for ("Which OCR engine does Docling use?" -> ["engine"]);
+    [] for "what is ...", "what does ..."."""
+    found = _WHICH.search(question)
+    return _phrase(found.group(1))[-1:] if found else []
+
+
 def measured_words(question: str, wanted: AnswerType | None) -> list[str]:
     """The words naming what the question measures, or [] when there is no such word to check."""
     if wanted is None:
-        return []
+        return asked_head(question)
     if wanted is MONEY:
         return [m.group().lower() for m in _MONEY_WORD.finditer(question)]
     if wanted is PERCENT and (rate := _RATE.search(question)):  # "what is the monthly churn rate": its kind
@@ -70,11 +81,11 @@ def measured_words(question: str, wanted: AnswerType | None) -> list[str]:
     return _phrase(found.group(1)) if found else []
 
 
-def _heads(words: list[str], wanted: AnswerType) -> list[str]:
+def _heads(words: list[str], wanted: AnswerType | None) -> list[str]:
     return words if wanted is MONEY else words[-1:]
 
 
-def _expanded(words: list[str], wanted: AnswerType) -> frozenset[str]:
+def _expanded(words: list[str], wanted: AnswerType | None) -> frozenset[str]:
     """The terms of the phrase's head (its last word: "new employees" is named by "employees" or
     "staff", not by "new"; "customer churn" not by "users") and of the same measure. Every money word
     is a head. Head only, not every word of the phrase: the line ranker's first line held the gold
@@ -90,8 +101,6 @@ def _expanded(words: list[str], wanted: AnswerType) -> frozenset[str]:
 def measure_terms(question: str, wanted: AnswerType | None, common: set[str] = frozenset()) -> frozenset[str]:
     """The stemmed terms a line names the measure with; none when a head is one of the deck's common
     words ("customers" on most pages of a deck names nothing in particular)."""
-    if wanted is None:
-        return frozenset()
     words = measured_words(question, wanted)
     if terms(" ".join(_heads(words, wanted))) & set(common):
         return frozenset()

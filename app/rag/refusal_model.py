@@ -24,7 +24,7 @@ MODEL_FILE = Path(__file__).with_name("refusal_model.json")
 COVERAGE_UNITS = 8  # the evidence whose terms count as "covered"
 
 FEATURES = ("best_score", "best_cosine", "best_lexical", "coverage", "deck_coverage", "chunk_score", "typed",
-            "typed_stated", "margin", "typed_named_stated")
+            "typed_stated", "margin", "typed_named_stated", "named")
 
 
 def features(question: str, wanted: AnswerType | None, hits: list[UnitHit], chunks: list[ScoredChunk],
@@ -52,6 +52,8 @@ def features(question: str, wanted: AnswerType | None, hits: list[UnitHit], chun
         # not answered by "95% of administrative overhead" (app/rag/measure.py).
         "typed_named_stated": float(wanted is not None and any(
             wanted.spans(h.unit.shown) and names_measure(measure, h.unit.terms) for h in hits)),
+        # What the question asks for ("Which OCR engine", "how many employees") is named in the evidence.
+        "named": float(any(names_measure(measure, h.unit.terms) for h in hits[:COVERAGE_UNITS])),
     }
 
 
