@@ -18,7 +18,8 @@ from tests.conftest import make_ingester
     ("How many digital images related to underserved communities?", ["digital", "images"]),
     ("How many Presidential Libraries does NARA operate?", ["presidential", "libraries"]),
     ("What pre-money valuation is Skyocean seeking?", ["valuation"]),
-    ("How much funding are they raising, and at what valuation?", ["funding", "raising", "valuation"]),
+    ("How much funding are they raising, and at what valuation?", ["funding"]),  # the first money word
+    ("At what valuation is Soldera raising its \u20ac2M?", ["valuation"]),  # "raising" is context
     ("What is Papermark's customer churn rate?", ["churn"]),
     ("What percentage of revenue comes from Europe?", ["revenue"]),
     ("When does the round close?", []),  # a date: nothing to name
@@ -42,6 +43,9 @@ def test_a_line_names_the_measure_by_its_head_or_a_word_of_the_same_measure():
     assert not names_measure(churn, frozenset(terms("150% user growth year over year")))
     raising = measure_terms("How much are they raising?", expected_type("How much are they raising?"))
     assert names_measure(raising, frozenset(terms("Seed round: $2M")))  # the same measure, another word
+    valuation = measure_terms("At what valuation are they raising?", expected_type("At what valuation are they raising?"))
+    assert not names_measure(valuation, frozenset(terms("Raising \u20ac2M to dominate Europe")))
+    assert names_measure(valuation, frozenset(terms("$22M valuation cap")))
     # The deck's own common words name nothing (a deck about customers on every page).
     assert measure_terms("How many customers?", expected_type("How many customers?"), {"custom"}) == frozenset()
     assert names_measure(frozenset(), frozenset())  # nothing to check: every line names it
