@@ -9,7 +9,9 @@
    questions (positive: the line holds the gold fact).
 3. The refusal decision (app/rag/refusal_model.py): a scikit-learn logistic regression over the
    features retrieval already computes, fitted on the tuning half, its threshold the highest that
-   refuses at most 5% of the tuning half's answerable questions.
+   refuses at most 5% of the tuning half's answerable questions. Also printed: the same fit made
+   once per tuning document without it (leave one document out), which is what a new deck should
+   expect; choose features by it rather than by the in-sample figures.
 `--write` saves the weights and both models' coefficients to app/rag/refusal_model.json.
 Every figure is printed for the tuning half and, beside it, the validation half it never saw.
 Needs the shared evaluation documents (DECKCHAT_EVAL_DATA); the model is not run.
@@ -113,6 +115,32 @@ def feature_rows(rows: list[dict], weights: UnitWeights, n: int) -> tuple[np.nda
     return np.array(xs), np.array(ys)
 
 
+def threshold_for(p: np.ndarray, y: np.ndarray) -> float:
+    """The highest threshold that refuses at most 5% of the answerable questions among p."""
+    answerable_p = np.sort(p[y])
+    threshold = float(answerable_p[int(np.floor(MAX_FALSE_REFUSALS * len(answerable_p)))])
+    return float(np.nextafter(threshold, 0))  # that question itself is still answered
+
+
+def fit_decision(x: np.ndarray, y: np.ndarray):
+    """A logistic regression on standardised features: (model, means, scales)."""
+    means, scales = x.mean(axis=0), x.std(axis=0) + 1e-9
+    return LogisticRegression(C=1.0, max_iter=1000).fit((x - means) / scales, y), means, scales
+
+
+def out_of_document(x: np.ndarray, y: np.ndarray, docs: np.ndarray) -> dict:
+    """The decision on each tuning document when fitted (threshold included) without it: what a deck
+    the fit never saw should expect. Compare feature sets by this, not by the in-sample figures."""
+    refused = np.zeros(len(y), dtype=bool)
+    for doc in np.unique(docs):
+        held = docs == doc
+        model, means, scales = fit_decision(x[~held], y[~held])
+        threshold = threshold_for(model.predict_proba((x[~held] - means) / scales)[:, 1], y[~held])
+        refused[held] = model.predict_proba((x[held] - means) / scales)[:, 1] < threshold
+    return {"unanswerable_refused": round(float(refused[~y].mean()), 3),
+            "answerable_refused": round(float(refused[y].mean()), 3)}
+
+
 def refusal_rates(p: np.ndarray, y: np.ndarray, threshold: float) -> dict:
     refused = p < threshold
     return {"unanswerable_refused": round(float(refused[~y].mean()), 3),
@@ -171,15 +199,13 @@ def main() -> None:
         print("== refusal decision (logistic regression, fitted on the tuning half)")
         x_tune, y_tune = feature_rows(rows["tuning"], best, n)
         x_val, y_val = feature_rows(rows["validation"], best, n)
-        means, scales = x_tune.mean(axis=0), x_tune.std(axis=0) + 1e-9
-        model = LogisticRegression(C=1.0, max_iter=1000).fit((x_tune - means) / scales, y_tune)
+        model, means, scales = fit_decision(x_tune, y_tune)
         p_tune = model.predict_proba((x_tune - means) / scales)[:, 1]
         p_val = model.predict_proba((x_val - means) / scales)[:, 1]
-        # The highest threshold that refuses at most 5% of the answerable tuning questions.
-        answerable_p = np.sort(p_tune[y_tune])
-        threshold = float(answerable_p[int(np.floor(MAX_FALSE_REFUSALS * len(answerable_p)))])
-        threshold = float(np.nextafter(threshold, 0))  # that question itself is still answered
+        threshold = threshold_for(p_tune, y_tune)
         figures = {"tuning": refusal_rates(p_tune, y_tune, threshold),
+                   "tuning_out_of_document": out_of_document(x_tune, y_tune,
+                                                             np.array([r["doc"] for r in rows["tuning"]])),
                    "validation": refusal_rates(p_val, y_val, threshold)}
         for name, f in figures.items():
             print(f"  {name}: {f}")
