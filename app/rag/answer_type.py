@@ -45,11 +45,12 @@ PERCENT = AnswerType(
     re.compile(r"[~<>]?\d[\d,.]*\s*(%|percent\b|per cent\b)|\b(one|two|three) in (\d+|ten)\b|"
                r"\b(about |over |nearly |more than )?(half|a third|a quarter|a fifth|(the )?majority)\b", re.IGNORECASE),
 )
-_MONEY_WORDS = (r"money|funding|fund|raise|raising|raised|cost|costs|charge|charges|pay|paid|spend|spent|valuation|"
-                r"revenue|revenues|budget|price|salary|wage|fee|fees|dollars?|assets|burn|investment|invested")
+# What a money question measures (app/rag/measure.py reads them too); a currency only names its unit.
+MONEY_MEASURES = (r"money|funding|fund|raise|raising|raised|cost|costs|charge|charges|pay|paid|spend|spent|valuation|"
+                  r"revenue|revenues|budget|price|salary|wage|fee|fees|assets|burn|investment|invested")
 MONEY = AnswerType(
     "amount of money",
-    re.compile(rf"\bhow much\b.*\b({_MONEY_WORDS})\b|"
+    re.compile(rf"\bhow much\b.*\b({MONEY_MEASURES}|dollars?)\b|"
                r"\bhow (big|large) (is|are) (the |their |its )?([\w-]+ )?(market|opportunity|tam|sam|som)\b|"
                r"\bwhat is (the |their |its )?([\w-]+ )?(market size|tam|sam|som)\b|"
                r"\bwhat ((is|was|are|were) )?(the |its |their |his |her )?([\w'\u2019-]+ ){0,3}"

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from app.rag.answer_type import MONEY, PERCENT, QUANTITY, AnswerType
+from app.rag.answer_type import MONEY, MONEY_MEASURES, PERCENT, QUANTITY, AnswerType
 from app.rag.units import terms
 
 # Words that end the phrase naming the measure ("how many employees | does Soldera have").
@@ -37,9 +37,7 @@ _SAME_MEASURE = (
     "employees employee staff people team headcount fte hires",
     "customers customer clients client users user",
 )
-_MONEY_WORD = re.compile(r"(?<![\w-])(money|funding|fund|raise|raising|raised|cost|costs|charge|charges|pay|paid|spend|"
-                         r"spent|valuation|revenue|revenues|budget|price|salary|wage|fee|fees|assets|burn|"
-                         r"investment|invested|market|tam|sam|som)\b", re.IGNORECASE)
+_MONEY_WORD = re.compile(rf"(?<![\w-])({MONEY_MEASURES}|market|tam|sam|som)\b", re.IGNORECASE)
 _AFTER = {
     QUANTITY: re.compile(r"\bhow many\s+(.*)", re.IGNORECASE),
     PERCENT: re.compile(r"\bwhat (?:percentage|percent|share|fraction|proportion) of\s+(.*)", re.IGNORECASE),
