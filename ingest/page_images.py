@@ -115,7 +115,6 @@ def render_deck_pages(source: Path, file_names: list[str], build_dir: Path, prev
     return rendered
 
 
-
 def _reuse_pages(old: Path, build_dir: Path, number: int) -> int | None:
     """Hard-link one file's pictures and sections from the previous build; how many pictures, or None
     when that build has none for it (a render that failed then is tried again)."""
