@@ -182,8 +182,8 @@ class DeckIngester:
         report.notes = loaded.notes
         pages, dropped = without_boilerplate(loaded.pages)
         if dropped:
-            report.notes.append(f"{dropped} repeated line(s) left out of the index (running headers, footers, "
-                                "page numbers)")
+            report.notes.append(f"{dropped} line(s) left out of the index (running headers, footers, page numbers "
+                                "repeated on most pages; bare object ids)")
         chunks = self.chunker.chunk(deck, pages)
         report.pages, report.chunks = len(loaded.pages), len(chunks)
         report.seconds = time.perf_counter() - started

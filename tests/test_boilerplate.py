@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ingest.boilerplate import without_boilerplate
+from ingest.boilerplate import is_identifier, without_boilerplate
 from ingest.loaders.base import Page
 from ingest.loaders.html import load_html
 from ingest.loaders.markdown import as_text
@@ -44,3 +44,20 @@ def test_html_navigation_named_by_role_or_class_is_dropped(tmp_path):
     text = "\n".join(p.text for p in load_html(page).pages)
     assert "settles in 2 seconds" in text and "Design" in text
     assert "Home" not in text and "Previous" not in text
+
+
+def test_a_line_holding_only_an_object_id_is_left_out_and_is_no_title():
+    # As tagged PDFs from a content system extract: each section's id on a line of its own.
+    pages = deck("_4ef1c994-cf53-4e47-af79-52d26e19f5a5\nNational Archives\nCreated in 1934",
+                 "People\n{97448ee6f95d11ec8aa631d7fb82ea00}\nBuild our future through our people")
+    cleaned, dropped = without_boilerplate(pages)
+    assert dropped == 2
+    assert [p.title for p in cleaned] == ["National Archives", "People"]
+    assert "31d7" not in cleaned[1].text and "4ef1" not in cleaned[0].text
+
+
+def test_words_numbers_and_short_codes_are_not_identifiers():
+    assert is_identifier("_327a105e-ce74-11e3-93c7-a7770ef76435")
+    assert is_identifier("e3b0c44298fc1c149afbf4c8996fb924")
+    for line in ("Revenue 2024: $4.5M", "1234567890123456", "deadbeefcafebabe", "SKU 4EF1C994", "Facade"):
+        assert not is_identifier(line), line

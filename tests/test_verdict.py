@@ -117,6 +117,10 @@ def test_the_type_of_fact_a_question_asks_for(question, wanted):
     (PERCENT, "66.1% graduate, about half on time", ["66.1%", "about half"]),
     (DATE, "Pilot in Q4 2023, launch March 2025, roadmap 2025-2027", ["Q4 2023", "March 2025", "2025-2027"]),
     (QUANTITY, "178 customers and 372 GWh traded", ["178", "372"]),
+    # A heading's or list item's own number is no figure; one after it is.
+    (QUANTITY, "Office of Human Capital\n4.2. Diversity", []),
+    (QUANTITY, "Use of funds / 2. Hire 12 engineers", ["12"]),
+    (QUANTITY, "3.5 million users", ["3.5 million"]),
 ])
 def test_spans_of_each_kind(kind, line, spans):
     assert kind.spans(line) == spans

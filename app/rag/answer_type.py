@@ -15,6 +15,13 @@ from dataclasses import dataclass
 _SCALE = r"(?:k|m|mn|bn|b|t|cr|crore|lakh|thousand|million|billion|trillion)\b"
 _NUMBER_WORDS = (r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?|"
                  r"thousands?|millions?|billions?|trillions?")
+# A heading's or list item's own number ("4.2. Diversity", "3. The ask") counts nothing: without
+# this, "How many people does NARA employ?" was answered "4.2" from a section heading.
+_OUTLINE = re.compile(r"(?:^|(?<= / ))[ \t]*(?:\d{1,2}\.)+[ \t]+(?=[^\W\d_])", re.MULTILINE)
+
+
+def without_outline_number(line: str) -> str:
+    return _OUTLINE.sub("", line)
 
 
 @dataclass(frozen=True)
@@ -25,11 +32,12 @@ class AnswerType:
     span: re.Pattern[str] | None = None  # the fact itself inside such a line (None: `states` marks it)
 
     def stated_in(self, line: str) -> bool:
-        return bool(self.states.search(line))
+        return bool(self.states.search(without_outline_number(line)))
 
     def spans(self, line: str) -> list[str]:
         """The facts of this type the line states, in order ("$4.5 million", "20%", "Q4 2023")."""
-        return [m.group().strip(" ,.") for m in (self.span or self.states).finditer(line) if m.group().strip(" ,.")]
+        return [m.group().strip(" ,.") for m in (self.span or self.states).finditer(without_outline_number(line))
+                if m.group().strip(" ,.")]
 
 
 # The question patterns are narrow on purpose: a question wrongly typed is refused without the
