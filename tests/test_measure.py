@@ -21,6 +21,9 @@ from tests.conftest import make_ingester
     ("How much funding are they raising, and at what valuation?", ["funding"]),  # the first money word
     ("At what valuation is Soldera raising its \u20ac2M?", ["valuation"]),  # "raising" is context
     ("What is Papermark's customer churn rate?", ["churn"]),
+    ("What gross margin does Soldera make on its fees?", ["margin"]),  # the measure noun itself
+    ("What is the total supply of SKYT tokens?", ["supply"]),
+    ("What is the maximum number of runs the solver performs?", ["runs"]),
     ("What percentage of revenue comes from Europe?", ["revenue"]),
     ("When does the round close?", []),  # a date: nothing to name
     ("Who is the CTO?", []),

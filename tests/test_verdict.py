@@ -105,6 +105,11 @@ def test_a_model_refusal_stands_only_when_the_documents_seem_not_to_answer():
     ("Who leads the round?", None),
     ("What does the fund invest in?", None),
     ("What is the rate limiting policy?", None),
+    ("What gross margin do they make on fees?", PERCENT),  # a margin or an accuracy is a share
+    ("How are profits split with token holders, in percent?", PERCENT),
+    ("What is the total supply of the token?", QUANTITY),
+    ("What is the maximum number of runs the solver performs?", QUANTITY),
+    ("What is the minimum amount an investor can put in?", MONEY),
 ])
 def test_the_type_of_fact_a_question_asks_for(question, wanted):
     assert expected_type(question) is wanted
@@ -115,6 +120,7 @@ def test_the_type_of_fact_a_question_asks_for(question, wanted):
     (MONEY, "TAM $2.6T, SOM $52-65B", ["$2.6T", "$52-65B"]),
     (MONEY, "Business impact \u2014 \u20b91,776 cr", ["\u20b91,776 cr"]),
     (PERCENT, "66.1% graduate, about half on time", ["66.1%", "about half"]),
+    (PERCENT, "10-30% trading fees", ["10-30%"]),  # a range whole, not its upper end
     (DATE, "Pilot in Q4 2023, launch March 2025, roadmap 2025-2027", ["Q4 2023", "March 2025", "2025-2027"]),
     (QUANTITY, "178 customers and 372 GWh traded", ["178", "372"]),
     # A heading's or list item's own number is no figure; one after it is.

@@ -46,11 +46,13 @@ class AnswerType:
 PERCENT = AnswerType(
     "percentage",
     re.compile(r"\bwhat (percentage|percent|share|fraction|proportion) of\b|\bwhat percentage\b|"
-               r"\bhow (big|large) a share\b|\bwhat ([\w.'\u2019-]+ ){0,5}(?<!burn )rate\b(?!\s+limit)",
+               r"\bhow (big|large) a share\b|\bwhat ([\w.'\u2019-]+ ){0,5}(?<!burn )rate\b(?!\s+limit)|"
+               # a margin or an accuracy is stated as a share; "in percent" says so outright
+               r"\bwhat ([\w.'\u2019-]+ ){0,4}(margins?|accuracy)\b|\bin (percent|percentages?)\b",
                re.IGNORECASE),
     re.compile(r"\d\s*%|\d\s*(percent|per cent)\b|\b(half|third|quarter|fifth|majority|minority)\b|"
                r"\b(one|two|three) in (\d+|ten)\b", re.IGNORECASE),
-    re.compile(r"[~<>]?\d[\d,.]*\s*(%|percent\b|per cent\b)|\b(one|two|three) in (\d+|ten)\b|"
+    re.compile(r"[~<>]?(?:\d[\d,.]*\s*(?:-|\u2013|to)\s*)?\d[\d,.]*\s*(%|percent\b|per cent\b)|\b(one|two|three) in (\d+|ten)\b|"
                r"\b(about |over |nearly |more than )?(half|a third|a quarter|a fifth|(the )?majority)\b", re.IGNORECASE),
 )
 # What a money question measures (app/rag/measure.py reads them too); a currency only names its unit.
@@ -63,7 +65,8 @@ MONEY = AnswerType(
                r"\bwhat is (the |their |its )?([\w-]+ )?(market size|tam|sam|som)\b|"
                r"\bwhat ((is|was|are|were) )?(the |its |their |his |her )?([\w'\u2019-]+ ){0,3}"
                r"(valuation|budget|price|cost|revenue|salary|wage|fee|burn rate|funding|assets)( cap)?\s*"
-               r"(\?|$|\b(for|of|in|at|per|by|on|does|do|did|is|was|are|were|will)\b)",
+               r"(\?|$|\b(for|of|in|at|per|by|on|does|do|did|is|was|are|were|will)\b)|"
+               r"\b(minimum|maximum) (amount|investment|ticket)\b",
                re.IGNORECASE),
     # A figure with a currency, or one with a scale ("2M", "650K": decks drop the currency sign).
     re.compile(r"[$\u20ac\u00a3\u00a5\u20b9]\s*\d|\b(usd|eur|gbp|chf|jpy|cad|aud|sek|nok|dkk|inr|rs\.?)\s*\d|"
@@ -90,7 +93,9 @@ DATE = AnswerType(
 QUANTITY = AnswerType(
     "number",
     re.compile(r"\bhow (many|much|long|old|often|large|big|fast|far)\b|"
-               r"\b(what|which) (number|amount|version|release)\b",
+               r"\b(what|which) (number|amount|version|release)\b|"
+               r"\bwhat (is|was|are|were) (the |its |their )?(total |maximum |minimum |average )?(number|count|supply)\b|"
+               r"\b(total|circulating|maximum|max) supply\b",
                re.IGNORECASE),
     re.compile(rf"\d|\b({_NUMBER_WORDS})\b", re.IGNORECASE),
     re.compile(rf"(?<![\w.,])[~<>]?(?!(?:19|20)\d\d\b)\d[\d,.]*\+?(?:\s*(?:-|\u2013|to)\s*\d[\d,.]*\+?)?(?:\s*{_SCALE})?\+?|"

@@ -39,10 +39,12 @@ _SAME_MEASURE = (
 )
 _MONEY_WORD = re.compile(rf"(?<![\w-])({MONEY_MEASURES}|market|tam|sam|som)\b", re.IGNORECASE)
 _AFTER = {
-    QUANTITY: re.compile(r"\bhow many\s+(.*)", re.IGNORECASE),
+    QUANTITY: re.compile(r"\b(?:how many|number of)\s+(.*)", re.IGNORECASE),
     PERCENT: re.compile(r"\bwhat (?:percentage|percent|share|fraction|proportion) of\s+(.*)", re.IGNORECASE),
 }
 _RATE = re.compile(r"\bwhat ((?:[\w'\u2019-]+ ){0,5})rate\b", re.IGNORECASE)
+# Nouns that are the measure themselves ("what gross margin": a line that never says margin does not give it).
+_MEASURE_NOUN = re.compile(r"\b(margin|accuracy|supply)s?\b", re.IGNORECASE)
 
 
 def _phrase(text: str) -> list[str]:
@@ -75,6 +77,8 @@ def measured_words(question: str, wanted: AnswerType | None) -> list[str]:
         return [money.group().lower()] if money else []
     if wanted is PERCENT and (rate := _RATE.search(question)):  # "what is the monthly churn rate": its kind
         return [w for w in rate.group(1).lower().split() if w not in _PHRASE_END][-1:]
+    if wanted in (PERCENT, QUANTITY) and (noun := _MEASURE_NOUN.search(question)):
+        return [noun.group(1).lower()]
     after = _AFTER.get(wanted)
     found = after.search(question) if after else None
     return _phrase(found.group(1)) if found else []
