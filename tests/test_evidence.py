@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from app.rag.answer import AnswerPipeline, AnswerSettings
 from app.rag.retrieval import FaissRetriever
-from app.rag.units import LineSplitter, terms, unwrap
+from app.rag.units import LineSplitter, terms, unwrap, windows
+from ingest.chunk import Chunk
 from app.rag.verdict import QUOTED_ANSWER
 from tests.fakes import ScriptedGenerator, scripted_pipeline
 
@@ -155,3 +156,12 @@ def test_the_line_ranker_orders_the_evidence_and_a_fit_without_one_keeps_the_uni
     shipped = json.loads(MODEL_FILE.read_text())["line_ranker"]
     assert shipped["features"] == list(LINE_FEATURES)
     assert shipped["figures"]["tuning"]["ranked"] > shipped["figures"]["tuning"]["units_order"]
+
+
+def test_a_window_does_not_cross_into_the_speaker_notes():
+    lines = ["Stack", "FastAPI backend and a Next.js dashboard", "Speaker notes: 13:15-14:00.", "Land the plane."]
+    chunk = Chunk("c1", "deck", "d.pptx", "\n".join(lines), 7, "slide", "Stack")
+    by_line = {u.line: u.text.split("\n") for u in windows(chunk, lines)}
+    assert by_line["FastAPI backend and a Next.js dashboard"] == lines[:2]
+    assert by_line["Speaker notes: 13:15-14:00."] == lines[2:]
+    assert by_line["Land the plane."] == lines[2:]

@@ -73,6 +73,17 @@ def test_other_questions_are_left_to_the_model_or_quoted():
     assert both.used == (2, 1) and both.quote.text == TEAM.line
 
 
+def test_a_quote_holding_the_other_is_shown_alone():
+    # A neighbour's window holds the best line: the line is shown once, with its own neighbours.
+    role = EvidenceLine("Head of B2B at Elektrum", "Arturas Zatulinas\nHead of B2B at Elektrum\nAdvisor", 0, 1.0)
+    window = EvidenceLine("Team", "Team\nArturas Zatulinas\nHead of B2B at Elektrum", 0, 0.9)
+    shown = before_model(evidence("Who ran B2B at Elektrum?", role, window), write=False)
+    assert shown.answer == "The documents say: \u201cArturas Zatulinas / Head of B2B at Elektrum / Advisor\u201d [1]"
+    assert shown.quote.text == role.in_context
+    held = EvidenceLine(TEAM.line.split(" and ")[0], "x", 2, 1.2)
+    assert before_model(evidence("Who are the founders?", TEAM, held), write=False).answer.count("Ana Ruiz") == 1
+
+
 def test_the_written_answer_is_kept_and_quoted_with_the_line_holding_its_facts():
     verdict = after_model(evidence("Who founded the company?", RAISE, TEAM),
                           "Ana Ruiz and Ben Okafor founded it.", "Ana Ruiz and Ben Okafor founded it.")

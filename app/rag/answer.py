@@ -134,8 +134,8 @@ def _sources(found: Retrieved, k: int) -> tuple[list[Source], dict[str, int]]:
     chunks: dict[str, Source] = {}
     for hit in found.units:
         chunk = hit.unit.chunk
-        if chunk.id not in chunks:  # the snippet shows the chunk's best evidence line
-            chunks[chunk.id] = Source.of(chunk, scores.get(chunk.id, hit.cosine), around=hit.unit.line)
+        if chunk.id not in chunks:  # the snippet shows the chunk's best evidence line, from its window's start
+            chunks[chunk.id] = Source.of(chunk, scores.get(chunk.id, hit.cosine), around=hit.unit.text)
     for hit in found.chunks:
         if len(chunks) >= k:
             break

@@ -34,11 +34,12 @@ class Source:
 
     @classmethod
     def of(cls, chunk: Chunk, score: float, around: str | None = None) -> Source:
-        """The chunk as a source; its snippet starts at `around` (the evidence line) when the start would cut it."""
+        """The chunk as a source; its snippet starts at `around` (an evidence window, its lines one per line)
+        when the start would cut it."""
         text = re.sub(r"\s+", " ", chunk.text).strip()
-        start = text.find(" ".join(around.split())) if around else -1
+        start = text.find(" ".join(around.split("\n")[0].split())) if around else -1
         snippet = text
-        if start > 0 and start + len(around) > SNIPPET_CHARS - 3:
+        if start > 0 and start + len(" ".join(around.split())) > SNIPPET_CHARS - 3:
             snippet = "..." + text[start:]
         if len(snippet) > SNIPPET_CHARS:
             snippet = snippet[:SNIPPET_CHARS].rsplit(" ", 1)[0] + "..."

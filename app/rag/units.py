@@ -27,6 +27,7 @@ from nltk.stem.snowball import SnowballStemmer
 
 from app.rag.injection import addresses_the_model
 from ingest.chunk import Chunk
+from ingest.loaders.base import SPEAKER_NOTES
 
 log = logging.getLogger(__name__)
 
@@ -143,13 +144,17 @@ class UnitWeights:
 
 
 def windows(chunk: Chunk, lines: Sequence[str]) -> list[Unit]:
-    """A unit per line (the title line excepted): the line with the one before and after it."""
+    """A unit per line (the title line excepted): the line with the one before and after it, on the
+    same side of the speaker notes (the slide's last line and the presenter's first cue are not one
+    passage: quoted together they showed "... a Next.js dashboard / Speaker notes: 13:15-14:00.")."""
     title = (chunk.title or "").strip()
+    notes_from = next((i for i, line in enumerate(lines) if line.startswith(SPEAKER_NOTES)), len(lines))
     units = []
     for i, line in enumerate(lines):
         if line == title:
             continue  # a slide's title answers nothing by itself; it travels in its neighbours' windows
-        units.append(Unit(chunk, line, "\n".join(lines[max(0, i - 1): i + 2])))
+        start, end = (max(0, i - 1), min(i + 2, notes_from)) if i < notes_from else (max(notes_from, i - 1), i + 2)
+        units.append(Unit(chunk, line, "\n".join(lines[start:end])))
     return units
 
 

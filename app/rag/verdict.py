@@ -45,6 +45,11 @@ class EvidenceLine:
         """What is quoted to the reader: the line, or the window when the line alone says too little."""
         return quote_text(self.line, self.window)
 
+    @property
+    def in_context(self) -> str:
+        """The line quoted with its neighbours."""
+        return quote_text("", self.window)
+
 
 @dataclass(frozen=True)
 class Evidence:
@@ -104,13 +109,23 @@ SECOND_LINE_SHARE = 0.5
 
 def quoted(line: EvidenceLine, model_text: str | None = None, runner_up: EvidenceLine | None = None) -> Verdict:
     """The best line in the documents' own words (and the next one, when it is about as good)."""
-    if runner_up is not None and runner_up.shown != line.shown and runner_up.score >= SECOND_LINE_SHARE * line.score:
+    text = line.shown
+    if runner_up is not None and runner_up.score < SECOND_LINE_SHARE * line.score:
+        runner_up = None
+    # A runner-up holding the best line (a neighbour's window) would say it twice: the best line is
+    # shown once, with its own neighbours (where a name or a figure often sits: "Arturas Zatulinas /
+    # Head of B2B in Elektrum"); one held by the best line adds nothing.
+    if runner_up is not None and text in runner_up.shown:
+        text, runner_up = line.in_context, None
+    elif runner_up is not None and runner_up.shown in text:
+        runner_up = None
+    if runner_up is not None:
         used = tuple(dict.fromkeys((line.source, runner_up.source)))
-        answer = (f"{QUOTED_ANSWER.format(quote=line.shown)} [{line.source + 1}] "
+        answer = (f"{QUOTED_ANSWER.format(quote=text)} [{line.source + 1}] "
                   f"\u201c{runner_up.shown}\u201d [{runner_up.source + 1}]")
-        return Verdict(answer, False, "quoted", Quote(line.shown, line.source), used, model_text)
-    answer = cite(QUOTED_ANSWER.format(quote=line.shown), (line.source,))
-    return Verdict(answer, False, "quoted", Quote(line.shown, line.source), (line.source,), model_text)
+        return Verdict(answer, False, "quoted", Quote(text, line.source), used, model_text)
+    answer = cite(QUOTED_ANSWER.format(quote=text), (line.source,))
+    return Verdict(answer, False, "quoted", Quote(text, line.source), (line.source,), model_text)
 
 
 def before_model(evidence: Evidence, write: bool = True) -> Verdict | None:

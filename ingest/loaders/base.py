@@ -30,6 +30,10 @@ class LoadError(Exception):
     """A file could not be read; the message says why, for the ingest report."""
 
 
+# How a slide's speaker notes start inside its text: kept apart from what the slide shows.
+SPEAKER_NOTES = "Speaker notes:"
+
+
 def clean_text(text: str) -> str:
     """Undo extraction artefacts: ligatures, hyphenated line ends, stray whitespace."""
     # NFKC turns presentation forms such as U+FB01 "fi" into plain letters.

@@ -10,7 +10,7 @@ from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pptx.exc import PackageNotFoundError
 
-from ingest.loaders.base import LoadedFile, LoadError, Page, clean_text
+from ingest.loaders.base import SPEAKER_NOTES, LoadedFile, LoadError, Page, clean_text
 
 
 def _shape_texts(shapes) -> Iterator[str]:
@@ -41,7 +41,7 @@ def _slide_page(doc: str, number: int, slide) -> Page | None:
     if slide.has_notes_slide:
         notes = clean_text(slide.notes_slide.notes_text_frame.text) if slide.notes_slide.notes_text_frame else ""
         if notes:
-            lines.append(f"Speaker notes: {notes}")
+            lines.append(f"{SPEAKER_NOTES} {notes}")
     if not lines:
         return None
     return Page(doc, number, "slide", title or lines[0][:200], "\n".join(lines))
