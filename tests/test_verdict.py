@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.rag.answer_type import DATE, MONEY, PERCENT, QUANTITY, expected_type
+from app.rag.answer_type import COUNT, DATE, MONEY, PERCENT, QUANTITY, expected_type
 from app.rag.prompting import REFUSAL_SENTENCE
 from app.rag.verdict import Evidence, EvidenceLine, after_model, before_model
 
@@ -108,7 +108,7 @@ def test_a_model_refusal_stands_only_when_the_documents_seem_not_to_answer():
 @pytest.mark.parametrize("question, wanted", [
     ("How much money is Tidewater Robotics raising?", MONEY),
     ("What percentage fee does Unstuck take from each completed task?", PERCENT),
-    ("How many FTE staff is OSHA funding?", QUANTITY),  # counts people, not dollars
+    ("How many FTE staff is OSHA funding?", COUNT),  # counts people, not dollars
     ("When does the seed round close?", DATE),
     ("In what year was it founded?", DATE),
     ("What is the monthly burn rate?", MONEY),
@@ -138,6 +138,9 @@ def test_the_type_of_fact_a_question_asks_for(question, wanted):
     (QUANTITY, "Office of Human Capital\n4.2. Diversity", []),
     (QUANTITY, "Use of funds / 2. Hire 12 engineers", ["12"]),
     (QUANTITY, "3.5 million users", ["3.5 million"]),
+    # A count is no share and no amount of money, nor a number inside a link.
+    (COUNT, "95% of overhead, 10-30% fees, a \u00a33000 investment, 14 employees", ["14"]),
+    (COUNT, "References https://example.com/smes-2538135/ and 5-10 engineers", ["5-10"]),
 ])
 def test_spans_of_each_kind(kind, line, spans):
     assert kind.spans(line) == spans

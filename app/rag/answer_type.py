@@ -18,10 +18,13 @@ _NUMBER_WORDS = (r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelv
 # A heading's or list item's own number ("4.2. Diversity", "3. The ask") counts nothing: without
 # this, "How many people does NARA employ?" was answered "4.2" from a section heading.
 _OUTLINE = re.compile(r"(?:^|(?<= / ))[ \t]*(?:\d{1,2}\.)+[ \t]+(?=[^\W\d_])", re.MULTILINE)
+# Nor does a number inside a link ("consultants-2538135/" in a slide's reference list).
+_LINK = re.compile(r"\b(?:https?://|www\.)\S+", re.IGNORECASE)
 
 
 def without_outline_number(line: str) -> str:
-    return _OUTLINE.sub("", line)
+    """The line without the numbers that count nothing: a heading's own, and those inside links."""
+    return _LINK.sub(" ", _OUTLINE.sub("", line))
 
 
 @dataclass(frozen=True)
@@ -101,6 +104,18 @@ QUANTITY = AnswerType(
     re.compile(rf"(?<![\w.,])[~<>]?(?!(?:19|20)\d\d\b)\d[\d,.]*\+?(?:\s*(?:-|\u2013|to)\s*\d[\d,.]*\+?)?(?:\s*{_SCALE})?\+?|"
                rf"\b(?:{_NUMBER_WORDS})\b", re.IGNORECASE),
 )
+# "How many" asks for a count: a percentage or an amount of money is none ("How many employees?" is
+# not answered by "95% of overhead", "How many experts are registered?" not by "a £3000 investment").
+# "How much of the overhead" may be answered by a share, so only "how many" questions are counted.
+_NOT_A_SHARE = r"(?![\d,.]*\s*(?:(?:-|\u2013|to)\s*[\d,.]*\s*)?(?:%|percent\b|per cent\b))"  # nor a range of shares
+COUNT = AnswerType(
+    "count",
+    re.compile(r"\bhow many\b", re.IGNORECASE),
+    re.compile(rf"(?<![\w.,$\u20ac\u00a3\u00a5\u20b9])\d[\d,.]*{_NOT_A_SHARE}|\b({_NUMBER_WORDS})\b", re.IGNORECASE),
+    re.compile(rf"(?<![\w.,$\u20ac\u00a3\u00a5\u20b9])[~<>]?(?!(?:19|20)\d\d\b)\d[\d,.]*\+?"
+               rf"(?:\s*(?:-|\u2013|to)\s*\d[\d,.]*\+?)?{_NOT_A_SHARE}(?:\s*{_SCALE})?\+?|"
+               rf"\b(?:{_NUMBER_WORDS})\b", re.IGNORECASE),
+)
 
 # Most specific first: "how much funding" asks for money, "what percentage fee" for a percentage.
 _TYPES = (PERCENT, MONEY, DATE, QUANTITY)
@@ -108,6 +123,6 @@ _TYPES = (PERCENT, MONEY, DATE, QUANTITY)
 
 def expected_type(question: str) -> AnswerType | None:
     """The type of fact the question asks for, or None when it asks for something else."""
-    if re.search(r"\bhow many\b", question, re.IGNORECASE):
-        return QUANTITY  # "how many FTE staff is the funding for" counts people, not dollars
+    if COUNT.asks.search(question):
+        return COUNT  # "how many FTE staff is the funding for" counts people, not dollars
     return next((t for t in _TYPES if t.asks.search(question)), None)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from app.rag.answer_type import MONEY, MONEY_MEASURES, PERCENT, QUANTITY, AnswerType
+from app.rag.answer_type import COUNT, MONEY, MONEY_MEASURES, PERCENT, QUANTITY, AnswerType
 from app.rag.units import terms
 
 # Words that end the phrase naming the measure ("how many employees | does Soldera have").
@@ -39,7 +39,8 @@ _SAME_MEASURE = (
 )
 _MONEY_WORD = re.compile(rf"(?<![\w-])({MONEY_MEASURES}|market|tam|sam|som)\b", re.IGNORECASE)
 _AFTER = {
-    QUANTITY: re.compile(r"\b(?:how many|number of)\s+(.*)", re.IGNORECASE),
+    COUNT: re.compile(r"\bhow many\s+(.*)", re.IGNORECASE),
+    QUANTITY: re.compile(r"\bnumber of\s+(.*)", re.IGNORECASE),
     PERCENT: re.compile(r"\bwhat (?:percentage|percent|share|fraction|proportion) of\s+(.*)", re.IGNORECASE),
 }
 _RATE = re.compile(r"\bwhat ((?:[\w'\u2019-]+ ){0,5})rate\b", re.IGNORECASE)
@@ -77,7 +78,7 @@ def measured_words(question: str, wanted: AnswerType | None) -> list[str]:
         return [money.group().lower()] if money else []
     if wanted is PERCENT and (rate := _RATE.search(question)):  # "what is the monthly churn rate": its kind
         return [w for w in rate.group(1).lower().split() if w not in _PHRASE_END][-1:]
-    if wanted in (PERCENT, QUANTITY) and (noun := _MEASURE_NOUN.search(question)):
+    if wanted in (PERCENT, QUANTITY, COUNT) and (noun := _MEASURE_NOUN.search(question)):
         return [noun.group(1).lower()]
     after = _AFTER.get(wanted)
     found = after.search(question) if after else None
