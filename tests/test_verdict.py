@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.rag.answer_type import COUNT, DATE, MONEY, PERCENT, QUANTITY, expected_type
+from app.rag.answer_type import COUNT, DATE, DURATION, MONEY, PERCENT, QUANTITY, expected_type
 from app.rag.prompting import REFUSAL_SENTENCE
 from app.rag.verdict import Evidence, EvidenceLine, after_model, before_model
 
@@ -121,6 +121,8 @@ def test_a_model_refusal_stands_only_when_the_documents_seem_not_to_answer():
     ("What is the total supply of the token?", QUANTITY),
     ("What is the maximum number of runs the solver performs?", QUANTITY),
     ("What is the minimum amount an investor can put in?", MONEY),
+    ("How long does it take to close a deal?", DURATION),
+    ("How quickly does a citizen get a verdict?", None),  # typed, it refused answerable questions
 ])
 def test_the_type_of_fact_a_question_asks_for(question, wanted):
     assert expected_type(question) is wanted
@@ -141,6 +143,9 @@ def test_the_type_of_fact_a_question_asks_for(question, wanted):
     # A count is no share and no amount of money, nor a number inside a link.
     (COUNT, "95% of overhead, 10-30% fees, a \u00a33000 investment, 14 employees", ["14"]),
     (COUNT, "References https://example.com/smes-2538135/ and 5-10 engineers", ["5-10"]),
+    # A span of time is a figure with its unit: not the "10-30" of "10-30% fees" beside "in weeks".
+    (DURATION, "10-30% fees / From first contact to deals in weeks", ["in weeks"]),
+    (DURATION, "Requests can take as long as eight years; 8.8 semesters; (95% CI)", ["eight years", "8.8 semesters"]),
 ])
 def test_spans_of_each_kind(kind, line, spans):
     assert kind.spans(line) == spans
