@@ -22,7 +22,7 @@ _OUTLINE = re.compile(r"(?:^|(?<= / ))[ \t]*(?:\d{1,2}\.)+[ \t]+(?=[^\W\d_])", r
 _LINK = re.compile(r"\b(?:https?://|www\.)\S+", re.IGNORECASE)
 
 
-def without_outline_number(line: str) -> str:
+def _counted_text(line: str) -> str:
     """The line without the numbers that count nothing: a heading's own, and those inside links."""
     return _LINK.sub(" ", _OUTLINE.sub("", line))
 
@@ -35,11 +35,11 @@ class AnswerType:
     span: re.Pattern[str] | None = None  # the fact itself inside such a line (None: `states` marks it)
 
     def stated_in(self, line: str) -> bool:
-        return bool(self.states.search(without_outline_number(line)))
+        return bool(self.states.search(_counted_text(line)))
 
     def spans(self, line: str) -> list[str]:
         """The facts of this type the line states, in order ("$4.5 million", "20%", "Q4 2023")."""
-        return [m.group().strip(" ,.") for m in (self.span or self.states).finditer(without_outline_number(line))
+        return [m.group().strip(" ,.") for m in (self.span or self.states).finditer(_counted_text(line))
                 if m.group().strip(" ,.")]
 
 

@@ -97,11 +97,14 @@ class LineSplitter:
         return out
 
 
+def window_quote(window: str) -> str:
+    """A window as one quote, its lines separated by " / "."""
+    return " / ".join(part.strip() for part in window.split("\n") if part.strip())
+
+
 def quote_text(line: str, window: str) -> str:
     """What a unit shows the reader as its quote: the line, or the window when the line alone says too little."""
-    if len(line.split()) >= SHORT_LINE_WORDS:
-        return line
-    return " / ".join(part.strip() for part in window.split("\n") if part.strip())
+    return line if len(line.split()) >= SHORT_LINE_WORDS else window_quote(window)
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from app.rag.answer_type import MONEY, AnswerType
 from app.rag.grounding import facts, states, strip_citations
 from app.rag.prompting import REFUSAL_SENTENCE
 from app.rag.refusal import is_refusal
-from app.rag.units import quote_text
+from app.rag.units import quote_text, window_quote
 
 # Line scores are the line ranker's probability that the line states the answer (line_ranker.py).
 # A typed line must be about as likely as the best line: "how many Presidential Libraries" is not
@@ -48,7 +48,7 @@ class EvidenceLine:
     @property
     def in_context(self) -> str:
         """The line quoted with its neighbours."""
-        return quote_text("", self.window)
+        return window_quote(self.window)
 
 
 @dataclass(frozen=True)
