@@ -6,7 +6,7 @@ import pytest
 
 from app.rag.answer import AnswerPipeline, AnswerSettings
 from app.rag.answer_type import expected_type
-from app.rag.measure import measure_terms, measured_words, names_measure
+from app.rag.measure import measure_terms, measured_words, names_measure, states_measured
 from app.rag.retrieval import FaissRetriever
 from app.rag.units import terms
 from tests.conftest import make_ingester
@@ -52,6 +52,24 @@ def test_a_line_names_the_measure_by_its_head_or_a_word_of_the_same_measure():
     # The deck's own common words name nothing (a deck about customers on every page).
     assert measure_terms("How many customers?", expected_type("How many customers?"), {"custom"}) == frozenset()
     assert names_measure(frozenset(), frozenset())  # nothing to check: every line names it
+
+
+@pytest.mark.parametrize("question, window, stated", [
+    ("How many customers does Soldera have?", "372 GWh(north star) representing 178 customers,", True),
+    ("How many customers does Soldera have?", "Customers: 178 / Churn: low", True),  # the noun before it
+    ("How many employees does Acme have?", "A team of 14 engineers in Oslo", True),  # a word of the same measure
+    # The measure is in the window, but no figure is of it.
+    ("How many automated tests does the project include?",
+     "Each iteration re-simulates once, capped at 20 runs. / Every change is tested in a sandbox first.", False),
+    ("How many departments are using the tool?", "What an 8-cohort steady-state QU CS department reveals", False),
+    ("How much are they raising?", "We are raising €2M to dominate Europe", True),
+    ("What pass rate is assumed for MATH101?", "Replace assumed pass rates with real records. / 66% graduation", False),
+    ("When does the round close?", "Founded in 2021 in Tallinn", True),  # a date: nothing to name, any date
+    ("How many customers does Soldera have?", "Acme has many customers", False),  # no figure at all
+])
+def test_a_fact_is_of_the_measure_when_a_word_naming_it_is_beside_it(question, window, stated):
+    wanted = expected_type(question)
+    assert states_measured(wanted, measure_terms(question, wanted), window) is stated
 
 
 DECK = """# Acme Robotics

@@ -22,7 +22,7 @@ _OUTLINE = re.compile(r"(?:^|(?<= / ))[ \t]*(?:\d{1,2}\.)+[ \t]+(?=[^\W\d_])", r
 _LINK = re.compile(r"\b(?:https?://|www\.)\S+", re.IGNORECASE)
 
 
-def _counted_text(line: str) -> str:
+def counted_text(line: str) -> str:
     """The line without the numbers that count nothing: a heading's own, and those inside links."""
     return _LINK.sub(" ", _OUTLINE.sub("", line))
 
@@ -35,12 +35,15 @@ class AnswerType:
     span: re.Pattern[str] | None = None  # the fact itself inside such a line (None: `states` marks it)
 
     def stated_in(self, line: str) -> bool:
-        return bool(self.states.search(_counted_text(line)))
+        return bool(self.states.search(counted_text(line)))
+
+    def span_matches(self, line: str) -> list[re.Match[str]]:
+        """The facts of this type in the line, as matches in `counted_text(line)` (where they sit)."""
+        return [m for m in (self.span or self.states).finditer(counted_text(line)) if m.group().strip(" ,.")]
 
     def spans(self, line: str) -> list[str]:
         """The facts of this type the line states, in order ("$4.5 million", "20%", "Q4 2023")."""
-        return [m.group().strip(" ,.") for m in (self.span or self.states).finditer(_counted_text(line))
-                if m.group().strip(" ,.")]
+        return [m.group().strip(" ,.") for m in self.span_matches(line)]
 
 
 # The question patterns are narrow on purpose: a question wrongly typed is refused without the

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from app.rag.answer_type import COUNT, MONEY, MONEY_MEASURES, PERCENT, QUANTITY, AnswerType
+from app.rag.answer_type import COUNT, MONEY, MONEY_MEASURES, PERCENT, QUANTITY, AnswerType, counted_text
 from app.rag.units import terms
 
 # Words that end the phrase naming the measure ("how many employees | does Soldera have").
@@ -109,3 +109,23 @@ def measure_terms(question: str, wanted: AnswerType | None, common: set[str] = f
 def names_measure(measure: frozenset[str], window_terms: frozenset[str]) -> bool:
     """Whether a window names the measure; with nothing to check, every window does."""
     return not measure or bool(measure & window_terms)
+
+
+# A fact is of the measure when a word naming it is this near ("178 customers", "Customers: 178",
+# "raising EUR 2M"). Tuning half with the shipped coefficients, unanswerable / answerable refused:
+# a fact in the line and the measure anywhere in its window (before) 0.515 / 0.052; within 10 words
+# 0.561 / 0.046; within 2, 4 or 6 words 0.591 / 0.046.
+ADJACENT_WORDS = 4
+_WORD = re.compile(r"[\w'\u2019]+")
+
+
+def states_measured(wanted: AnswerType, measure: frozenset[str], window: str) -> bool:
+    """Whether the window states a fact of the wanted kind with a word naming the measure beside it
+    (any such fact, with no measure to check). Named anywhere in the window is not enough: "How many
+    automated tests?" is not answered by "capped at 20 runs" in a window that says "tests" elsewhere."""
+    text = counted_text(window)
+    for match in wanted.span_matches(window):
+        near = _WORD.findall(text[: match.start()])[-ADJACENT_WORDS:] + _WORD.findall(text[match.end():])[:ADJACENT_WORDS]
+        if not measure or measure & terms(" ".join(near)):
+            return True
+    return False

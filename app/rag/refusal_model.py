@@ -16,7 +16,7 @@ from pathlib import Path
 
 from app.rag.answer_type import AnswerType
 from app.rag.logistic import Logistic
-from app.rag.measure import measure_terms, names_measure
+from app.rag.measure import measure_terms, names_measure, states_measured
 from app.rag.retrieval import ScoredChunk
 from app.rag.units import DeckUnits, UnitHit, UnitWeights
 
@@ -48,10 +48,10 @@ def features(question: str, wanted: AnswerType | None, hits: list[UnitHit], chun
         "typed": float(wanted is not None),
         "typed_stated": float(wanted is not None and stated),
         "margin": best.score - hits[min(len(hits), COVERAGE_UNITS) - 1].score if best else 0.0,
-        # A line states the kind of fact asked for and names what it measures: "how many employees" is
-        # not answered by "95% of administrative overhead" (app/rag/measure.py).
+        # A window states the kind of fact asked for, of what the question measures: "how many employees"
+        # is not answered by "95% of administrative overhead" (app/rag/measure.py).
         "typed_named_stated": float(wanted is not None and any(
-            wanted.spans(h.unit.shown) and names_measure(measure, h.unit.terms) for h in hits)),
+            states_measured(wanted, measure, h.unit.text) for h in hits)),
         # What the question asks for ("Which OCR engine", "how many employees") is named in the evidence.
         "named": float(any(names_measure(measure, h.unit.terms) for h in hits[:COVERAGE_UNITS])),
     }
