@@ -112,7 +112,7 @@ def names_measure(measure: frozenset[str], window_terms: frozenset[str]) -> bool
 
 
 # A fact is of the measure when a word naming it is this near ("178 customers", "Customers: 178",
-# "raising EUR 2M"). Tuning half with the shipped coefficients, unanswerable / answerable refused:
+# "raising EUR 2M"). Tuning half with the coefficients fitted before it, unanswerable / answerable refused:
 # a fact in the line and the measure anywhere in its window (before) 0.515 / 0.052; within 10 words
 # 0.561 / 0.046; within 2, 4 or 6 words 0.591 / 0.046.
 ADJACENT_WORDS = 4
