@@ -4,16 +4,16 @@
 administrative overhead" holds a number, but not that one. "Which OCR engine does Docling use?" asks
 for an engine: evidence that never says "engine" rarely answers it. The refusal decision and the
 line ranker learn from whether a line names the measure (the word itself or one of the same
-measure: "funding" is named by "raising $2M"), and, for a typed question, states the kind of fact
-asked for too. A question whose measure is not found in words here (a date, "how long", "what is
-the...") is not checked.
+measure: "funding" is named by "raising $2M"); the refusal decision, for a typed question, from
+whether a fact of the kind asked for sits beside such a word ("178 customers"). A question whose
+measure is not found in words here (a date, "how long", "what is the...") is not checked.
 """
 
 from __future__ import annotations
 
 import re
 
-from app.rag.answer_type import COUNT, MONEY, MONEY_MEASURES, PERCENT, QUANTITY, AnswerType, counted_text
+from app.rag.answer_type import COUNT, MONEY, MONEY_MEASURES, PERCENT, QUANTITY, AnswerType
 from app.rag.units import terms
 
 # Words that end the phrase naming the measure ("how many employees | does Soldera have").
@@ -123,8 +123,8 @@ def states_measured(wanted: AnswerType, measure: frozenset[str], window: str) ->
     """Whether the window states a fact of the wanted kind with a word naming the measure beside it
     (any such fact, with no measure to check). Named anywhere in the window is not enough: "How many
     automated tests?" is not answered by "capped at 20 runs" in a window that says "tests" elsewhere."""
-    text = counted_text(window)
     for match in wanted.span_matches(window):
+        text = match.string  # the window as the type reads it (numbers that count nothing left out)
         near = _WORD.findall(text[: match.start()])[-ADJACENT_WORDS:] + _WORD.findall(text[match.end():])[:ADJACENT_WORDS]
         if not measure or measure & terms(" ".join(near)):
             return True
