@@ -84,6 +84,17 @@ def test_a_quote_holding_the_other_is_shown_alone():
     assert before_model(evidence("Who are the founders?", TEAM, held), write=False).answer.count("Ana Ruiz") == 1
 
 
+def test_a_short_quoted_line_is_shown_with_the_lines_around_it():
+    # On a slide the name sits above the role: the role alone answers "Who is the CEO?" with nobody.
+    role = EvidenceLine("Founder & CEO of Solid World", "Stenver Jerkku\nFounder & CEO of Solid World\nAdvisors", 0, 1.0)
+    shown = before_model(evidence("Who is the CEO?", role), write=False)
+    assert shown.answer == "The documents say: \u201cStenver Jerkku / Founder & CEO of Solid World / Advisors\u201d [1]"
+    # Its neighbour, runner-up or not, is not quoted a second time; a full sentence stands alone.
+    neighbour = EvidenceLine("Stenver Jerkku", "Team\nStenver Jerkku\nFounder & CEO of Solid World", 0, 0.9)
+    assert before_model(evidence("Who is the CEO?", role, neighbour), write=False).answer == shown.answer
+    assert before_model(evidence("Who founded it?", TEAM), write=False).quote.text == TEAM.line
+
+
 def test_the_written_answer_is_kept_and_quoted_with_the_line_holding_its_facts():
     verdict = after_model(evidence("Who founded the company?", RAISE, TEAM),
                           "Ana Ruiz and Ben Okafor founded it.", "Ana Ruiz and Ben Okafor founded it.")
