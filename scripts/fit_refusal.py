@@ -58,7 +58,7 @@ def prepared(app, retriever: FaissRetriever, decks: dict[str, str], items: list[
     out = []
     for item in items:
         searcher = retriever.searcher(decks[item["doc"]])
-        query = searcher.units.without_common_words(item["question"])
+        query = searcher.units.query_for(item["question"])
         vector = searcher.embedder.embed([query])[0]
         chunks = searcher._search(query, vector, k)
         out.append({**item, "query": query, "searcher": searcher, "vector": vector, "chunks": chunks,

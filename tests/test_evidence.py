@@ -165,3 +165,21 @@ def test_a_window_does_not_cross_into_the_speaker_notes():
     assert by_line["FastAPI backend and a Next.js dashboard"] == lines[:2]
     assert by_line["Speaker notes: 13:15-14:00."] == lines[2:]
     assert by_line["Land the plane."] == lines[2:]
+
+
+def test_a_question_spelling_out_the_decks_acronym_finds_the_line_that_abbreviates_it(embedder):
+    """Readers write "annual recurring revenue", decks "ARR": both are one term, and the query says both."""
+    from app.rag.units import DeckUnits
+
+    slides = ["Soldera traction\n€31K ARR with upselling potential for every GWh\n1278 renewable plants",
+              "Soldera\nSoldera is an AI agent for reporting, management and sales of certificates",
+              "Soldera plan\nRevenue from trading fees grows with every producer\nHiring two engineers",
+              "Soldera market\nProducers sell certificates on national registries"]
+    chunks = [Chunk(f"d:{i}", "soldera", "d.pdf", text, i + 1, "page", None) for i, text in enumerate(slides)]
+    units = DeckUnits(chunks, embedder.embed)
+    question = "What is Soldera's current annual recurring revenue?"
+    query = units.query_for(question)
+    assert "annual recurring revenue (ARR)" in query
+    assert units.question_terms(question) >= {"arr"} and "recur" not in units.question_terms(question)
+    best = units.rank(query, embedder.embed([query])[0], {}, 3)[0]
+    assert best.unit.line == "€31K ARR with upselling potential for every GWh"

@@ -78,7 +78,7 @@ class DeckSearcher:
 
     def evidence(self, query: str, k: int, n: int) -> Retrieved:
         """The top-k chunks and the n best evidence units deck-wide, from one embedding of the query."""
-        query = self.units.without_common_words(query)
+        query = self.units.query_for(query)
         vector = self.embedder.embed([query])[0]
         chunks = self._search(query, vector, k)
         ranks = {hit.chunk.id: rank for rank, hit in enumerate(chunks)}

@@ -25,6 +25,7 @@ from bm25s.stopwords import STOPWORDS_EN
 from llama_index.core.node_parser.text.utils import split_by_sentence_tokenizer
 from nltk.stem.snowball import SnowballStemmer
 
+from app.rag.acronyms import acronyms_in, spelled_out, with_acronyms
 from app.rag.injection import addresses_the_model
 from ingest.chunk import Chunk
 from ingest.loaders.base import SPEAKER_NOTES
@@ -169,7 +170,10 @@ class DeckUnits:
         splitter = splitter or LineSplitter()
         units = [u for chunk in chunks for u in windows(chunk, splitter(chunk.text))]
         titled = [_with_title(u.text, u.chunk.title) for u in units]
-        self.units = [replace(u, terms=frozenset(terms(text)), line_terms=frozenset(terms(u.line)))
+        # The deck's acronyms: a window spelling one out holds it as a term too.
+        self.acronyms = acronyms_in("\n".join(f"{c.title or ''}\n{c.text}" for c in chunks))
+        self.units = [replace(u, terms=frozenset(terms(text) | self._spelled(text)),
+                              line_terms=frozenset(terms(u.line) | self._spelled(u.line)))
                       for u, text in zip(units, titled)]
         counts = Counter(t for c in chunks for t in terms(f"{c.title or ''}\n{c.text}"))  # chunks holding each term
         self.vocabulary = set(counts)  # every term the deck uses
@@ -184,6 +188,11 @@ class DeckUnits:
         self._index = faiss.IndexFlatIP(vectors.shape[1])
         if len(vectors):
             self._index.add(np.ascontiguousarray(vectors, dtype="float32"))
+
+    def query_for(self, question: str) -> str:
+        """The question as the deck is searched for it: an acronym of the deck it spells out written
+        beside the words, the words every page uses left out."""
+        return self.without_common_words(with_acronyms(question, self.acronyms))
 
     def without_common_words(self, question: str) -> str:
         """The question without the words every page uses ("Who is Soldera's CEO?" -> "Who is CEO?"), so
@@ -201,7 +210,14 @@ class DeckUnits:
     def question_terms(self, question: str) -> set[str]:
         """The question's terms that can tell one line from another (the deck's common terms left out)."""
         asked = terms(question)
+        # "annual recurring revenue" is one term, the deck's ARR: its three words found apart say less.
+        for acronym, words in spelled_out(question, self.acronyms).items():
+            asked = (asked - terms(" ".join(words))) | {_STEM(acronym)}
         return (asked - self.common) or asked
+
+    def _spelled(self, text: str) -> set[str]:
+        """The deck's acronyms the text spells out, as terms."""
+        return {_STEM(acronym) for acronym in spelled_out(text, self.acronyms)}
 
     def rank(self, question: str, vector: np.ndarray, chunk_ranks: dict[str, int], n: int,
              weights: UnitWeights = UnitWeights()) -> list[UnitHit]:
