@@ -183,3 +183,21 @@ def test_a_question_spelling_out_the_decks_acronym_finds_the_line_that_abbreviat
     assert units.question_terms(question) >= {"arr"} and "recur" not in units.question_terms(question)
     best = units.rank(query, embedder.embed([query])[0], {}, 3)[0]
     assert best.unit.line == "€31K ARR with upselling potential for every GWh"
+
+
+def test_a_question_word_the_deck_never_uses_takes_the_decks_word_it_begins(embedder):
+    """Snowball keeps "competitors" apart from "Competition": one begins the other, so they are one term."""
+    from app.rag.units import DeckUnits
+
+    slides = ["Tidewater competition\nDiver teams: cheap per job, but banned in many ports.",
+              "Tidewater team\nCEO Maren Okafor ran fleet performance at Baltic Star Lines.",
+              "Tidewater market\n55,000 merchant vessels above 5,000 gross tons.",
+              "Tidewater ask\nRaising $4.5 million to grow the fleet."]
+    chunks = [Chunk(f"d:{i}", "tidewater", "d.pdf", text, i + 1, "page", text.split("\n")[0])
+              for i, text in enumerate(slides)]
+    units = DeckUnits(chunks, embedder.embed)
+    assert units.question_terms("Who are their competitors?") == {"competit"}
+    assert units.question_terms("Who are their investors?") == {"investor"}  # "invest" is too short to stand for it
+    query = units.query_for("Who are their competitors?")
+    best = units.rank(query, embedder.embed([query])[0], {}, 3)[0]
+    assert best.unit.line == "Diver teams: cheap per job, but banned in many ports."
