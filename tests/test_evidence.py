@@ -30,6 +30,10 @@ def test_lines_lose_their_bullets_and_lines_written_to_the_model():
         "The round closes on 30 April 2026."]
 
 
+def test_a_role_in_capitals_is_a_line_a_page_number_is_not():
+    assert LineSplitter()("Team\nGaurav Yadav\nCTO\n12\nPR\n\u2022") == ["Team", "Gaurav Yadav", "CTO", "PR"]
+
+
 def test_terms_are_stemmed_and_figures_kept_whole():
     assert terms("When does the round close?") == terms("The round closes") == {"round", "close"}
     assert "2,000" in terms("2,000 ships")

@@ -32,7 +32,11 @@ from ingest.loaders.base import SPEAKER_NOTES
 
 log = logging.getLogger(__name__)
 
+# A shorter line is noise (a page number, a stray mark), except a word in capitals: on a team slide
+# the role is a line of its own under the name ("Gaurav Yadav / CTO"); dropped, "Who is the CTO?"
+# found no line naming the role (two questions more answered right on each half).
 MIN_LINE_CHARS = 4
+_ROLE_LINE = re.compile(r"[A-Z]{2,3}")
 SHORT_LINE_WORDS = 5  # a line this short ("$4B") is shown with the lines around it
 LONG_LINE_CHARS = 120  # a longer line is a paragraph: split into sentences
 # A term found on this share of a deck's chunks (the company's name, a running header that ingest
@@ -99,7 +103,8 @@ class LineSplitter:
             for sentence in unwrap(self._sentences(line)) if len(line) > LONG_LINE_CHARS else [line]:
                 sentence = BULLET.sub("", sentence.strip())
                 # A line written to the model is never evidence, nor the quote (app/rag/injection.py).
-                if len(sentence) >= MIN_LINE_CHARS and not addresses_the_model(sentence):
+                long_enough = len(sentence) >= MIN_LINE_CHARS or _ROLE_LINE.fullmatch(sentence)
+                if long_enough and not addresses_the_model(sentence):
                     out.append(sentence)
         return out
 
