@@ -95,10 +95,12 @@ def ask(base: str, question: str, session_id: str) -> requests.Response:
 
 def test_a_reader_switching_instances_shares_one_quota(cluster):
     first, second, third = cluster.instances
-    codes = [ask(instance.base_url, "Who is the CTO?", "quota-reader").status_code
+    # A figure is answered from the documents without the model: the four questions take milliseconds,
+    # so the minute cannot run out between them on a busy machine (a written answer took it there once).
+    codes = [ask(instance.base_url, "How much are they raising?", "quota-reader").status_code
              for instance in (first, second, third, first)]
     assert codes == [200, 200, 200, 429]  # 3 a minute for the conversation, counted in the one Redis
-    assert ask(second.base_url, "Who is the CTO?", "another-reader").status_code == 200
+    assert ask(second.base_url, "How much are they raising?", "another-reader").status_code == 200
 
 
 def test_killing_an_instance_mid_answer_loses_no_other_answer_and_logs_each_turn_once(cluster):
