@@ -46,7 +46,7 @@ COMMON_TERM_SHARE = 0.5
 # both are this long: Snowball leaves "competitor" apart from "competit"(ion) and "supervis"(ed) apart
 # from "supervisor". Tuning half, answer right / unanswerable refused: without 0.747 / 0.621, at 7
 # letters 0.758 / 0.621, at 6 0.763 / 0.606 ("employ" took "employe" and answered an unanswerable
-# question about NARA's staff), at 5 the same on tuning and a right answer less on validation.
+# question about NARA's staff), at 5 as at 6 on tuning.
 PREFIX_LETTERS = 7
 DENSE_POOL = 200  # units taken from the vector search before the lexical score re-ranks them
 
