@@ -93,6 +93,11 @@ def test_a_short_quoted_line_is_shown_with_the_lines_around_it():
     neighbour = EvidenceLine("Stenver Jerkku", "Team\nStenver Jerkku\nFounder & CEO of Solid World", 0, 0.9)
     assert before_model(evidence("Who is the CEO?", role, neighbour), write=False).answer == shown.answer
     assert before_model(evidence("Who founded it?", TEAM), write=False).quote.text == TEAM.line
+    # A line under five words was already shown with its neighbours: the neighbour below is not quoted after it.
+    cto = EvidenceLine("CTO", "Gaurav Yadav\nCTO\nAndrius Petkevicius", 0, 1.0)
+    below = EvidenceLine("Andrius Petkevicius", "CTO\nAndrius Petkevicius\nLegal Advisory", 0, 0.9)
+    assert before_model(evidence("Who is the CTO?", cto, below), write=False).answer == (
+        "The documents say: \u201cGaurav Yadav / CTO / Andrius Petkevicius\u201d [1]")
 
 
 def test_the_written_answer_is_kept_and_quoted_with_the_line_holding_its_facts():

@@ -121,7 +121,7 @@ def quoted(line: EvidenceLine, model_text: str | None = None, runner_up: Evidenc
     if runner_up is not None and runner_up.score < SECOND_LINE_SHARE * line.score:
         runner_up = None
     # A neighbour already shown in the best line's context is not quoted again.
-    if runner_up is not None and text != line.shown and (runner_up.line in text or line.line in runner_up.window):
+    if runner_up is not None and text != line.line and (runner_up.line in text or line.line in runner_up.window):
         runner_up = None
     # A runner-up holding the best line (a neighbour's window) would say it twice: the best line is
     # shown once, with its own neighbours (where a name or a figure often sits: "Arturas Zatulinas /
