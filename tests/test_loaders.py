@@ -75,6 +75,15 @@ def test_markdown_is_split_into_numbered_sections(tmp_path):
     assert "Twelve." in pages[1].text and "# not a heading" in pages[1].text
 
 
+def test_markdown_autolinks_keep_their_address_and_tags_go(tmp_path):
+    path = tmp_path / "faq.md"
+    path.write_text("## Where are the weights?\n\nDownload them from <https://example.org/models>, "
+                    "ask <help@example.org> or <mailto:ops@example.org>.<br/> <b>Bold</b> [docs](https://x.y/z)\n")
+    text = load_file(path).pages[0].text
+    assert text == ("Where are the weights?\nDownload them from https://example.org/models, "
+                    "ask help@example.org or ops@example.org. Bold docs")
+
+
 def test_text_file_and_invalid_encoding(tmp_path):
     (tmp_path / "notes.txt").write_text("Runway: 18 months.\nBurn: $90k per month.")
     pages = load_file(tmp_path / "notes.txt").pages

@@ -40,6 +40,9 @@ _FENCE = re.compile(r"^\s*(```|~~~).*$", re.MULTILINE)
 _EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1|(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])")
 _INLINE_CODE = re.compile(r"`([^`]*)`")
 _HTML_TAG = re.compile(r"</?[A-Za-z][^>]*>")
+# CommonMark autolinks (<https://...>, <team@example.com>) are shown as their address; without this
+# the tag pattern takes them for HTML and "weights from <https://...>" reads "weights from ."
+_AUTOLINK = re.compile(r"<([A-Za-z][A-Za-z0-9+.\-]{1,31}:[^\s<>]*|[^\s<>@]+@[^\s<>@]+\.[A-Za-z]{2,})>")
 
 
 def as_text(markdown: str) -> str:
@@ -49,6 +52,7 @@ def as_text(markdown: str) -> str:
     text = _LINK.sub(lambda m: m.group(1) or m.group(2), text)
     text = _INLINE_CODE.sub(lambda m: m.group(1), text)
     text = _EMPHASIS.sub(lambda m: m.group(2) or m.group(3), text)
+    text = _AUTOLINK.sub(lambda m: m.group(1).removeprefix("mailto:"), text)
     return _HTML_TAG.sub("", text)
 
 
