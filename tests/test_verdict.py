@@ -62,6 +62,22 @@ def test_the_span_nearest_the_asked_words_is_chosen():
     assert verdict.answer.startswith("$4M")
 
 
+def test_a_short_line_among_figures_of_its_kind_is_quoted_alone_when_it_names_what_it_states():
+    """Its neighbours would put two more revenues under the answer; "$4B" alone still takes its window."""
+    table = "Financial projections\nRevenue 2028: $9.8 million\nRevenue 2029: $21.5 million\nBreak-even in 2029"
+    line = EvidenceLine("Revenue 2028: $9.8 million", table, 0, 1.0)
+    verdict = before_model(evidence("What revenue is projected for 2029?", line))
+    assert verdict.answer == "$21.5 million \u2014 \u201cRevenue 2029: $21.5 million\u201d [1]"
+    assert verdict.quote.text == "Revenue 2029: $21.5 million"
+    assert before_model(evidence("What is the serviceable market size in dollars?", SHORT)).quote.text == SHORT.shown
+
+
+def test_a_figure_the_question_states_itself_is_not_its_answer():
+    line = EvidenceLine("Playbook to enter 10-20", "Playbook to enter 10-20\nEuropean countries in Two Years", 0, 1.0)
+    verdict = before_model(evidence("How many countries do they plan to enter within two years?", line))
+    assert verdict.answer.startswith("10-20 \u2014 \u201cPlaybook to enter 10-20 / European countries in Two Years")
+
+
 def test_other_questions_are_left_to_the_model_or_quoted():
     assert before_model(evidence("Who are the founders?", TEAM, RAISE)) is None
     weak = EvidenceLine("Contact us at hello@acme.test for the data room.", "x", 4, 0.5)

@@ -20,7 +20,7 @@ from app.rag.answer_type import MONEY, AnswerType
 from app.rag.grounding import facts, states, strip_citations
 from app.rag.prompting import REFUSAL_SENTENCE
 from app.rag.refusal import is_refusal
-from app.rag.units import quote_text, window_quote
+from app.rag.units import quote_text, terms, window_quote
 
 # Line scores are the line ranker's probability that the line states the answer (line_ranker.py).
 # A typed line must be about as likely as the best line: "how many Presidential Libraries" is not
@@ -152,8 +152,9 @@ def before_model(evidence: Evidence, write: bool = True) -> Verdict | None:
     if line is None:
         return None if write else quoted(evidence.lines[0], runner_up=_second(evidence))
     span = _span_for(evidence.wanted, line.shown, evidence.question)
-    answer = cite(EXTRACTED_ANSWER.format(span=span, quote=line.shown), (line.source,))
-    return Verdict(answer, False, "extracted", Quote(line.shown, line.source), (line.source,))
+    shown = _extract_quote(evidence.wanted, span, line, evidence.question)
+    answer = cite(EXTRACTED_ANSWER.format(span=span, quote=shown), (line.source,))
+    return Verdict(answer, False, "extracted", Quote(shown, line.source), (line.source,))
 
 
 def after_model(evidence: Evidence, shown: str, model_text: str) -> Verdict:
@@ -173,11 +174,35 @@ def _second(evidence: Evidence) -> EvidenceLine | None:
     return evidence.lines[1] if len(evidence.lines) > 1 else None
 
 
+def _extract_quote(wanted: AnswerType, span: str, line: EvidenceLine, question: str) -> str:
+    """The quote under an extracted fact. A short line is shown with its neighbours ("$4B" alone says
+    nothing), except where they state other facts of the kind asked for and the window's line holding
+    this one also holds a word of the question, so says what the fact is by itself: "Revenue 2029:
+    $21.5 million" without the two years before it, which would leave the reader to pick."""
+    if line.shown == line.line:
+        return line.shown
+    parts = [part.strip() for part in line.window.split("\n") if part.strip()]
+    asked = terms(question) - terms(span)
+    for part in parts:
+        others = [p for p in parts if p != part]
+        if span in part and terms(part) & asked and any(_answering_spans(wanted, p, question) for p in others):
+            return part
+    return line.shown
+
+
+def _answering_spans(wanted: AnswerType, text: str, question: str) -> list[str]:
+    """The facts of the wanted kind in the text that the question does not state itself ("How many
+    countries within two years?" is not answered by "Two")."""
+    asked = question.lower()
+    return [s for s in wanted.spans(text) if not re.search(rf"(?<!\w){re.escape(s.lower())}(?!\w)", asked)]
+
+
 def _span_for(wanted: AnswerType, line: str, question: str) -> str:
-    """The fact of the wanted kind in the line: the one nearest a word of the question, else the first."""
-    spans = wanted.spans(line)
+    """The fact of the wanted kind in the line that the question does not state itself: the one nearest
+    a word of the question, else the first."""
     if "how much" in question.lower() and MONEY.spans(line):  # "how much is the target?" asks for the amount
-        spans = MONEY.spans(line)
+        wanted = MONEY
+    spans = _answering_spans(wanted, line, question) or wanted.spans(line)
     lowered = line.lower()
     asked = [w for w in re.findall(r"[a-z0-9]{4,}", question.lower()) if w in lowered]
     if len(spans) > 1 and asked:
