@@ -190,18 +190,22 @@ def test_a_question_spelling_out_the_decks_acronym_finds_the_line_that_abbreviat
 
 
 def test_a_question_word_the_deck_never_uses_takes_the_decks_word_it_begins(embedder):
-    """Snowball keeps "competitors" apart from "Competition": one begins the other, so they are one term."""
+    """Snowball keeps "competitors" apart from "Competition" and "regulation" from "regulatory": the words
+    begin with the same 7 letters or more, so they are one term."""
     from app.rag.units import DeckUnits
 
     slides = ["Tidewater competition\nDiver teams: cheap per job, but banned in many ports.",
               "Tidewater team\nCEO Maren Okafor ran fleet performance at Baltic Star Lines.",
               "Tidewater market\n55,000 merchant vessels above 5,000 gross tons.",
-              "Tidewater ask\nRaising $4.5 million to grow the fleet."]
+              "Tidewater ask\nRaising $4.5 million to grow the fleet.",
+              "Tidewater legal\nOur robots meet IMO regulatory guidance on hull cleaning."]
     chunks = [Chunk(f"d:{i}", "tidewater", "d.pdf", text, i + 1, "page", text.split("\n")[0])
               for i, text in enumerate(slides)]
     units = DeckUnits(chunks, embedder.embed)
     assert units.question_terms("Who are their competitors?") == {"competit"}
     assert units.question_terms("Who are their investors?") == {"investor"}  # "invest" is too short to stand for it
+    assert units.question_terms("Which regulation do they follow?") == {"regulatori", "follow"}
+    assert units.question_terms("Which employees?") == {"employe"}  # "employ" shared with nothing 7 letters long
     query = units.query_for("Who are their competitors?")
     best = units.rank(query, embedder.embed([query])[0], {}, 3)[0]
     assert best.unit.line == "Diver teams: cheap per job, but banned in many ports."
