@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.rag.answer_type import COUNT, DATE, DURATION, MONEY, PERCENT, QUANTITY, expected_type
+from app.rag.answer_type import COUNT, DATE, DURATION, FEE, MONEY, PERCENT, QUANTITY, expected_type
 from app.rag.prompting import REFUSAL_SENTENCE
 from app.rag.verdict import Evidence, EvidenceLine, after_model, before_model
 
@@ -140,6 +140,9 @@ def test_a_model_refusal_stands_only_when_the_documents_seem_not_to_answer():
 @pytest.mark.parametrize("question, wanted", [
     ("How much money is Tidewater Robotics raising?", MONEY),
     ("What percentage fee does Unstuck take from each completed task?", PERCENT),
+    ("What fee does Soldera take on the certificates it sells?", FEE),  # a share or an amount
+    ("How much is the commission per booking?", FEE),
+    ("How much do they charge per robot?", MONEY),
     ("How many FTE staff is OSHA funding?", COUNT),  # counts people, not dollars
     ("When does the seed round close?", DATE),
     ("In what year was it founded?", DATE),
@@ -166,6 +169,7 @@ def test_the_type_of_fact_a_question_asks_for(question, wanted):
     (MONEY, "Business impact \u2014 \u20b91,776 cr", ["\u20b91,776 cr"]),
     (PERCENT, "66.1% graduate, about half on time", ["66.1%", "about half"]),
     (PERCENT, "10-30% trading fees", ["10-30%"]),  # a range whole, not its upper end
+    (FEE, "10-30% trading fees, or $5 per listing", ["10-30%", "$5"]),
     (DATE, "Pilot in Q4 2023, launch March 2025, roadmap 2025-2027", ["Q4 2023", "March 2025", "2025-2027"]),
     (QUANTITY, "178 customers and 372 GWh traded", ["178", "372"]),
     # A heading's or list item's own number is no figure; one after it is.

@@ -136,8 +136,23 @@ DURATION = AnswerType(
                rf"[\s-]*{_TIME_UNIT}\b|\bin (?:seconds|minutes|hours|days|weeks|months)\b", re.IGNORECASE),
 )
 
+
+
+def _either(first: re.Pattern[str], second: re.Pattern[str]) -> re.Pattern[str]:
+    return re.compile(f"(?:{first.pattern})|(?:{second.pattern})", re.IGNORECASE)
+
+
+# A fee or a commission is stated as a share as often as an amount ("10-30% trading fees", "a $5
+# fee per booking"): typed as money, "What fee does Soldera take?" found no amount and was refused.
+FEE = AnswerType(
+    "fee",
+    re.compile(r"\b(what|how much|how high|how large)\b.*\b(fees?|commissions?)\b", re.IGNORECASE),
+    _either(MONEY.states, PERCENT.states),
+    _either(MONEY.span, PERCENT.span),
+)
+
 # Most specific first: "how much funding" asks for money, "what percentage fee" for a percentage.
-_TYPES = (PERCENT, MONEY, DATE, DURATION, QUANTITY)
+_TYPES = (PERCENT, FEE, MONEY, DATE, DURATION, QUANTITY)
 
 
 def expected_type(question: str) -> AnswerType | None:

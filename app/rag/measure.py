@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from app.rag.answer_type import COUNT, MONEY, MONEY_MEASURES, PERCENT, QUANTITY, AnswerType
+from app.rag.answer_type import COUNT, FEE, MONEY, MONEY_MEASURES, PERCENT, QUANTITY, AnswerType
 from app.rag.units import terms
 
 # Words that end the phrase naming the measure ("how many employees | does Soldera have").
@@ -73,7 +73,7 @@ def measured_words(question: str, wanted: AnswerType | None) -> list[str]:
     """The words naming what the question measures, or [] when there is no such word to check."""
     if wanted is None:
         return asked_head(question)
-    if wanted is MONEY:  # the first: "what valuation is Soldera raising at" asks for a valuation
+    if wanted in (MONEY, FEE):  # the first: "what valuation is Soldera raising at" asks for a valuation
         money = _MONEY_WORD.search(question)
         return [money.group().lower()] if money else []
     if wanted is PERCENT and (rate := _RATE.search(question)):  # "what is the monthly churn rate": its kind
