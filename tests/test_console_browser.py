@@ -17,7 +17,7 @@ from app.admin.auth import hash_password
 from tests.conftest import EXAMPLE_DECK, make_ingester
 from tests.live_server import gunicorn
 from tests.test_slide_pictures import make_deck, needs_libreoffice
-from tests.helpers.browser import CHROMEDRIVER, CHROMIUM, NO_CHROMIUM, ask_and_wait, chromium, screenshot_dir, wait
+from tests.helpers.browser import CHROMEDRIVER, CHROMIUM, NO_CHROMIUM, ask_and_wait, chromium, load, screenshot_dir, wait
 
 selenium = pytest.importorskip("selenium", reason="selenium is not installed: run `make test`")
 from selenium.webdriver.common.by import By  # noqa: E402
@@ -72,10 +72,10 @@ ADMIN_COOKIE: dict = {}  # the owner's session, kept between tests: logins are r
 
 
 def log_in(browser, base):
-    browser.get(f"{base}/admin/decks/")
+    load(browser, f"{base}/admin/decks/")
     if ADMIN_COOKIE and browser.find_elements(By.ID, "password"):
         browser.add_cookie(ADMIN_COOKIE)
-        browser.get(f"{base}/admin/decks/")
+        load(browser, f"{base}/admin/decks/")
     if browser.find_elements(By.ID, "password"):
         browser.find_element(By.ID, "password").send_keys(PASSWORD)
         browser.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
@@ -95,15 +95,15 @@ def in_chat(browser):
 def test_a_link_only_deck_is_refused_without_a_link_opened_with_one_and_refused_once_revoked(browser, console_site):
     base = console_site
     browser.delete_all_cookies()
-    browser.get(f"{base}/")
+    load(browser, f"{base}/")
     assert "open-deck" in browser.page_source and "private-deck" not in browser.page_source
-    browser.get(f"{base}/decks/private-deck")
+    load(browser, f"{base}/decks/private-deck")
     # An error page's document can read as empty for a moment after get() returns (seen once in make test)
     wait(browser, 10).until(lambda d: "Not Found" in d.page_source)
     assert not browser.find_elements(By.CSS_SELECTOR, "figure.page")
 
     log_in(browser, base)
-    browser.get(f"{base}/admin/decks/private-deck")
+    load(browser, f"{base}/admin/decks/private-deck")
     browser.find_element(By.NAME, "email").send_keys("ada@fund.example")
     browser.find_element(By.NAME, "name").send_keys("Ada Lovelace")
     browser.find_element(By.CSS_SELECTOR, ".inline-form button").click()
@@ -111,7 +111,7 @@ def test_a_link_only_deck_is_refused_without_a_link_opened_with_one_and_refused_
     assert link.startswith("/decks/private-deck?t=")
     log_out(browser, base)
 
-    browser.get(base + link)
+    load(browser, base + link)
     wait(browser, 20).until(lambda d: d.find_elements(By.CSS_SELECTOR, "figure.page img"))
     assert "?t=" not in browser.current_url  # the token left the address bar
     in_chat(browser)
@@ -122,12 +122,12 @@ def test_a_link_only_deck_is_refused_without_a_link_opened_with_one_and_refused_
         browser.switch_to.default_content()
 
     log_in(browser, base)
-    browser.get(f"{base}/admin/decks/private-deck")
+    load(browser, f"{base}/admin/decks/private-deck")
     assert "Ada Lovelace" in browser.find_element(By.ID, "readers").find_element(By.XPATH, "following-sibling::table").text
     browser.find_element(By.CSS_SELECTOR, "#links ~ table form button").click()
     wait(browser, 20).until(lambda d: "revoked" in d.page_source)
     log_out(browser, base)
-    browser.get(base + link)
+    load(browser, base + link)
     # An error page's document can read as empty for a moment after get() returns (seen once in make test)
     wait(browser, 10).until(lambda d: "Not Found" in d.page_source)
     assert not browser.find_elements(By.CSS_SELECTOR, "figure.page")
@@ -136,13 +136,13 @@ def test_a_link_only_deck_is_refused_without_a_link_opened_with_one_and_refused_
 def test_an_email_gate_opens_the_deck_and_names_the_reader_on_the_dashboard(browser, console_site):
     base = console_site
     browser.delete_all_cookies()
-    browser.get(f"{base}/decks/gated-deck")
+    load(browser, f"{base}/decks/gated-deck")
     assert not browser.find_elements(By.CSS_SELECTOR, "figure.page")
     browser.find_element(By.NAME, "email").send_keys("not-an-address")
     browser.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
     # The browser's own check or ours: either way the deck stays shut.
     assert not browser.find_elements(By.CSS_SELECTOR, "figure.page")
-    browser.get(f"{base}/decks/gated-deck")
+    load(browser, f"{base}/decks/gated-deck")
     browser.find_element(By.NAME, "email").send_keys("grace@fund.example")
     browser.find_element(By.NAME, "name").send_keys("Grace Hopper")
     browser.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
@@ -153,7 +153,7 @@ def test_an_email_gate_opens_the_deck_and_names_the_reader_on_the_dashboard(brow
     finally:
         browser.switch_to.default_content()
     log_in(browser, base)
-    browser.get(f"{base}/admin/decks/gated-deck")
+    load(browser, f"{base}/admin/decks/gated-deck")
     assert "Grace Hopper <grace@fund.example>" in browser.find_element(By.TAG_NAME, "main").text
 
 
@@ -161,7 +161,7 @@ def test_slide_views_are_recorded_as_a_reader_scrolls_and_the_dashboard_shows_th
     base = console_site
     browser.delete_all_cookies()
     browser.set_window_size(1280, 860)
-    browser.get(f"{base}/decks/open-deck")
+    load(browser, f"{base}/decks/open-deck")
     pages = wait(browser, 20).until(lambda d: d.find_elements(By.CSS_SELECTOR, "figure.page img"))
     assert len(pages) >= 3
     for page in pages[:3]:  # the reader reads three slides, a second and a half each
@@ -175,7 +175,7 @@ def test_slide_views_are_recorded_as_a_reader_scrolls_and_the_dashboard_shows_th
     browser.get("about:blank")  # leaving the page sends what is left (pagehide)
 
     log_in(browser, base)
-    browser.get(f"{base}/admin/decks/open-deck")
+    load(browser, f"{base}/admin/decks/open-deck")
     rows = browser.find_elements(By.CSS_SELECTOR, "table.slides tbody tr")
     viewed = {}
     for row in rows:
@@ -197,7 +197,7 @@ def test_slide_views_are_recorded_as_a_reader_scrolls_and_the_dashboard_shows_th
 
 
 def open_widget(browser, page_url):
-    browser.get(page_url)
+    load(browser, page_url)
     shadow = wait(browser, 20).until(lambda d: d.find_element(By.CSS_SELECTOR, "[data-deckchat]").shadow_root)
     shadow.find_element(By.CSS_SELECTOR, ".launcher").click()
     browser.switch_to.frame(shadow.find_element(By.CSS_SELECTOR, "iframe"))
@@ -229,7 +229,7 @@ def test_the_widget_on_a_host_site_follows_the_decks_access(browser, console_sit
     finally:
         browser.switch_to.default_content()
     log_in(browser, base)
-    browser.get(f"{base}/admin/decks/private-deck")
+    load(browser, f"{base}/admin/decks/private-deck")
     browser.find_element(By.NAME, "email").send_keys("joan@fund.example")
     browser.find_element(By.CSS_SELECTOR, ".inline-form button").click()
     link = wait(browser, 20).until(lambda d: d.find_element(By.CSS_SELECTOR, ".link-address")).get_attribute("value")
@@ -241,7 +241,7 @@ def test_the_widget_on_a_host_site_follows_the_decks_access(browser, console_sit
     finally:
         browser.switch_to.default_content()
     log_in(browser, base)
-    browser.get(f"{base}/admin/decks/gated-deck")
+    load(browser, f"{base}/admin/decks/gated-deck")
     assert "hedy@fund.example" in browser.find_element(By.TAG_NAME, "main").text
 
 
@@ -250,7 +250,7 @@ def test_the_founder_answers_an_unanswered_question_and_a_reader_asking_it_again
     base = console_site
     question = "What's the exchange rate of euro to dollar?"
     browser.delete_all_cookies()
-    browser.get(f"{base}/decks/open-deck")
+    load(browser, f"{base}/decks/open-deck")
     in_chat(browser)
     try:
         first = ask_and_wait(browser, question)
@@ -259,7 +259,7 @@ def test_the_founder_answers_an_unanswered_question_and_a_reader_asking_it_again
         browser.switch_to.default_content()
 
     log_in(browser, base)
-    browser.get(f"{base}/admin/questions?deck=open-deck")
+    load(browser, f"{base}/admin/questions?deck=open-deck")
     group = next(row for row in browser.find_elements(By.CSS_SELECTOR, "tr.question-group") if question in row.text)
     group.find_element(By.CSS_SELECTOR, ".answer-once summary").click()
     group.find_element(By.NAME, "answer").send_keys("We take euros or dollars; euros at the day's ECB rate.")
@@ -267,7 +267,7 @@ def test_the_founder_answers_an_unanswered_question_and_a_reader_asking_it_again
     wait(browser, 20).until(lambda d: "Your answers" in d.page_source and "ECB rate" in d.page_source)
     log_out(browser, base)
 
-    browser.get(f"{base}/decks/open-deck")
+    load(browser, f"{base}/decks/open-deck")
     in_chat(browser)
     try:
         browser.find_element(By.ID, "new-chat").click()
@@ -283,7 +283,7 @@ def test_the_founder_answers_an_unanswered_question_and_a_reader_asking_it_again
 @needs_libreoffice
 def test_a_pptx_deck_page_shows_its_slides_as_pictures(browser, console_site):
     browser.delete_all_cookies()
-    browser.get(f"{console_site}/decks/pptx-deck")
+    load(browser, f"{console_site}/decks/pptx-deck")
     pictures = wait(browser, 20).until(lambda d: d.find_elements(By.CSS_SELECTOR, "figure.page img"))
     assert len(pictures) == 3
     for picture in pictures:

@@ -40,6 +40,16 @@ def wait(driver, seconds=90):
     return WebDriverWait(driver, seconds, poll_frequency=0.1)
 
 
+def load(driver, url: str, seconds: int = 30) -> None:
+    """Open `url` and wait for its document. A plain `get` has at times returned with no document yet
+    (an empty page source, then a failed assertion) in fresh-clone runs on the 2-core machine."""
+    from selenium.webdriver.common.by import By
+
+    driver.get(url)
+    wait(driver, seconds).until(lambda d: d.execute_script("return document.readyState") == "complete"
+                                and d.find_elements(By.TAG_NAME, "body"))
+
+
 def ask_and_wait(driver, question: str):
     """Ask in the chat (the driver inside its frame) and return the new answer once it is complete."""
     from selenium.webdriver.common.by import By
