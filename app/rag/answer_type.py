@@ -137,7 +137,6 @@ DURATION = AnswerType(
 )
 
 
-
 def _either(first: re.Pattern[str], second: re.Pattern[str]) -> re.Pattern[str]:
     return re.compile(f"(?:{first.pattern})|(?:{second.pattern})", re.IGNORECASE)
 

@@ -151,8 +151,9 @@ def before_model(evidence: Evidence, write: bool = True) -> Verdict | None:
     line = evidence.typed_line()
     if line is None:
         return None if write else quoted(evidence.lines[0], runner_up=_second(evidence))
-    span = _span_for(evidence.wanted, line.shown, evidence.question)
-    shown = _extract_quote(evidence.wanted, span, line, evidence.question)
+    wanted = _fact_type(evidence.wanted, line.shown, evidence.question)
+    span = _span_for(wanted, line.shown, evidence.question)
+    shown = _extract_quote(wanted, span, line, evidence.question)
     answer = cite(EXTRACTED_ANSWER.format(span=span, quote=shown), (line.source,))
     return Verdict(answer, False, "extracted", Quote(shown, line.source), (line.source,))
 
@@ -197,11 +198,15 @@ def _answering_spans(wanted: AnswerType, text: str, question: str) -> list[str]:
     return [s for s in wanted.spans(text) if not re.search(rf"(?<!\w){re.escape(s.lower())}(?!\w)", asked)]
 
 
+def _fact_type(wanted: AnswerType, line: str, question: str) -> AnswerType:
+    """The kind of fact taken from the line: "how much is the target?" asks for the amount of money
+    when the line states one."""
+    return MONEY if "how much" in question.lower() and MONEY.spans(line) else wanted
+
+
 def _span_for(wanted: AnswerType, line: str, question: str) -> str:
     """The fact of the wanted kind in the line that the question does not state itself: the one nearest
     a word of the question, else the first."""
-    if "how much" in question.lower() and MONEY.spans(line):  # "how much is the target?" asks for the amount
-        wanted = MONEY
     spans = _answering_spans(wanted, line, question) or wanted.spans(line)
     lowered = line.lower()
     asked = [w for w in re.findall(r"[a-z0-9]{4,}", question.lower()) if w in lowered]
