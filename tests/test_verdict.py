@@ -72,6 +72,13 @@ def test_a_short_line_among_figures_of_its_kind_is_quoted_alone_when_it_names_wh
     assert before_model(evidence("What is the serviceable market size in dollars?", SHORT)).quote.text == SHORT.shown
 
 
+def test_how_much_takes_an_amount_of_money_only_for_a_question_typed_as_any_number():
+    line = EvidenceLine("A $5M pilot, delivered in 3 weeks for a 10% commission.", "x", 0, 1.0)
+    assert before_model(evidence("How much is the Series A target?", line)).answer.startswith("$5M")
+    assert before_model(evidence("How much time did the pilot take?", line)).answer.startswith("3 weeks")
+    assert before_model(evidence("How much is the commission?", line)).answer.startswith("10%")
+
+
 def test_a_figure_the_question_states_itself_is_not_its_answer():
     line = EvidenceLine("Playbook to enter 10-20", "Playbook to enter 10-20\nEuropean countries in Two Years", 0, 1.0)
     verdict = before_model(evidence("How many countries do they plan to enter within two years?", line))

@@ -16,7 +16,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from app.rag.answer_type import MONEY, AnswerType
+from app.rag.answer_type import MONEY, QUANTITY, AnswerType
 from app.rag.grounding import facts, states, strip_citations
 from app.rag.prompting import REFUSAL_SENTENCE
 from app.rag.refusal import is_refusal
@@ -199,9 +199,10 @@ def _answering_spans(wanted: AnswerType, text: str, question: str) -> list[str]:
 
 
 def _fact_type(wanted: AnswerType, line: str, question: str) -> AnswerType:
-    """The kind of fact taken from the line: "how much is the target?" asks for the amount of money
-    when the line states one."""
-    return MONEY if "how much" in question.lower() and MONEY.spans(line) else wanted
+    """The kind of fact taken from the line: "how much is the target?", typed as any number, asks for
+    the amount of money when the line states one. A type of its own keeps its kind: "how much time"
+    is a span of time, "how much is the commission" may be a share."""
+    return MONEY if wanted is QUANTITY and "how much" in question.lower() and MONEY.spans(line) else wanted
 
 
 def _span_for(wanted: AnswerType, line: str, question: str) -> str:
