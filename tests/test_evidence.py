@@ -58,6 +58,16 @@ def test_a_question_for_a_figure_is_answered_from_the_line_without_the_model(exa
     assert result.answer.endswith(f"[{result.quote['source'] + 1}]") and result.grounded is True
 
 
+def test_a_question_for_the_companys_seat_is_answered_by_the_line_that_says_it(example_index, embedder):
+    # The best-matching lines say "base" ("a second service base in Rotterdam"); the seat is in the
+    # FAQ's "Our headquarters ... are in Gothenburg, Sweden".
+    pipeline = AnswerPipeline(FaissRetriever(example_index, embedder), no_model, AnswerSettings())
+    for question in ("Where are they based?", "Where is the company located?"):
+        result = pipeline.answer("example", question)
+        assert result.why == "extracted" and result.answer.startswith("Gothenburg, Sweden \u2014 \u201cOur headquarters")
+        assert result.sources[result.quote["source"]].doc == "faq.md"
+
+
 def test_a_question_whose_type_of_fact_no_line_states_is_refused_without_the_model(example_index, embedder):
     pipeline = AnswerPipeline(FaissRetriever(example_index, embedder), no_model, AnswerSettings())
     result = pipeline.answer("example", "What is Tidewater's annual customer churn rate?")

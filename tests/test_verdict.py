@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.rag.answer_type import COUNT, DATE, DURATION, FEE, MONEY, PERCENT, QUANTITY, expected_type
+from app.rag.answer_type import COUNT, DATE, DURATION, FEE, MONEY, PERCENT, PLACE, QUANTITY, expected_type
 from app.rag.prompting import REFUSAL_SENTENCE
 from app.rag.verdict import Evidence, EvidenceLine, after_model, before_model
 
@@ -165,6 +165,11 @@ def test_a_model_refusal_stands_only_when_the_documents_seem_not_to_answer():
     ("What is the minimum amount an investor can put in?", MONEY),
     ("How long does it take to close a deal?", DURATION),
     ("How quickly does a citizen get a verdict?", None),  # typed, it refused answerable questions
+    ("Where are they based?", PLACE),
+    ("Where is the company located?", PLACE),
+    ("In which city is GILO headquartered?", PLACE),
+    ("Where will NARA publish its customer experience metrics?", None),  # a place of another kind
+    ("Which country's ministry is a partner?", None),
 ])
 def test_the_type_of_fact_a_question_asks_for(question, wanted):
     assert expected_type(question) is wanted
@@ -189,6 +194,12 @@ def test_the_type_of_fact_a_question_asks_for(question, wanted):
     # A span of time is a figure with its unit: not the "10-30" of "10-30% fees" beside "in weeks".
     (DURATION, "10-30% fees / From first contact to deals in weeks", ["in weeks"]),
     (DURATION, "Requests can take as long as eight years; 8.8 semesters; (95% CI)", ["eight years", "8.8 semesters"]),
+    # A place counts only in a line that says it is the company's seat.
+    (PLACE, "Our headquarters and workshop are in Gothenburg, Sweden, next to the port.", ["Gothenburg, Sweden"]),
+    (PLACE, "Headquartered in San Francisco, CA; offices in London", ["San Francisco, CA", "London"]),
+    (PLACE, "Headquartered in Tallinn", ["Tallinn"]),
+    (PLACE, "We keep a small field service base in Singapore", []),
+    (PLACE, "A cloud-based tool sold in Europe", []),
 ])
 def test_spans_of_each_kind(kind, line, spans):
     assert kind.spans(line) == spans

@@ -33,13 +33,19 @@ class AnswerType:
     asks: re.Pattern[str]  # the question asks for this type
     states: re.Pattern[str]  # a line states a fact of this type
     span: re.Pattern[str] | None = None  # the fact itself inside such a line (None: `states` marks it)
+    # The span counts only in a line that states the type: a place is the answer to "Where is it
+    # based?" in "Our headquarters are in Gothenburg", not in "a second service base in Rotterdam".
+    span_where_stated: bool = False
 
     def stated_in(self, line: str) -> bool:
         return bool(self.states.search(counted_text(line)))
 
     def span_matches(self, line: str) -> list[re.Match[str]]:
         """The facts of this type in the line, as matches in `counted_text(line)` (where they sit)."""
-        return [m for m in (self.span or self.states).finditer(counted_text(line)) if m.group().strip(" ,.")]
+        text = counted_text(line)
+        if self.span_where_stated and not self.states.search(text):
+            return []
+        return [m for m in (self.span or self.states).finditer(text) if m.group().strip(" ,.")]
 
     def spans(self, line: str) -> list[str]:
         """The facts of this type the line states, in order ("$4.5 million", "20%", "Q4 2023")."""
@@ -150,8 +156,24 @@ FEE = AnswerType(
     _either(MONEY.span, PERCENT.span),
 )
 
+# Where a company is: a line says so in words ("headquartered in", "based in", "offices in"), and the
+# place is the capitalised name after "in" or "at" ("Gothenburg, Sweden"). Only where the question asks
+# for the company's seat: "Where will NARA publish its metrics?" asks for a place of another kind, and
+# "Which country's ministry ...?" for a name. Untyped, "Where are they based?" was answered by the line
+# saying "base" (a service base elsewhere), and a deck that never says where it sits by any line:
+# typed, one more unanswerable question refused on each half, no answer lost (docs/architecture.md).
+PLACE = AnswerType(
+    "place",
+    re.compile(r"\b(where|(what|which) (city|country|town))\b.*"
+               r"\b(based|headquartered|located|incorporated|registered|hq|headquarters|head office|offices?)\b", re.IGNORECASE),
+    re.compile(r"\bheadquarter|\bHQ\b|(?<![\w-])based (?:in|out of)\b|\blocated (?:in|at)\b|\boffices? (?:in|at)\b|"
+               r"\bhead office\b|\b(?:incorporated|registered) in\b", re.IGNORECASE),
+    re.compile(r"(?:(?<=\bin )|(?<=\bat )|(?<=\bof ))[A-Z][\w'\u2019.-]*(?:(?:,\s*|\s+)[A-Z][\w'\u2019.-]*)*"),
+    span_where_stated=True,
+)
+
 # Most specific first: "how much funding" asks for money, "what percentage fee" for a percentage.
-_TYPES = (PERCENT, FEE, MONEY, DATE, DURATION, QUANTITY)
+_TYPES = (PERCENT, FEE, MONEY, DATE, DURATION, QUANTITY, PLACE)
 
 
 def expected_type(question: str) -> AnswerType | None:
