@@ -165,6 +165,8 @@ def test_a_model_refusal_stands_only_when_the_documents_seem_not_to_answer():
     ("What is the minimum amount an investor can put in?", MONEY),
     ("How long does it take to close a deal?", DURATION),
     ("How quickly does a citizen get a verdict?", None),  # typed, it refused answerable questions
+    ("How big is the European GO market they are starting with?", MONEY),
+    ("How large is the obtainable market relative to the serviceable market?", QUANTITY),
     ("Where are they based?", PLACE),
     ("Where is the company located?", PLACE),
     ("In which city is GILO headquartered?", PLACE),

@@ -72,8 +72,11 @@ MONEY_MEASURES = (r"money|funding|fund|raise|raising|raised|cost|costs|charge|ch
                   r"revenue|revenues|budget|price|salary|wage|fee|fees|assets|burn|investment|invested")
 MONEY = AnswerType(
     "amount of money",
+    # A market is sized in money, named in up to two words ("the European GO market": with one, "How big
+    # is ...?" was a number and answered "5" from a footnote mark); its size relative to another is a share.
     re.compile(rf"\bhow much\b.*\b({MONEY_MEASURES}|dollars?)\b|"
-               r"\bhow (big|large) (is|are) (the |their |its )?([\w-]+ )?(market|opportunity|tam|sam|som)\b|"
+               r"\bhow (big|large) (is|are) (the |their |its )?([\w'\u2019-]+ ){0,2}(market|opportunity|tam|sam|som)\b"
+               r"(?!.*\b(relative|compared) to\b)|"
                r"\bwhat is (the |their |its )?([\w-]+ )?(market size|tam|sam|som)\b|"
                r"\bwhat ((is|was|are|were) )?(the |its |their |his |her )?([\w'\u2019-]+ ){0,3}"
                r"(valuation|budget|price|cost|revenue|salary|wage|fee|burn rate|funding|assets)( cap)?\s*"
