@@ -16,6 +16,11 @@ def test_a_run_of_content_words_with_its_initials_spells_an_acronym_out():
         "arr": ("annual", "recurring", "revenue")}
     assert spelled_out("How many producers register for Renewable Energy Certificates?", acronyms) == {
         "rec": ("renewable", "energy", "certificates")}
+    # A chief officer without the "officer"; a chief of another letter is no such title.
+    assert spelled_out("Who is the chief executive of Soldera?", {"ceo", "cto"}) == {"ceo": ("chief", "executive")}
+    assert spelled_out("Who is the chief technology officer?", {"ceo", "cto"}) == {
+        "cto": ("chief", "technology", "officer")}
+    assert spelled_out("Who is the chief scientist?", {"ceo", "cto"}) == {}
     # Stop words break a run: "the average monthly" spells nothing.
     assert spelled_out("What is the average monthly total?", {"tam"}) == {}
 

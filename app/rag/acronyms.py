@@ -19,6 +19,9 @@ _WORD = re.compile(r"[A-Za-z]+")
 _STOP = set(STOPWORDS_EN)
 # Two letters (AI, US, VC) match too many pairs of words by chance.
 SHORTEST, LONGEST = 3, 5
+# A chief officer's title (CEO, CTO, CFO): readers drop the "officer". Tuning half, answer right
+# 0.784 -> 0.789 ("Who is the chief executive of Soldera?"); validation unchanged.
+_C_SUITE = re.compile(r"c[a-z]o")
 
 
 def acronyms_in(text: str) -> set[str]:
@@ -49,6 +52,12 @@ def spelled_out(text: str, acronyms: Iterable[str]) -> dict[str, tuple[str, ...]
             initials = "".join(w[0] for w in run)
             if initials in these and not any(w in _STOP for w in run):
                 found.setdefault(initials, tuple(run))
+    # "the chief executive" spells CEO out too.
+    for acronym in (a for these in wanted.values() for a in these if _C_SUITE.fullmatch(a)):
+        for i in range(len(words) - 1):
+            run = [w.lower() for w in words[i:i + 2]]
+            if run[0] == "chief" and run[1][0] == acronym[1] and run[1] not in _STOP:
+                found.setdefault(acronym, tuple(run))
     return found
 
 
