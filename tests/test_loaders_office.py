@@ -52,6 +52,29 @@ def test_pptx_slides_have_titles_groups_tables_charts_and_notes(tmp_path):
     assert loaded.notes == ["slide 3: no text (image only?)"]
 
 
+def test_a_grid_of_text_boxes_is_read_a_row_to_a_line_a_team_of_two_rows_box_by_box(tmp_path):
+    deck = Presentation()
+    slide = deck.slides.add_slide(deck.slide_layouts[5])
+    slide.shapes.title.text = "Results"
+    rows = [("Metric", "Single run", "Mean"), ("Graduation rate", "66.1%", "65.8%"), ("On-time rate", "33.5%", "33.5%")]
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            # a nudged box stays in its row
+            slide.shapes.add_textbox(Inches(1 + 3 * c), Inches(2 + r) + (12_000 if c == 1 else 0), Inches(2),
+                                     Inches(0.5)).text_frame.text = value
+    slide.shapes.add_textbox(Inches(1), Inches(6), Inches(8), Inches(1)).text_frame.text = "Two thirds graduate."
+    team = deck.slides.add_slide(deck.slide_layouts[5])
+    team.shapes.title.text = "Team"
+    for c, (name, role) in enumerate([("Ana Ruiz", "CEO"), ("Ben Okafor", "CTO")]):
+        team.shapes.add_textbox(Inches(1 + 4 * c), Inches(2), Inches(3), Inches(0.5)).text_frame.text = name
+        team.shapes.add_textbox(Inches(1 + 4 * c), Inches(3), Inches(3), Inches(0.5)).text_frame.text = role
+    deck.save(str(tmp_path / "grid.pptx"))
+    results, people = load_file(tmp_path / "grid.pptx").pages
+    assert results.text.split("\n") == ["Results", "Metric | Single run | Mean", "Graduation rate | 66.1% | 65.8%",
+                                        "On-time rate | 33.5% | 33.5%", "Two thirds graduate."]
+    assert people.text.split("\n") == ["Team", "Ana Ruiz", "Ben Okafor", "CEO", "CTO"]
+
+
 def test_docx_sections_follow_headings_with_tables(tmp_path):
     document = docx.Document()
     document.add_paragraph("Confidential whitepaper.")
