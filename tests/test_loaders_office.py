@@ -25,7 +25,7 @@ def make_pptx(path) -> None:
     for r, row in enumerate([("Customer", "Ships"), ("Nordlys Shipping", "12")]):
         for c, value in enumerate(row):
             table.cell(r, c).text = value
-    slide.notes_slide.notes_text_frame.text = "Mention the Maersk pilot."
+    slide.notes_slide.notes_text_frame.text = "2:15-3:30. Mention the Maersk pilot."  # a timing cue first
     chart_slide = deck.slides.add_slide(title_only)
     chart_slide.shapes.title.text = "Growth"
     data = CategoryChartData()
