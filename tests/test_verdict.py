@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.rag.answer_type import COUNT, DATE, DURATION, FEE, MONEY, PERCENT, PLACE, QUANTITY, expected_type
+from app.rag.answer_type import COUNT, DATE, DURATION, FEE, LINK, MONEY, PERCENT, PLACE, QUANTITY, expected_type
 from app.rag.prompting import REFUSAL_SENTENCE
 from app.rag.verdict import Evidence, EvidenceLine, after_model, before_model
 
@@ -167,6 +167,10 @@ def test_a_model_refusal_stands_only_when_the_documents_seem_not_to_answer():
     ("How quickly does a citizen get a verdict?", None),  # typed, it refused answerable questions
     ("How big is the European GO market they are starting with?", MONEY),
     ("How large is the obtainable market relative to the serviceable market?", QUANTITY),
+    ("Where is the Unstuck code hosted?", LINK),
+    ("What email address should interested people write to?", LINK),
+    ("How can investors contact them?", LINK),
+    ("Where does Docling get the model weights it needs?", None),  # a source, said in words or a link
     ("Where are they based?", PLACE),
     ("Where is the company located?", PLACE),
     ("In which city is GILO headquartered?", PLACE),
@@ -201,6 +205,11 @@ def test_the_type_of_fact_a_question_asks_for(question, wanted):
     (PLACE, "Headquartered in San Francisco, CA; offices in London", ["San Francisco, CA", "London"]),
     (PLACE, "Headquartered in Tallinn", ["Tallinn"]),
     (PLACE, "We keep a small field service base in Singapore", []),
+    # An address is read with its link: not a version ("Node.js") or a figure ("2.5M").
+    (LINK, "Code: github.com/dtdannen/unstuck-ai, weights at https://huggingface.co/ds4sd/docling-models.",
+     ["github.com/dtdannen/unstuck-ai", "https://huggingface.co/ds4sd/docling-models"]),
+    (LINK, "Write to Relations@DAV.Network or visit www.example.com/about", ["Relations@DAV.Network", "www.example.com/about"]),
+    (LINK, "Built on Node.js and Next.js, 2.5M users", []),
     (PLACE, "A cloud-based tool sold in Europe", []),
 ])
 def test_spans_of_each_kind(kind, line, spans):
