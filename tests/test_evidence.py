@@ -181,6 +181,19 @@ def test_a_window_does_not_cross_into_the_speaker_notes():
     assert by_line["Land the plane."] == lines[2:]
 
 
+def test_a_line_is_quoted_with_the_line_before_it_and_two_after_on_its_side_of_the_notes():
+    # An advisor card split over lines: the bio's second line holds the employer.
+    lines = ["Team", "Jerome Ferguson", "Autonomy Advisor", "Director of Autonomous", "Systems at UPS",
+             "Scott Horowitz", "Speaker notes: keep it short.", "Next slide."]
+    chunk = Chunk("c1", "deck", "d.pdf", "\n".join(lines), 9, "slide", "Team")
+    by_line = {u.line: u for u in windows(chunk, lines)}
+    role = by_line["Autonomy Advisor"]
+    assert role.text.split("\n") == lines[1:4]  # what is ranked: the line and one on each side
+    assert role.context.split("\n") == lines[1:5]  # what is quoted: one before, two after
+    assert by_line["Scott Horowitz"].context.split("\n") == lines[4:6]  # not into the notes
+    assert by_line["Speaker notes: keep it short."].context.split("\n") == lines[6:]
+
+
 def test_a_question_spelling_out_the_decks_acronym_finds_the_line_that_abbreviates_it(embedder):
     """Readers write "annual recurring revenue", decks "ARR": both are one term, and the query says both."""
     from app.rag.units import DeckUnits

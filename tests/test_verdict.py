@@ -123,6 +123,13 @@ def test_a_short_quoted_line_is_shown_with_the_lines_around_it():
         "The documents say: \u201cGaurav Yadav / CTO / Andrius Petkevicius\u201d [1]")
 
 
+def test_a_short_line_is_quoted_with_its_context_when_it_has_one():
+    window = "Jerome Ferguson\nAutonomy Advisor\nDirector of Autonomous"
+    role = EvidenceLine("Autonomy Advisor", window, 0, 1.0, context=window + "\nSystems at UPS")
+    assert before_model(evidence("Where does the autonomy advisor work?", role), write=False).answer == (
+        "The documents say: \u201cJerome Ferguson / Autonomy Advisor / Director of Autonomous / Systems at UPS\u201d [1]")
+
+
 def test_the_written_answer_is_kept_and_quoted_with_the_line_holding_its_facts():
     verdict = after_model(evidence("Who founded the company?", RAISE, TEAM),
                           "Ana Ruiz and Ben Okafor founded it.", "Ana Ruiz and Ben Okafor founded it.")

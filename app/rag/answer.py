@@ -95,7 +95,8 @@ class AnswerPipeline:
         sources, index_of = _sources(found, self.settings.top_k)
         # The evidence lines best first by the chance that the line itself states the answer.
         ranked = sorted(zip(found.units, self.line_ranker.scores(question, wanted, found)), key=lambda u: -u[1])
-        lines = tuple(EvidenceLine(h.unit.line, h.unit.text, index_of[h.unit.chunk.id], score) for h, score in ranked)
+        lines = tuple(EvidenceLine(h.unit.line, h.unit.text, index_of[h.unit.chunk.id], score,
+                                   h.unit.context) for h, score in ranked)
         values = features(question, wanted, found.units, found.chunks, found.deck_units, states_wanted(wanted, lines))
         p = self.refusal_model.p_answerable(values)
         evidence = Evidence(question, wanted, lines, p >= self.refusal_model.threshold, p)

@@ -39,6 +39,7 @@ class EvidenceLine:
     window: str
     source: int  # 0-based index into the answer's sources
     score: float
+    context: str = ""  # the lines quoted around it (the window when not given)
 
     @property
     def shown(self) -> str:
@@ -48,7 +49,7 @@ class EvidenceLine:
     @property
     def in_context(self) -> str:
         """The line quoted with its neighbours."""
-        return window_quote(self.window)
+        return window_quote(self.context or self.window)
 
 
 @dataclass(frozen=True)
