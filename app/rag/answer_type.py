@@ -45,7 +45,8 @@ class AnswerType:
         return bool(self.states.search(self._text(line)))
 
     def span_matches(self, line: str) -> list[re.Match[str]]:
-        """The facts of this type in the line, as matches in `counted_text(line)` (where they sit)."""
+        """The facts of this type in the line, as matches in the line as the type reads it (where they sit):
+        `counted_text(line)`, or the line as written for an address."""
         text = self._text(line)
         if self.span_where_stated and not self.states.search(text):
             return []
