@@ -205,8 +205,13 @@ class Services:
                 history_tokens=answer.history_tokens, write_answers=answer.write_answers,
             )
             return AnswerPipeline(self.retriever, self.generator, settings, RefusalModel.load(self.fitted_file),
-                                  LineRanker.load(self.fitted_file), self.curated_matcher)
+                                  LineRanker.load(self.fitted_file), self.curated_matcher, self.deck_title)
         return self._part("pipeline", make)
+
+    def deck_title(self, deck: str) -> str | None:
+        """The title the owner gave the deck in deck.toml (None where none is set: the deck's name stands in)."""
+        title = self.deck_settings.get(deck).title
+        return title if title != deck else None
 
     def generator(self) -> Generator:
         """The process's one model, loaded under a lock the first time it is needed."""

@@ -58,6 +58,13 @@ def test_chat_over_http_answers_with_sources_and_a_session(server):
     assert follow.json()["message_id"] > body["message_id"]
 
 
+def test_what_do_they_do_over_http_is_answered_about_the_company(server):
+    """The reader's first question names nothing the deck says; the deck's title (deck.toml) names the company."""
+    server, _ = server
+    body = requests.post(f"{server}/api/chat", timeout=120, json={"deck": "example", "question": "What do they do?"}).json()
+    assert body["refused"] is False and "hull" in body["answer"].lower(), body
+
+
 def test_stream_over_http_delivers_sentences_as_they_pass(server):
     server, _ = server
     arrivals: list[tuple[str, float]] = []

@@ -129,7 +129,7 @@ def _pipeline(services, k: int | None) -> AnswerPipeline:
 
     settings = services.pipeline.settings if k is None else dataclasses.replace(services.pipeline.settings, top_k=k)
     return AnswerPipeline(services.retriever, services.generator, settings, services.pipeline.refusal_model,
-                          services.pipeline.line_ranker)
+                          services.pipeline.line_ranker, titles=services.deck_title)
 
 
 def report(results: list[QuestionResult], k: int, answered: bool, out: Path | None) -> dict:

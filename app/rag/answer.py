@@ -51,8 +51,9 @@ class AnswerPipeline:
 
     def __init__(self, retriever: Retriever, generator: Callable[[], Generator], settings: AnswerSettings,
                  refusal_model: RefusalModel | None = None, line_ranker: LineRanker | None = None,
-                 curated: CuratedMatcher | None = None):
+                 curated: CuratedMatcher | None = None, titles: Callable[[str], str | None] | None = None):
         self.retriever = retriever
+        self.titles = titles  # deck -> the owner's title for it (deck.toml), if one is set
         self.curated = curated  # the founders' own answers, asked first
         self._generator = generator  # loaded on first use: decisions without the model never wait for it
         self.settings = settings
@@ -73,7 +74,8 @@ class AnswerPipeline:
 
     def _retrieve(self, deck: str, question: str, history: list[tuple[str, str]]) -> tuple[Retrieved, str]:
         query = retrieval_query(question, history)
-        found = self.retriever.evidence(deck, query, self.settings.top_k, self.settings.evidence_units)
+        title = self.titles(deck) if self.titles else None
+        found = self.retriever.evidence(deck, query, self.settings.top_k, self.settings.evidence_units, title)
         return found, query
 
     def start(self, deck: str, question: str, history: list[tuple[str, str]] | None = None) -> AnswerStream:

@@ -44,7 +44,7 @@ class Retrieved:
 class Retriever(Protocol):
     def retrieve(self, deck: str, query: str, k: int) -> list[ScoredChunk]: ...
 
-    def evidence(self, deck: str, query: str, k: int, n: int) -> Retrieved: ...
+    def evidence(self, deck: str, query: str, k: int, n: int, title: str | None = None) -> Retrieved: ...
 
 
 class EmbeddingMismatch(IndexNotBuilt):
@@ -76,9 +76,10 @@ class DeckSearcher:
         """Top-k chunks for the query, best first, each with its cosine similarity."""
         return self._search(query, self.embedder.embed([query])[0], k)
 
-    def evidence(self, query: str, k: int, n: int) -> Retrieved:
-        """The top-k chunks and the n best evidence units deck-wide, from one embedding of the query."""
-        query = self.units.query_for(query)
+    def evidence(self, query: str, k: int, n: int, title: str | None = None) -> Retrieved:
+        """The top-k chunks and the n best evidence units deck-wide, from one embedding of the query
+        (`title`: the owner's name for the deck, DeckUnits.query_for)."""
+        query = self.units.query_for(query, title)
         vector = self.embedder.embed([query])[0]
         chunks = self._search(query, vector, k)
         ranks = {hit.chunk.id: rank for rank, hit in enumerate(chunks)}
@@ -127,9 +128,9 @@ class FaissRetriever:
         """Top-k chunks for the query, best first, each with its cosine similarity."""
         return self.searcher(deck).search(query, k)
 
-    def evidence(self, deck: str, query: str, k: int, n: int) -> Retrieved:
+    def evidence(self, deck: str, query: str, k: int, n: int, title: str | None = None) -> Retrieved:
         """The top-k chunks and the n best evidence units of the deck."""
-        return self.searcher(deck).evidence(query, k, n)
+        return self.searcher(deck).evidence(query, k, n, title)
 
 
 def check_embedder(index: DeckIndex, embedder: Embedder) -> None:

@@ -27,6 +27,7 @@ from nltk.stem.snowball import SnowballStemmer
 
 from app.rag.acronyms import acronyms_in, spelled_out, with_acronyms
 from app.rag.injection import addresses_the_model
+from app.rag.subject import asks_overview, overview_query, subject_from_files
 from ingest.chunk import Chunk
 from ingest.loaders.base import SPEAKER_NOTES
 
@@ -211,15 +212,22 @@ class DeckUnits:
         # on many pages, tells little about which line answers "Who is Tidewater's CTO?").
         self._idf = {t: math.log(1 + len(chunks) / n) for t, n in counts.items()}
         self._unseen = max(self._idf.values(), default=1.0)  # a term the deck never uses weighs most
+        self.subject = subject_from_files(chunks)  # the company's name, as the file names give it
         self._embed = embed
         vectors = _cached_vectors(titled, embed, cache) if titled else np.zeros((0, 1), dtype="float32")
         self._index = faiss.IndexFlatIP(vectors.shape[1])
         if len(vectors):
             self._index.add(np.ascontiguousarray(vectors, dtype="float32"))
 
-    def query_for(self, question: str) -> str:
+    def query_for(self, question: str, title: str | None = None) -> str:
         """The question as the deck is searched for it: an acronym of the deck it spells out written
-        beside the words, the words every page uses left out."""
+        beside the words, the words every page uses left out. A question asking only what the company
+        does is asked with its name (app/rag/subject.py): the owner's deck title when the deck uses its
+        words, else the name the file names give; the name is kept even where every page writes it."""
+        if asks_overview(question):
+            subject = title if title and terms(title) and terms(title) <= self.vocabulary else self.subject
+            if subject:
+                return overview_query(subject)
         return self.without_common_words(with_acronyms(question, self.acronyms))
 
     def without_common_words(self, question: str) -> str:

@@ -1,0 +1,69 @@
+"""What a deck is about: the company's name for "What do they do?" (app/rag/subject.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.rag.answer import AnswerPipeline, AnswerSettings
+from app.rag.retrieval import FaissRetriever
+from app.rag.subject import asks_overview, subject_from_files
+from app.rag.units import DeckUnits
+from ingest.chunk import Chunk
+
+SLIDES = ["Papermark\nSecure and modern document sharing infrastructure\nwww.papermark.io",
+          "Team\nMarc Seitz, Co-Founder of Papermark\nIuliia Shnai, Co-Founder of Papermark",
+          "Product\nPapermark turns your files into shareable links\nProduct updates shipped every week in 2025",
+          "Traction\n60+ developers and contributors\nproduction customers in 30 countries"]
+
+
+def deck(doc: str, slides: list[str] = SLIDES) -> list[Chunk]:
+    return [Chunk(f"{doc}:{i}", "d", doc, text, i + 1, "page", text.split("\n")[0]) for i, text in enumerate(slides)]
+
+
+@pytest.mark.parametrize("question", ["What do they do?", "What does the company do?", "What is the product?",
+                                      "What's their product?", "What are they building?", "What is the project about?",
+                                      "what does the startup offer"])
+def test_questions_asking_only_what_the_company_does(question):
+    assert asks_overview(question)
+
+
+@pytest.mark.parametrize("question", ["What do they do with the money?", "What is the product roadmap?",
+                                      "What does Papermark do?", "Who are they?", "How much is the product?"])
+def test_questions_asking_something_more(question):
+    assert not asks_overview(question)
+
+
+def test_the_company_is_named_by_a_file_name_word_the_documents_write_as_a_name():
+    assert subject_from_files(deck("papermark_pitch_deck.pdf")) == "Papermark"  # "papermark.io" is an address
+    assert subject_from_files(deck("pitch_deck.pdf")) is None  # the file names say only what kind of file
+    # A word the documents also write in lower case is a word, not the company's name.
+    assert subject_from_files(deck("production_investor_slides.pdf")) is None
+
+
+def test_an_overview_question_is_searched_with_the_companys_name(embedder):
+    units = DeckUnits(deck("papermark_deck.pdf"), embedder.embed)
+    assert units.query_for("What is the product?") == "What does Papermark do?"
+    assert units.query_for("What is the product roadmap?") != "What does Papermark do?"
+    # The owner's title names it where the deck uses its words; a title the deck never writes does not.
+    assert units.query_for("What do they do?", title="Papermark Inc") == "What does Papermark do?"
+    assert units.query_for("What do they do?", title="Our Seed Deck 2026") == "What does Papermark do?"
+    query = units.query_for("What is the product?")
+    best = units.rank(query, embedder.embed([query])[0], {}, 3)[0]
+    assert "Product Designer" not in best.unit.line and "Papermark" in best.unit.text
+    # Without the name, "product" finds the line that says "Product updates" and "production".
+    plain = units.without_common_words("What is the product?")
+    assert "Product" in units.rank(plain, embedder.embed([plain])[0], {}, 1)[0].unit.text
+
+
+def test_what_do_they_do_is_answered_from_the_deck_named_by_its_owner(example_index, embedder):
+    """The sample deck's files (pitch_deck.pdf, faq.md, whitepaper.pdf) do not name the company; its
+    deck.toml title does. Without it the question names nothing the deck says and is refused."""
+    def no_model():
+        raise AssertionError("the model must not be asked")
+
+    retriever = FaissRetriever(example_index, embedder)
+    unnamed = AnswerPipeline(retriever, no_model, AnswerSettings()).answer("example", "What do they do?")
+    assert unnamed.refused
+    named = AnswerPipeline(retriever, no_model, AnswerSettings(), titles=lambda d: "Tidewater Robotics")
+    result = named.answer("example", "What do they do?")
+    assert not result.refused and "hull-cleaning" in result.answer
