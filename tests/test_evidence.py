@@ -62,7 +62,9 @@ def test_a_question_for_the_companys_seat_is_answered_by_the_line_that_says_it(e
     # The best-matching lines say "base" ("a second service base in Rotterdam"); the seat is in the
     # FAQ's "Our headquarters ... are in Gothenburg, Sweden".
     pipeline = AnswerPipeline(FaissRetriever(example_index, embedder), no_model, AnswerSettings())
-    for question in ("Where are they based?", "Where is the company located?"):
+    # "Where are their offices?" matched "the European Patent Office" far better, and a place line is
+    # taken however weakly it matched.
+    for question in ("Where are they based?", "Where is the company located?", "Where are their offices?"):
         result = pipeline.answer("example", question)
         assert result.why == "extracted" and result.answer.startswith("Gothenburg, Sweden \u2014 \u201cOur headquarters")
         assert result.sources[result.quote["source"]].doc == "faq.md"
@@ -232,3 +234,16 @@ def test_a_question_word_the_deck_never_uses_takes_the_decks_word_it_begins(embe
     query = units.query_for("Who are their competitors?")
     best = units.rank(query, embedder.embed([query])[0], {}, 3)[0]
     assert best.unit.line == "Diver teams: cheap per job, but banned in many ports."
+
+
+def test_a_readers_idiom_is_searched_with_the_words_decks_write(example_index, embedder):
+    """"make money" and "HQ" share no word with the lines that answer them (app/rag/idioms.py)."""
+    from app.rag.idioms import with_deck_words
+
+    assert with_deck_words("How do they make money?") == "How do they make money? (business model, pricing, fees)"
+    assert with_deck_words("What did they spend the money on?") == "What did they spend the money on?"
+    pipeline = AnswerPipeline(FaissRetriever(example_index, embedder), no_model, AnswerSettings())
+    money = pipeline.answer("example", "How do they make money?")
+    assert not money.refused and "Robot-as-a-Service subscription" in money.answer
+    seat = pipeline.answer("example", "Where is the HQ?")
+    assert seat.why == "extracted" and seat.answer.startswith("Gothenburg, Sweden")

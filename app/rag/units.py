@@ -26,6 +26,7 @@ from llama_index.core.node_parser.text.utils import split_by_sentence_tokenizer
 from nltk.stem.snowball import SnowballStemmer
 
 from app.rag.acronyms import acronyms_in, spelled_out, with_acronyms
+from app.rag.idioms import with_deck_words
 from app.rag.injection import addresses_the_model
 from app.rag.subject import asks_overview, overview_query, subject_from_files
 from ingest.chunk import Chunk
@@ -220,15 +221,16 @@ class DeckUnits:
             self._index.add(np.ascontiguousarray(vectors, dtype="float32"))
 
     def query_for(self, question: str, title: str | None = None) -> str:
-        """The question as the deck is searched for it: an acronym of the deck it spells out written
-        beside the words, the words every page uses left out. A question asking only what the company
-        does is asked with its name (app/rag/subject.py): the owner's deck title when the deck uses its
-        words, else the name the file names give; the name is kept even where every page writes it."""
+        """The question as the deck is searched for it: a reader's idiom with the words decks use for it
+        (app/rag/idioms.py), an acronym of the deck it spells out written beside the words, the words
+        every page uses left out. A question asking only what the company does is asked with its name
+        (app/rag/subject.py): the owner's deck title when the deck uses its words, else the name the
+        file names give; the name is kept even where every page writes it."""
         if asks_overview(question):
             subject = title if title and terms(title) and terms(title) <= self.vocabulary else self.subject
             if subject:
                 return overview_query(subject)
-        return self.without_common_words(with_acronyms(question, self.acronyms))
+        return self.without_common_words(with_acronyms(with_deck_words(question), self.acronyms))
 
     def without_common_words(self, question: str) -> str:
         """The question without the words every page uses ("Who is Soldera's CEO?" -> "Who is CEO?"), so

@@ -68,6 +68,11 @@ class Evidence:
             return None
         best = self.lines[0].score
         floor = best - (1 - TYPED_LINE_SHARE) * abs(best)
+        if self.wanted.span_where_stated:
+            # A place counts only in a line that says it is the seat ("headquartered in"): such a line
+            # answers however weakly it matched. "Where are their offices?" matched the patents line
+            # ("European Patent Office") far better than "Our headquarters ... are in Gothenburg".
+            floor = float("-inf")
         return next((e for e in self.lines if e.score >= floor and self.wanted.spans(e.shown)), None)
 
 

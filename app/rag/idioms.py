@@ -1,0 +1,23 @@
+"""Ways readers ask that decks never write, with the words decks write for them.
+
+"How do they make money?" shares no word with "Robot-as-a-Service subscription: $48,000 per ship
+per year" or "10-30% trading fees", and MiniLM puts it nearer the revenue projections; "Where is the
+HQ?" shares none with "Our headquarters ... are in Gothenburg". The question is searched with the
+deck's words beside its own. Kept to what was seen: on the sample deck (both were refused) and the
+tuning half ("How does Soldera make money?": answer right 0.825 -> 0.830, docs/architecture.md).
+"""
+
+from __future__ import annotations
+
+import re
+
+IDIOMS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"\bmak(?:e|es|ing) money\b|\bmoneti[sz]", re.IGNORECASE), "business model, pricing, fees"),
+    (re.compile(r"\bHQ\b"), "headquarters"),
+)
+
+
+def with_deck_words(question: str) -> str:
+    """The question with the words decks write for its idioms after it, in brackets."""
+    words = [deck_words for idiom, deck_words in IDIOMS if idiom.search(question)]
+    return f"{question} ({'; '.join(words)})" if words else question
