@@ -36,6 +36,9 @@ def test_flask_eval_reports_figures_and_writes_detail(app, tmp_path):
          "evidence": None, "page_or_slide": 1},
         {"doc": "pitch_deck.pdf", "question": "Who won the 2018 FIFA World Cup?", "answer": None,
          "evidence": None, "page_or_slide": None},
+        # Refused, only just: the closest passage shown holds the fact (the acceptance scorer's "right").
+        {"doc": "pitch_deck.pdf", "question": "What is the pricing?", "answer": "$48,000",
+         "evidence": None, "page_or_slide": None},
     ]
     qa.write_text("\n".join(json.dumps(line) for line in lines) + "\n")
     out = tmp_path / "report.json"
@@ -43,8 +46,10 @@ def test_flask_eval_reports_figures_and_writes_detail(app, tmp_path):
     assert result.exit_code == 0, result.output
     assert "hit_at_5" in result.output and "answer_accuracy" in result.output
     report = json.loads(out.read_text())
-    assert report["summary"]["questions"] == 2 and report["summary"]["hit_at_5"] == 1.0
+    assert report["summary"]["questions"] == 3 and report["summary"]["hit_at_5"] == 1.0
     assert report["summary"]["refusal_accuracy"] == 1.0
+    assert report["summary"]["answer_accuracy"] == 0.5 and report["summary"]["false_refusal_rate"] == 0.5
+    assert report["summary"]["fact_shown_accuracy"] == 1.0
     assert report["summary"]["grounded_rate"] == 1.0  # the one answer given (Gothenburg) rests on its sources
     assert report["questions"][0]["grounded"] is True
     first = report["questions"][0]

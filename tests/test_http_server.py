@@ -65,6 +65,22 @@ def test_what_do_they_do_over_http_is_answered_about_the_company(server):
     assert body["refused"] is False and "hull" in body["answer"].lower(), body
 
 
+def test_a_near_refusal_over_http_shows_the_closest_passage_and_cites_it(server):
+    """"What is the pricing?": the deck never writes "price", so the decision refuses it, but only just;
+    the reader is shown the subscription line with its slide, and the turn still counts as unanswered.
+    A question nothing in the deck comes near stays a plain refusal."""
+    server, _ = server
+    body = requests.post(f"{server}/api/chat", timeout=120,
+                         json={"deck": "example", "question": "What is the pricing?"}).json()
+    assert body["refused"] is True and body["answer"].startswith("The documents do not say this clearly."), body
+    assert "$48,000 per ship per year" in body["answer"] and "$48,000" in body["quote"]["text"], body
+    used = [s for s in body["sources"] if s["used"]]
+    assert len(used) == 1 and used[0] == body["sources"][body["quote"]["source"]], body
+    far = requests.post(f"{server}/api/chat", timeout=120,
+                        json={"deck": "example", "question": "What's the weather in Paris?"}).json()
+    assert far["refused"] is True and far["answer"] == "The documents do not say." and far["quote"] is None, far
+
+
 def test_stream_over_http_delivers_sentences_as_they_pass(server):
     server, _ = server
     arrivals: list[tuple[str, float]] = []

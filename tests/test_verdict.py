@@ -6,7 +6,7 @@ import pytest
 
 from app.rag.answer_type import COUNT, DATE, DURATION, FEE, LINK, MONEY, PERCENT, PLACE, QUANTITY, expected_type
 from app.rag.prompting import REFUSAL_SENTENCE
-from app.rag.verdict import Evidence, EvidenceLine, after_model, before_model
+from app.rag.verdict import NEAR_REFUSAL_P, Evidence, EvidenceLine, after_model, before_model
 
 RAISE = EvidenceLine("We are raising $4.5 million on a SAFE to reach 40 customers.",
                      "The Ask\nWe are raising $4.5 million on a SAFE to reach 40 customers.\nUse of funds", 1, 1.4)
@@ -44,6 +44,18 @@ def test_refusals_are_decided_before_the_model(question, lines, answerable, why)
     verdict = before_model(evidence(question, *lines, answerable=answerable, p=0.1 if not answerable else 0.9))
     assert verdict.refused and verdict.answer == REFUSAL_SENTENCE and why in verdict.why
     assert verdict.quote is None and verdict.used == ()
+
+
+def test_a_near_refusal_shows_the_closest_passage_and_still_counts_as_refused():
+    """Refused with p(answerable) just under the threshold: the reader is told the documents do not say
+    it clearly and shown the best line with its citation; further below, the plain refusal."""
+    near = before_model(evidence("How much are they raising?", RAISE, MARKET, answerable=False, p=NEAR_REFUSAL_P))
+    assert near.refused and "do not seem to answer" in near.why
+    assert near.answer.startswith("The documents do not say this clearly.")
+    assert f"\u201c{RAISE.line}\u201d [2]" in near.answer and MARKET.line not in near.answer
+    assert near.quote.text == RAISE.line and near.quote.source == 1 and near.used == (1,)
+    far = before_model(evidence("How much are they raising?", RAISE, answerable=False, p=NEAR_REFUSAL_P - 0.01))
+    assert far.answer == REFUSAL_SENTENCE and far.quote is None and far.used == ()
 
 
 def test_a_figure_no_good_line_states_is_left_to_the_model_or_the_best_line():

@@ -208,6 +208,20 @@ def test_a_source_chip_on_the_deck_page_scrolls_the_deck_to_that_slide(browser, 
     browser.save_screenshot(str(screenshots / "deck-page.png"))
 
 
+def test_a_near_refusal_shows_its_closest_passage_with_a_source_chip_and_the_hand_off(browser, site):
+    """A question the decision only just refuses: the reader reads the closest line, can open its slide,
+    and can still leave an e-mail for the founders (the turn is unanswered)."""
+    base, _, _ = site
+    browser.get(f"{base}/embed/example")
+    wait(browser, 20).until(lambda d: d.execute_script("return document.getElementById('question') !== null"))
+    answer = ask_and_wait(browser, "What is the pricing?")
+    text = answer.find_element(By.CSS_SELECTOR, ".answer-text").text
+    assert text.startswith("The documents do not say this clearly.") and "$48,000 per ship per year" in text
+    chips = answer.find_elements(By.CSS_SELECTOR, ".chip")
+    assert len(chips) == 1 and chips[0].text.startswith("slide ")
+    assert answer.find_elements(By.CSS_SELECTOR, "form.handoff input[type=email]")
+
+
 # No digits: a figure found in no source would end the answer. Two sentences: each streams once it passed.
 HOSTILE_ANSWER = ('<img src=x onerror="window.__pwned=true">The founders are <b>Maren Okafor</b> and '
                   'Tomas Lindqvist. <script>window.__pwned="script"</script> Maren Okafor leads the company.')

@@ -56,7 +56,7 @@ def evaluate(pipeline: AnswerPipeline, deck: str | dict[str, str], questions: li
             question=item["question"], doc=item["doc"], gold_answer=gold, gold_page=page,
             answer=result.answer, refused=result.refused,
             hit_at_1=is_hit(retrieved[:1], item["doc"], page), hit_at_k=is_hit(retrieved, item["doc"], page),
-            correct=correct, text_correct=correct,
+            correct=correct, text_correct=correct, shown_correct=gold is not None and right(gold, result.answer),
             seconds=round(seconds, 3), sources=retrieved, error=result.error, grounded=result.grounded,
             quote=result.quote, cited=cited, unclean=unclean(result.answer), why=result.why,
             lost=loss(gold, result.refused, correct, cited or is_hit(retrieved, item["doc"], page), result.evidence)

@@ -98,6 +98,9 @@ class QuestionResult:
     error: str | None = None
     grounded: bool | None = None
     text_correct: bool = False  # ... in the answer text alone
+    # The gold fact anywhere in the text the reader is shown, a refusal's closest passage included:
+    # what ../shared/eval/ask_http.py counts as right. `correct` counts answers only.
+    shown_correct: bool = False
     quote: dict | None = None
     cited: bool = False  # a source of the answer is the gold page
     unclean: bool = False
@@ -143,6 +146,7 @@ def summarise(results: list[QuestionResult], k: int, answered: bool = True) -> d
         f"hit_at_{k}": rate(answerable, lambda r: r.hit_at_k),
         "answer_accuracy": rate(answerable, lambda r: r.correct),
         "answer_text_accuracy": rate(answerable, lambda r: r.text_correct),
+        "fact_shown_accuracy": rate(answerable, lambda r: r.shown_correct),
         "refusal_accuracy": rate(unanswerable, lambda r: r.refused),
         "false_refusal_rate": rate(answerable, lambda r: r.refused),
         # Of the answers given (not refused): every number and name in them is in the evidence.
@@ -154,8 +158,8 @@ def summarise(results: list[QuestionResult], k: int, answered: bool = True) -> d
         "latency_p95_s": round(seconds[min(len(seconds) - 1, int(0.95 * len(seconds)))], 2) if seconds else None,
     }
     if not answered:
-        for key in ("answer_accuracy", "answer_text_accuracy", "refusal_accuracy", "false_refusal_rate", "grounded_rate",
-                    "cited_gold", "unclean_rate"):
+        for key in ("answer_accuracy", "answer_text_accuracy", "fact_shown_accuracy", "refusal_accuracy",
+                    "false_refusal_rate", "grounded_rate", "cited_gold", "unclean_rate"):
             summary[key] = None
         return summary
     for name in LOSSES:

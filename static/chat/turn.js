@@ -95,7 +95,8 @@ export function finish(turn, done) {
   turn.messageId = done.message_id;
   let used = done.used && done.used.length ? done.used : [];
   if (!used.length && done.quote && !done.refused) used = [done.quote.source];
-  renderSources(turn, done.refused ? [] : used);
+  // A refusal cites only the closest passage it shows, when it shows one (`used` is empty otherwise).
+  renderSources(turn, used);
   renderAnswer(turn, done.answer);
   // The founders' own answer (not the documents'): marked so, beside its label in the text.
   if (done.curated && done.curated.same) turn.item.classList.add("from-founders");
