@@ -58,6 +58,18 @@ def test_a_near_refusal_shows_the_closest_passage_and_still_counts_as_refused():
     assert far.answer == REFUSAL_SENTENCE and far.quote is None and far.used == ()
 
 
+def test_a_bare_value_beside_the_matching_line_is_its_answer():
+    """A slide's label and its value on lines of their own: the date above the title line answers; a
+    date inside a longer neighbouring sentence is another fact, not this line's value."""
+    title = EvidenceLine("Investment Presentation \u2013 Confidential soldera.org",
+                         "September 2024\nInvestment Presentation \u2013 Confidential soldera.org\nApplied AI", 0, 1.0)
+    verdict = before_model(evidence("When was this presentation put together?", title))
+    assert verdict.why == "extracted" and verdict.answer.startswith(
+        "September 2024 \u2014 \u201cSeptember 2024 / Investment Presentation")
+    prose = EvidenceLine(title.line, f"The company was founded in 2021 by two engineers\n{title.line}", 0, 1.0)
+    assert before_model(evidence("When was this presentation put together?", prose)) is None
+
+
 def test_a_figure_no_good_line_states_is_left_to_the_model_or_the_best_line():
     """Whether to refuse was the refusal model's call (it knows no line states one); a weak typed line
     ("Revenue grew 20%" for a question on Europe) is not taken for the answer."""
@@ -172,6 +184,7 @@ def test_a_model_refusal_stands_only_when_the_documents_seem_not_to_answer():
     ("How many FTE staff is OSHA funding?", COUNT),  # counts people, not dollars
     ("When does the seed round close?", DATE),
     ("In what year was it founded?", DATE),
+    ("What year-over-year growth do they report?", None),  # a growth, not a year
     ("What is the monthly burn rate?", MONEY),
     ("Where does Unstuck route users when a task needs a human?", None),  # "when" mid-question
     ("Who leads the round?", None),

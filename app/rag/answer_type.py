@@ -103,7 +103,7 @@ _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 DATE = AnswerType(
     "date",
     re.compile(r"^\s*(when (did|was|were|is|are|will|does|do|should|can)|in what year|by when)\b|"
-               r"\b(what|which) (year|date|month|quarter)\b|\bby what date\b|\bwhat is the (date|deadline|timeline)\b",
+               r"\b(what|which) (year|date|month|quarter)(?![\w-])|\bby what date\b|\bwhat is the (date|deadline|timeline)\b",
                re.IGNORECASE),
     re.compile(rf"\b(19|20)\d\d\b|\b{_MONTH}\s+\d|\bq[1-4]\b|\b(h[12]|fy)\s*'?\d\d", re.IGNORECASE),
     re.compile(rf"\b(?:(?:q[1-4]|h[12])\s*(?:fy)?\s*'?(?:(?:19|20)\d\d|\d\d)|"
