@@ -247,3 +247,16 @@ def test_a_readers_idiom_is_searched_with_the_words_decks_write(example_index, e
     assert not money.refused and "Robot-as-a-Service subscription" in money.answer
     seat = pipeline.answer("example", "Where is the HQ?")
     assert seat.why == "extracted" and seat.answer.startswith("Gothenburg, Sweden")
+
+
+def test_a_short_slide_title_heads_every_line_under_it(example_index, embedder):
+    """"Who is on the team?": the Team slide's lines say "CEO", "CTO", never "team"; the whitepaper's
+    byline says "Engineering Team". A title of a few words counts as each of its lines' own words."""
+    from app.rag.units import _heading_terms
+
+    assert _heading_terms("Team") == terms("team") and _heading_terms("Business Model") == terms("business model")
+    assert _heading_terms("Why a single graduation number can't say what is delaying students") == set()
+    pipeline = AnswerPipeline(FaissRetriever(example_index, embedder), no_model, AnswerSettings())
+    result = pipeline.answer("example", "Who is on the team?")
+    assert not result.refused and "Maren Okafor" in result.answer and "Version 1.3" not in result.answer
+    assert result.sources[result.quote["source"]].doc == "pitch_deck.pdf"
