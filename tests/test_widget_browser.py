@@ -219,7 +219,9 @@ def test_a_near_refusal_shows_its_closest_passage_with_a_source_chip_and_the_han
     assert text.startswith("The documents do not say this clearly.") and "$48,000 per ship per year" in text
     chips = answer.find_elements(By.CSS_SELECTOR, ".chip")
     assert len(chips) == 1 and chips[0].text.startswith("slide ")
-    assert answer.find_elements(By.CSS_SELECTOR, "form.handoff input[type=email]")
+    handoff = answer.find_element(By.CSS_SELECTOR, "form.handoff")
+    assert handoff.find_elements(By.CSS_SELECTOR, "input[type=email]")
+    assert handoff.text.startswith("Not clearly answered in the documents.")
 
 
 # No digits: a figure found in no source would end the answer. Two sentences: each streams once it passed.
@@ -314,6 +316,7 @@ def test_a_reader_can_stop_an_answer_start_a_new_chat_and_leave_an_email_for_wha
     # A question the documents do not answer offers the founders' hand-off; the e-mail is sent.
     answer = ask_and_wait(browser, "Who won the 2018 FIFA World Cup?")
     assert "do not say" in answer.find_element(By.CSS_SELECTOR, ".answer-text").text
+    assert answer.find_element(By.CSS_SELECTOR, "form.handoff").text.startswith("Not in the documents.")
     email = answer.find_element(By.CSS_SELECTOR, "form.handoff input[type=email]")
     email.send_keys("investor@example.com")
     answer.find_element(By.CSS_SELECTOR, "form.handoff button").click()

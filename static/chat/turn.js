@@ -101,7 +101,7 @@ export function finish(turn, done) {
   // The founders' own answer (not the documents'): marked so, beside its label in the text.
   if (done.curated && done.curated.same) turn.item.classList.add("from-founders");
   if (!done.refused) renderQuote(turn, done.quote, done.answer);
-  if (done.refused) renderHandoff(turn, done.handoff);
+  if (done.refused) renderHandoff(turn, done.handoff, Boolean(done.quote));
   renderFeedback(turn, done.rating);
   if (!done.restored) announce(done.answer); // the live region reads the final answer once, not every token
 }
@@ -154,7 +154,8 @@ function renderFeedback(turn, rating) {
 }
 
 // When the documents do not answer: the founders' contact, or leave an e-mail.
-function renderHandoff(turn, alreadySent) {
+// `near`: the refusal showed the closest passage, so the documents say something, not the answer.
+function renderHandoff(turn, alreadySent, near) {
   const box = el("div", "handoff");
   if (alreadySent) {
     box.appendChild(el("span", "muted", "Your question was sent to the founders."));
@@ -162,7 +163,7 @@ function renderHandoff(turn, alreadySent) {
     return;
   }
   if (config.handoffUrl) {
-    box.appendChild(el("span", null, "The documents do not answer this."));
+    box.appendChild(el("span", null, near ? "The documents do not answer this clearly." : "The documents do not answer this."));
     const link = el("a", null, "Ask the founders");
     link.href = config.handoffUrl;
     link.target = "_blank";
@@ -173,7 +174,8 @@ function renderHandoff(turn, alreadySent) {
   }
   const formEl = el("form", "handoff");
   const id = "email-" + turn.messageId;
-  const label = el("label", null, "Not in the documents. Leave your e-mail and the founders will answer:");
+  const missing = near ? "Not clearly answered in the documents." : "Not in the documents.";
+  const label = el("label", null, missing + " Leave your e-mail and the founders will answer:");
   label.htmlFor = id;
   const email = el("input");
   email.type = "email";
