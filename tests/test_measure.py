@@ -25,6 +25,11 @@ from tests.conftest import make_ingester
     ("What is the total supply of SKYT tokens?", ["supply"]),
     ("What is the maximum number of runs the solver performs?", ["runs"]),
     ("What percentage of revenue comes from Europe?", ["revenue"]),
+    # a negation or an adverb ends the phrase: the measure is the noun before it, not "can't" or "even"
+    ("What share of SMEs can't take part in international trade?", ["smes"]),
+    ("What share of producers don't even register for certificates?", ["producers"]),
+    ("How many customers don\u2019t renew?", ["customers"]),
+    ("How many users already pay?", ["users"]),
     ("When does the round close?", []),  # a date: nothing to name
     ("Who is the CTO?", []),
     ("Which OCR engine does Docling use by default?", ["engine"]),  # untyped: the thing asked for

@@ -25,7 +25,11 @@ _PHRASE_END = {
     # verbs that follow a measure ("how many seeds | went into ...")
     "come", "comes", "came", "go", "goes", "went", "get", "gets", "got", "make", "makes", "made", "turn",
     "turned", "use", "used", "work", "worked", "take", "took",
+    # a negation or an adverb after the measure ("what share of SMEs | can't take part", "of producers
+    # | don't even register"): the word before it is the head, not "can't" or "even"
+    "not", "cannot", "never", "even", "already", "still", "currently", "now", "ever", "also", "actually",
 }
+_NEGATED = re.compile(r"n['\u2019]t$")
 _PHRASE_WORDS = 3
 # Words naming the same measure: a line answers with any of them. General investor vocabulary,
 # not fitted to questions: app/rag/refusal_model.json's figures say what the feature is worth.
@@ -53,7 +57,7 @@ def _phrase(text: str) -> list[str]:
     "how many images | related to ...")."""
     words: list[str] = []
     for word in re.findall(r"[\w'\u2019-]+", text.lower())[:_PHRASE_WORDS]:
-        if word in _PHRASE_END or (words and re.search(r"(ed|ing)$", word)):
+        if word in _PHRASE_END or _NEGATED.search(word) or (words and re.search(r"(ed|ing)$", word)):
             break
         words.append(word)
     return words
