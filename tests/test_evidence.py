@@ -260,3 +260,34 @@ def test_a_short_slide_title_heads_every_line_under_it(example_index, embedder):
     result = pipeline.answer("example", "Who is on the team?")
     assert not result.refused and "Maren Okafor" in result.answer and "Version 1.3" not in result.answer
     assert result.sources[result.quote["source"]].doc == "pitch_deck.pdf"
+
+
+def test_a_title_that_states_something_is_a_line_a_short_or_asking_one_is_not():
+    lines = ["Situation: about half of small exporters cannot get bank financing", "Banks avoid small deals",
+             "Letters of credit settle slowly"]
+    statement = Chunk("c1", "deck", "d.pdf", "\n".join(lines), 6, "page", lines[0])
+    assert [u.line for u in windows(statement, lines)] == lines
+    short = Chunk("c2", "deck", "d.pdf", "\n".join(["The Problem", *lines[1:]]), 6, "page", "The Problem")
+    assert [u.line for u in windows(short, ["The Problem", *lines[1:]])] == lines[1:]
+    faq = ["How many people work at Acme Robotics today?", "We have 17 full-time employees."]
+    asking = Chunk("c3", "deck", "faq.md", "\n".join(faq), 3, "section", faq[0])
+    assert [u.line for u in windows(asking, faq)] == faq[1:]  # an FAQ's question answers nothing
+
+
+def test_a_figure_stated_only_in_a_slide_title_is_answered_from_it(tmp_path, embedder):
+    """Decks title a slide with its point ("Situation: ~50% SMEs can not participate ..."); the lines
+    under it give the reasons. The fact is in the title, so the title is an evidence line."""
+    from tests.conftest import make_ingester
+
+    folder = tmp_path / "acme"
+    folder.mkdir()
+    (folder / "deck.md").write_text(
+        "# Acme Trade\n\nAcme finances cross-border trade for small exporters.\n\n"
+        "## Situation: 48% of small exporters cannot trade abroad for lack of bank financing\n\n"
+        "Usury caps keep banks out of deals under $50M.\n\nLetters of credit settle slowly.\n\n"
+        "High interest makes small contracts uneconomic.\n\n"
+        "## Team\n\nCEO Dana Ruiz ran trade finance at a bank for 20 years.\n")
+    assert make_ingester(tmp_path / "index", embedder).ingest("acme", folder).ok
+    pipeline = AnswerPipeline(FaissRetriever(tmp_path / "index", embedder), no_model, AnswerSettings())
+    result = pipeline.answer("acme", "What share of small exporters can't trade abroad because banks won't finance them?")
+    assert not result.refused and result.answer.startswith("48% \u2014"), result.answer

@@ -66,6 +66,15 @@ PREFIX_LETTERS = 7
 # Team slide. Dev set: every title's words, tuning 0.830 -> 0.809; titles of up to 1 or 3 words, no
 # answer changed on either half.
 TITLE_LINE_WORDS = 3
+# A title of this many words or more is a statement, often the slide's own answer ("Situation: ~50%
+# SMEs can not participate in international trade ...", "Earn Sats & Help Goose Soar!"), and is an
+# evidence line like the others; a shorter one names what the slide is about and travels in its
+# lines' windows, and a question (an FAQ's heading) answers nothing. Tuning half, answer right /
+# answerable refused: no title a line 0.851 / 0.015 (the SME share scored right on "$50M" in
+# another line), 4 words 0.845 / 0.010, 6 words 0.851 / 0.010 (the share now from its own line),
+# 8 and 12 words 0.851 / 0.015. Validation 0.736 -> 0.750 at 4 to 8 words ("How It Works: 3
+# Agents, 8 Skills, 1 Knowledge Base"), 0.736 at 12.
+TITLE_UNIT_WORDS = 6
 DENSE_POOL = 200  # units taken from the vector search before the lexical score re-ranks them
 
 # Words that frame a question rather than name its subject.
@@ -178,14 +187,14 @@ class UnitWeights:
 
 
 def windows(chunk: Chunk, lines: Sequence[str]) -> list[Unit]:
-    """A unit per line (the title line excepted): the line with the one before and after it, on the
+    """A unit per line (a title line only when it is a statement, TITLE_UNIT_WORDS): the line with the one before and after it, on the
     same side of the speaker notes (the slide's last line and the presenter's first cue are not one
     passage: quoted together they showed "... a Next.js dashboard / Speaker notes: 13:15-14:00.")."""
     title = (chunk.title or "").strip()
     notes_from = next((i for i, line in enumerate(lines) if line.startswith(SPEAKER_NOTES)), len(lines))
     units = []
     for i, line in enumerate(lines):
-        if line == title:
+        if line == title and (len(title.split()) < TITLE_UNIT_WORDS or title.endswith("?")):
             continue  # a slide's title answers nothing by itself; it travels in its neighbours' windows
         first = 0 if i < notes_from else notes_from
         last = notes_from if i < notes_from else len(lines)
