@@ -28,8 +28,17 @@ _PHRASE_END = {
     # a negation or an adverb after the measure ("what share of SMEs | can't take part", "of producers
     # | don't even register"): the word before it is the head, not "can't" or "even"
     "not", "cannot", "never", "even", "already", "still", "currently", "now", "ever", "also", "actually",
+    "previously", "recently", "originally", "initially", "formerly", "mostly", "mainly", "primarily", "usually",
+    "typically",
+    # a preposition or a clause after it ("how many students graduate | within ...")
+    "within", "during", "after", "before", "about", "under", "over", "between", "through", "via", "without",
+    "since", "until", "among", "like", "as", "if", "when", "where", "while", "who", "which", "what",
 }
 _NEGATED = re.compile(r"n['\u2019]t$")
+# A word followed by one of these is the verb whose object they begin ("What web framework | serves the
+# simulator's API?", "Which courses | see the most ..."): the phrase ends before it.
+_OBJECT_START = {"the", "a", "an", "its", "their", "his", "her", "our", "this", "these", "those", "each",
+                 "every", "most"}
 _PHRASE_WORDS = 3
 # Words naming the same measure: a line answers with any of them. General investor vocabulary,
 # not fitted to questions: app/rag/refusal_model.json's figures say what the feature is worth.
@@ -56,8 +65,14 @@ def _phrase(text: str) -> list[str]:
     """The first words of `text` up to a word that ends a noun phrase (a participle after its noun:
     "how many images | related to ...")."""
     words: list[str] = []
-    for word in re.findall(r"[\w'\u2019-]+", text.lower())[:_PHRASE_WORDS]:
-        if word in _PHRASE_END or _NEGATED.search(word) or (words and re.search(r"(ed|ing)$", word)):
+    found = re.findall(r"[\w'\u2019-]+", text)
+    for i, written in enumerate(found[:_PHRASE_WORDS]):
+        word = written.lower()
+        following = found[i + 1] if i + 1 < len(found) else ""
+        # A capitalised "-ing" word is a name ("Elering"), not a participle.
+        participle = words and not written[0].isupper() and re.search(r"(ed|ing)$", word)
+        verb = words and following.lower() in _OBJECT_START
+        if word in _PHRASE_END or _NEGATED.search(word) or participle or verb:
             break
         words.append(word)
     return words
@@ -70,7 +85,12 @@ def asked_head(question: str) -> list[str]:
     """The thing a which/what question asks for ("Which OCR engine does Docling use?" -> ["engine"]);
     [] for "what is ...", "what does ..."."""
     found = _WHICH.search(question)
-    return _phrase(found.group(1))[-1:] if found else []
+    if not found:
+        return []
+    first = found.group(1).lower().split()[:2]
+    if len(first) == 2 and first[1] in _OBJECT_START | {"if", "when", "over"}:
+        return []  # "What happens if ...", "What generates the ...": it asks for no thing by name
+    return _phrase(found.group(1))[-1:]
 
 
 def measured_words(question: str, wanted: AnswerType | None) -> list[str]:
