@@ -75,6 +75,36 @@ def test_a_grid_of_text_boxes_is_read_a_row_to_a_line_a_team_of_two_rows_box_by_
     assert people.text.split("\n") == ["Team", "Ana Ruiz", "Ben Okafor", "CEO", "CTO"]
 
 
+def test_cards_side_by_side_are_read_card_by_card(tmp_path):
+    from pptx.enum.shapes import MSO_SHAPE
+
+    deck = Presentation()
+    slide = deck.slides.add_slide(deck.slide_layouts[5])
+    slide.shapes.title.text = "How it works"
+    steps = [("1", "Report", "A citizen forwards the message."), ("2", "Verdict", "Red flags in two seconds."),
+             ("3", "Graph", "The report joins the ring.")]
+    for c, (number, heading, body) in enumerate(steps):
+        left = Inches(0.5 + 3 * c)
+        slide.shapes.add_shape(MSO_SHAPE.ROUNDED_RECTANGLE, left, Inches(2), Inches(2.8), Inches(3))  # the card
+        slide.shapes.add_textbox(left + Inches(0.1), Inches(2.1), Inches(0.5), Inches(0.5)).text_frame.text = number
+        slide.shapes.add_textbox(left + Inches(0.7), Inches(2.1), Inches(2), Inches(0.5)).text_frame.text = heading
+        slide.shapes.add_textbox(left + Inches(0.1), Inches(3), Inches(2.6), Inches(1)).text_frame.text = body
+    slide.shapes.add_textbox(Inches(0.5), Inches(5.5), Inches(8), Inches(0.5)).text_frame.text = "All in one loop."
+    # One backdrop alone is no set of cards: its boxes are read as the slide is.
+    backdrop = deck.slides.add_slide(deck.slide_layouts[5])
+    backdrop.shapes.title.text = "Market"
+    backdrop.shapes.add_shape(MSO_SHAPE.RECTANGLE, Inches(0.5), Inches(2), Inches(9), Inches(4))
+    for c, (figure, label) in enumerate([("$308B", "Global market"), ("$60B", "Small businesses")]):
+        backdrop.shapes.add_textbox(Inches(1 + 4 * c), Inches(2.5), Inches(3), Inches(0.5)).text_frame.text = figure
+        backdrop.shapes.add_textbox(Inches(1 + 4 * c), Inches(3.5), Inches(3), Inches(0.5)).text_frame.text = label
+    deck.save(str(tmp_path / "cards.pptx"))
+    cards, market = load_file(tmp_path / "cards.pptx").pages
+    assert cards.text.split("\n") == ["How it works", "1", "Report", "A citizen forwards the message.", "2", "Verdict",
+                                      "Red flags in two seconds.", "3", "Graph", "The report joins the ring.",
+                                      "All in one loop."]
+    assert market.text.split("\n") == ["Market", "$308B", "$60B", "Global market", "Small businesses"]
+
+
 def test_docx_sections_follow_headings_with_tables(tmp_path):
     document = docx.Document()
     document.add_paragraph("Confidential whitepaper.")
