@@ -153,6 +153,9 @@ def test_mkdocs_admonition_faq_becomes_one_section_per_question(tmp_path):
     ("Revenue grew 240% to \u00a355k (May 2024)", False),
     ("\u25cf IoT sensors, GPS and LoRa", False),
     ("TAM: $4.8 billion per year", False),
+    ("~$20M", False),  # a figure's own "about" sign, on a line of its own
+    ("<5%", False),
+    ("~~<>|", True),
 ])
 def test_garbled_text_layer_lines_are_recognised(line, garbled):
     assert is_garbled(line) is garbled

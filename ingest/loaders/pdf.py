@@ -16,13 +16,18 @@ _VOWEL = re.compile(r"[aeiouyAEIOUY\u00c0-\u024f]")
 SOFT_HYPHEN = "\x02"  # pdfium's mark for a word broken at a line end
 
 
+# "About", "under" and "over" before a figure are a deck's own symbols ("~$20M", "<5%", ">90%"), no soup:
+# a slide's "~$20M" on a line of its own read as garbled and was left out.
+_BESIDE_FIGURE = re.compile(r"[~<>](?=\s?[\d$\u20ac\u00a3\u00a5\u20b9])")
+
+
 def is_garbled(line: str) -> bool:
     """A line with control or private-use characters, symbol soup, or mostly vowel-less words."""
     if any(ord(c) < 32 for c in line):
         return True
     if len(line) < 3:
         return False
-    odd = len(_ODD.findall(line)) / len(line)
+    odd = len(_ODD.findall(_BESIDE_FIGURE.sub("", line))) / len(line)
     words = [w for w in re.findall(r"[^\W\d_]{3,}", line) if w.isascii()]
     voweless = sum(1 for w in words if not _VOWEL.search(w)) / len(words) if words else 0.0
     return odd > 0.1 or (len(words) >= 3 and voweless > 0.5)
