@@ -80,6 +80,13 @@ def test_a_figure_no_good_line_states_is_left_to_the_model_or_the_best_line():
     assert verdict.why == "quoted" and verdict.quote.text == TEAM.line and "20%" not in verdict.answer
 
 
+def test_a_number_that_is_an_amount_of_money_keeps_its_currency():
+    line = EvidenceLine("First major trade corridor contract signed worth", "Highlights\nFirst major trade corridor "
+                        "contract signed worth\n~$20M\nSkyocean USPs", 0, 1.0)
+    verdict = before_model(evidence("How big is the first trade corridor contract they have signed?", line))
+    assert verdict.answer.startswith("$20M \u2014")
+
+
 def test_the_span_nearest_the_asked_words_is_chosen():
     line = EvidenceLine("Seed: $500K in 2022; Series A target: $4M in 2025.", "x", 0, 1.0)
     verdict = before_model(evidence("How much is the Series A target?", line))

@@ -208,7 +208,7 @@ def before_model(evidence: Evidence, write: bool = True) -> Verdict | None:
     if line is None:
         return None if write else quoted(evidence.lines[0], runner_up=_second(evidence))
     wanted = _fact_type(evidence.wanted, line.shown, evidence.question)
-    span = _span_for(wanted, line.shown, evidence.question)
+    span = _with_currency(wanted, _span_for(wanted, line.shown, evidence.question), line.shown)
     shown = _extract_quote(wanted, span, line, evidence.question)
     answer = cite(EXTRACTED_ANSWER.format(span=span, quote=shown), (line.source,))
     return Verdict(answer, False, "extracted", Quote(shown, line.source), (line.source,))
@@ -259,6 +259,14 @@ def _fact_type(wanted: AnswerType, line: str, question: str) -> AnswerType:
     the amount of money when the line states one. A type of its own keeps its kind: "how much time"
     is a span of time, "how much is the commission" may be a share."""
     return MONEY if wanted is QUANTITY and "how much" in question.lower() and MONEY.spans(line) else wanted
+
+
+def _with_currency(wanted: AnswerType, span: str, line: str) -> str:
+    """A number that is an amount of money in its line is shown as the amount: "How big is the contract?"
+    was answered "20M" from "signed worth ~$20M"."""
+    if wanted is not QUANTITY:
+        return span
+    return next((money for money in MONEY.spans(line) if span in money and len(money) > len(span)), span)
 
 
 def _span_for(wanted: AnswerType, line: str, question: str) -> str:
