@@ -289,5 +289,6 @@ def test_a_figure_stated_only_in_a_slide_title_is_answered_from_it(tmp_path, emb
         "## Team\n\nCEO Dana Ruiz ran trade finance at a bank for 20 years.\n")
     assert make_ingester(tmp_path / "index", embedder).ingest("acme", folder).ok
     pipeline = AnswerPipeline(FaissRetriever(tmp_path / "index", embedder), no_model, AnswerSettings())
-    result = pipeline.answer("acme", "What share of small exporters can't trade abroad because banks won't finance them?")
+    question = "What share of small exporters can't trade abroad because banks won't finance them?"
+    result = pipeline.answer("acme", question)
     assert not result.refused and result.answer.startswith("48% \u2014"), result.answer

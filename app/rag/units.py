@@ -187,9 +187,10 @@ class UnitWeights:
 
 
 def windows(chunk: Chunk, lines: Sequence[str]) -> list[Unit]:
-    """A unit per line (a title line only when it is a statement, TITLE_UNIT_WORDS): the line with the one before and after it, on the
-    same side of the speaker notes (the slide's last line and the presenter's first cue are not one
-    passage: quoted together they showed "... a Next.js dashboard / Speaker notes: 13:15-14:00.")."""
+    """A unit per line (a title line only when it is a statement, TITLE_UNIT_WORDS): the line with the
+    one before and after it, on the same side of the speaker notes (the slide's last line and the
+    presenter's first cue are not one passage: quoted together they showed "... a Next.js dashboard /
+    Speaker notes: 13:15-14:00.")."""
     title = (chunk.title or "").strip()
     notes_from = next((i for i, line in enumerate(lines) if line.startswith(SPEAKER_NOTES)), len(lines))
     units = []

@@ -115,7 +115,8 @@ def _shape_texts(shapes) -> Iterator[str]:
     boxes a row to a line; the boxes on a card together, where the card is."""
     cards = _cards(shapes)
     on_card = {box.shape_id for boxes in cards.values() for box in boxes}
-    ordered = sorted((s for s in shapes if s.shape_id not in on_card), key=lambda s: ((s.top or 0) // 10_000, s.left or 0))
+    ordered = sorted((s for s in shapes if s.shape_id not in on_card),
+                     key=lambda s: ((s.top or 0) // 10_000, s.left or 0))
     grid = _grid_rows(ordered)
     for shape in ordered:
         if shape.shape_id in cards:
