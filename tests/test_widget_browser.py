@@ -245,8 +245,10 @@ def scripted_model_site(embedder, instance: Path, answer: str, **pace):
 
 @pytest.fixture(scope="module")
 def hostile_site(embedder, tmp_path_factory):
-    """The model answers with markup and script."""
-    with scripted_model_site(embedder, tmp_path_factory.mktemp("hostile_instance"), HOSTILE_ANSWER) as base:
+    """The model answers with markup and script, a little at a time: written at once, its two sentences
+    could reach the browser in one read and be put in as one change, under load (a CI run failed so)."""
+    instance = tmp_path_factory.mktemp("hostile_instance")
+    with scripted_model_site(embedder, instance, HOSTILE_ANSWER, pieces=6, delay_s=0.05) as base:
         yield base
 
 
