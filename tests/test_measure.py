@@ -6,7 +6,7 @@ import pytest
 
 from app.rag.answer import AnswerPipeline, AnswerSettings
 from app.rag.answer_type import expected_type
-from app.rag.measure import measure_terms, measured_words, names_measure, states_measured
+from app.rag.measure import measure_terms, measured_words, named_thing, names_measure, states_measured
 from app.rag.retrieval import FaissRetriever
 from app.rag.units import terms
 from tests.conftest import make_ingester
@@ -45,6 +45,17 @@ from tests.conftest import make_ingester
 ])
 def test_the_words_naming_what_a_question_measures(question, words):
     assert measured_words(question, expected_type(question)) == words
+
+
+@pytest.mark.parametrize("question, thing", [
+    ("What is the name of Skyocean's native token?", "token"),
+    ("What is the native token called?", "token"),
+    ("What's the name of their app?", "app"),
+    ("What is the revenue?", None),
+    ("Who is the CEO?", None),
+])
+def test_the_thing_whose_name_a_question_asks_for(question, thing):
+    assert named_thing(question) == thing
 
 
 def test_a_line_names_the_measure_by_its_head_or_a_word_of_the_same_measure():

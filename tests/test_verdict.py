@@ -80,6 +80,29 @@ def test_a_figure_no_good_line_states_is_left_to_the_model_or_the_best_line():
     assert verdict.why == "quoted" and verdict.quote.text == TEAM.line and "20%" not in verdict.answer
 
 
+def test_a_question_for_a_name_is_answered_with_the_name_written_before_the_thing():
+    plain = EvidenceLine("Native Token live, MiCA license pending",
+                         "Q2 2026\nNative Token live, MiCA license pending", 0, 2.0)
+    named = EvidenceLine("Retail investors join through SKYT Native Tokens", "Access\nRetail investors join through "
+                         "SKYT Native Tokens\nGlobal", 1, 1.0)
+    for question in ("What is the name of Skyocean's native token?", "What is the native token called?"):
+        verdict = before_model(evidence(question, plain, named), write=False)
+        assert verdict.why == "extracted" and verdict.answer.startswith("SKYT \u2014 \u201cRetail investors")
+        assert verdict.used == (1,)
+    # After the thing when none is before it; words apart by more than a space are not beside it.
+    team = EvidenceLine("ET AI Hackathon 2026 \u00b7 PS6 \u00b7 Team Arya + 3", "ET AI Hackathon 2026", 0, 1.0)
+    assert before_model(evidence("What is the team called?", team), write=False).answer.startswith("Arya \u2014")
+    # A name of several words; a word of the same stem is not the thing ("Robotics" is no robot).
+    care = EvidenceLine("All robots are covered by our Full Care warranty for the contract term.", "x", 0, 1.0)
+    assert before_model(evidence("What is the warranty called?", care), write=False).answer.startswith(
+        "Full Care \u2014")
+    byline = EvidenceLine("Tidewater Robotics - Engineering Team - Version 1.3", "x", 0, 1.0)
+    assert before_model(evidence("What is the robot called?", byline), write=False).why == "quoted"
+    # No line writes a name beside the thing: the best line is quoted as for any question.
+    verdict = before_model(evidence("What is the native token called?", plain), write=False)
+    assert verdict.why == "quoted" and plain.line in verdict.quote.text and verdict.answer.startswith("The documents")
+
+
 def test_a_number_that_is_an_amount_of_money_keeps_its_currency():
     line = EvidenceLine("First major trade corridor contract signed worth", "Highlights\nFirst major trade corridor "
                         "contract signed worth\n~$20M\nSkyocean USPs", 0, 1.0)

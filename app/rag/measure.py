@@ -93,6 +93,21 @@ def asked_head(question: str) -> list[str]:
     return _phrase(found.group(1))[-1:]
 
 
+_NAME_OF = re.compile(r"\bwhat(?:'s|\s+is|\s+are)\s+(?:the\s+)?names?\s+of\s+(.*)"
+                      r"|\bwhat\s+(?:is|are)\s+(.*?)\s+called\b", re.IGNORECASE)
+
+
+def named_thing(question: str) -> str | None:
+    """The thing whose name a question asks for ("What is the name of Skyocean's native token?", "What is
+    the native token called?" -> "token"), or None."""
+    found = _NAME_OF.search(question)
+    if not found:
+        return None
+    phrase = re.sub(r"^(?:the|a|an|their|its|our)\s+", "", (found.group(1) or found.group(2)).strip(), flags=re.I)
+    words = _phrase(phrase)
+    return words[-1] if words else None
+
+
 def measured_words(question: str, wanted: AnswerType | None) -> list[str]:
     """The words naming what the question measures, or [] when there is no such word to check."""
     if wanted is None:

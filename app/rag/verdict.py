@@ -4,7 +4,8 @@ Three outcomes, in this order:
 1. refused: the refusal model (which knows whether a line states the kind of fact asked for) finds
    the question unanswered by the documents (with the closest passage when it nearly answered);
 2. extracted: a question asking for a figure or a date is answered with that fact taken from the
-   best line stating one, the line itself and its citation: decided before any model runs;
+   best line stating one, the line itself and its citation: decided before any model runs (so is one
+   asking what a thing is called, from a line writing a name before the thing);
 3. written: other questions are answered by the model in sentences that passed the checks
    (app/rag/answer_checks.py), cited with the line they rest on; when none passed, the best line.
 Nothing here mutates anything; `tests/test_verdict.py` tables it without a model.
@@ -18,6 +19,7 @@ from dataclasses import dataclass, replace
 
 from app.rag.answer_type import MONEY, QUANTITY, AnswerType
 from app.rag.grounding import facts, states, strip_citations
+from app.rag.measure import named_thing
 from app.rag.prompting import REFUSAL_SENTENCE
 from app.rag.refusal import is_refusal
 from app.rag.units import quote_text, terms, window_quote
@@ -206,6 +208,11 @@ def before_model(evidence: Evidence, write: bool = True) -> Verdict | None:
     # better than refusing it).
     line = evidence.typed_line()
     if line is None:
+        named = _named(evidence)
+        if named is not None:
+            name, line = named
+            answer = cite(EXTRACTED_ANSWER.format(span=name, quote=line.shown), (line.source,))
+            return Verdict(answer, False, "extracted", Quote(line.shown, line.source), (line.source,))
         return None if write else quoted(evidence.lines[0], runner_up=_second(evidence))
     wanted = _fact_type(evidence.wanted, line.shown, evidence.question)
     span = _with_currency(wanted, _span_for(wanted, line.shown, evidence.question), line.shown)
@@ -259,6 +266,63 @@ def _fact_type(wanted: AnswerType, line: str, question: str) -> AnswerType:
     the amount of money when the line states one. A type of its own keeps its kind: "how much time"
     is a span of time, "how much is the commission" may be a share."""
     return MONEY if wanted is QUANTITY and "how much" in question.lower() and MONEY.spans(line) else wanted
+
+
+_WORD = re.compile(r"[\w'\u2019&-]+")
+
+
+NAME_WORDS = 4  # a name is at most this many capitalised words ("Full Care", "Maren Okafor")
+
+
+def _same_word(word: str, thing: str) -> bool:
+    """The thing itself, singular or plural ("token", "Tokens"); not a word of the same stem ("Robotics")."""
+    word = word.lower()
+    return word in (thing, f"{thing}s", f"{thing}es") or f"{word}s" == thing
+
+
+def _named(evidence: Evidence) -> tuple[str, EvidenceLine] | None:
+    """For "What is the name of the native token?" / "What is the warranty called?": the capitalised
+    name written beside the thing in an evidence line, before it past the question's own words ("native
+    SKYT tokens", "SKYT Native Tokens" -> "SKYT", "our Full Care warranty" -> "Full Care") or else after
+    it ("CEO Maren Okafor"), with its line; None when no line names it so. Words apart by more than a
+    space are not beside each other: in "PS6 · Team Arya", "PS6" is not the team's name."""
+    thing = named_thing(evidence.question)
+    if thing is None:
+        return None
+    asked = terms(evidence.question)
+    for line in evidence.lines:
+        words = list(_WORD.finditer(line.line))
+
+        def beside(a: int, b: int) -> bool:
+            return not line.line[words[a].end():words[b].start()].strip()
+
+        def capitalised(j: int) -> bool:
+            word = words[j].group()
+            return word[:1].isupper() and bool(terms(word)) and not terms(word) <= asked
+
+        def run(first: int, last: int) -> str | None:
+            """The name from words first..last, unless it is one plain word opening the line ("Magnetic")."""
+            name = line.line[words[first].start():words[last].end()]
+            plain = first == last and first == 0 and not re.search(r"\d|.[A-Z]", name)
+            return None if plain or last - first >= NAME_WORDS else name
+
+        for i in (i for i, w in enumerate(words) if _same_word(w.group(), thing)):
+            j = i - 1
+            while j >= 0 and beside(j, j + 1) and terms(words[j].group()) and terms(words[j].group()) <= asked:
+                j -= 1
+            if j >= 0 and beside(j, j + 1) and capitalised(j):
+                first = j
+                while first > 0 and beside(first - 1, first) and capitalised(first - 1):
+                    first -= 1
+                if name := run(first, j):
+                    return name, line
+            if i + 1 < len(words) and beside(i, i + 1) and capitalised(i + 1):
+                last = i + 1
+                while last + 1 < len(words) and beside(last, last + 1) and capitalised(last + 1):
+                    last += 1
+                if name := run(i + 1, last):
+                    return name, line
+    return None
 
 
 def _with_currency(wanted: AnswerType, span: str, line: str) -> str:
