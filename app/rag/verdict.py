@@ -5,7 +5,7 @@ Three outcomes, in this order:
    the question unanswered by the documents (with the closest passage when it nearly answered);
 2. extracted: a question asking for a figure or a date is answered with that fact taken from the
    best line stating one, the line itself and its citation: decided before any model runs (so is one
-   asking what a thing is called, from a line writing a name before the thing);
+   asking what a thing is called, from a line writing a name beside the thing);
 3. written: other questions are answered by the model in sentences that passed the checks
    (app/rag/answer_checks.py), cited with the line they rest on; when none passed, the best line.
 Nothing here mutates anything; `tests/test_verdict.py` tables it without a model.
