@@ -292,3 +292,14 @@ def test_a_figure_stated_only_in_a_slide_title_is_answered_from_it(tmp_path, emb
     question = "What share of small exporters can't trade abroad because banks won't finance them?"
     result = pipeline.answer("acme", question)
     assert not result.refused and result.answer.startswith("48% \u2014"), result.answer
+
+
+def test_a_question_for_what_a_thing_is_called_is_answered_with_its_name(example_index, embedder):
+    """The sample deck's whitepaper writes "a HullScore report" and its FAQ "our Full Care warranty":
+    the name beside the thing is the answer, taken before any model runs."""
+    pipeline = AnswerPipeline(FaissRetriever(example_index, embedder), no_model, AnswerSettings())
+    report = pipeline.answer("example", "What's the name of the report?")
+    assert not report.refused and report.answer.startswith("HullScore \u2014"), report.answer
+    warranty = pipeline.answer("example", "What is the warranty called?")
+    assert not warranty.refused and warranty.answer.startswith("Full Care \u2014"), warranty.answer
+    assert warranty.sources[warranty.quote["source"]].doc == "faq.md"

@@ -80,7 +80,7 @@ def test_a_figure_no_good_line_states_is_left_to_the_model_or_the_best_line():
     assert verdict.why == "quoted" and verdict.quote.text == TEAM.line and "20%" not in verdict.answer
 
 
-def test_a_question_for_a_name_is_answered_with_the_name_written_before_the_thing():
+def test_a_question_for_a_name_is_answered_with_the_name_written_beside_the_thing():
     plain = EvidenceLine("Native Token live, MiCA license pending",
                          "Q2 2026\nNative Token live, MiCA license pending", 0, 2.0)
     named = EvidenceLine("Retail investors join through SKYT Native Tokens", "Access\nRetail investors join through "
