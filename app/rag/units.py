@@ -216,7 +216,8 @@ class DeckUnits:
         # The deck's acronyms: a window spelling one out holds it as a term too.
         self.acronyms = acronyms_in("\n".join(f"{c.title or ''}\n{c.text}" for c in chunks))
         self.units = [replace(u, terms=frozenset(terms(text) | self._spelled(text)),
-                              line_terms=frozenset(terms(u.line) | _heading_terms(u.chunk.title) | self._spelled(u.line)))
+                              line_terms=frozenset(terms(u.line) | _heading_terms(u.chunk.title)
+                                                   | self._spelled(u.line)))
                       for u, text in zip(units, titled)]
         counts = Counter(t for c in chunks for t in terms(f"{c.title or ''}\n{c.text}"))  # chunks holding each term
         self.vocabulary = set(counts)  # every term the deck uses

@@ -211,14 +211,17 @@ def before_model(evidence: Evidence, write: bool = True) -> Verdict | None:
         named = _named(evidence)
         if named is not None:
             name, line = named
-            answer = cite(EXTRACTED_ANSWER.format(span=name, quote=line.shown), (line.source,))
-            return Verdict(answer, False, "extracted", Quote(line.shown, line.source), (line.source,))
+            return extracted(name, line.shown, line.source)
         return None if write else quoted(evidence.lines[0], runner_up=_second(evidence))
     wanted = _fact_type(evidence.wanted, line.shown, evidence.question)
     span = _with_currency(wanted, _span_for(wanted, line.shown, evidence.question), line.shown)
-    shown = _extract_quote(wanted, span, line, evidence.question)
-    answer = cite(EXTRACTED_ANSWER.format(span=span, quote=shown), (line.source,))
-    return Verdict(answer, False, "extracted", Quote(shown, line.source), (line.source,))
+    return extracted(span, _extract_quote(wanted, span, line, evidence.question), line.source)
+
+
+def extracted(span: str, quote: str, source: int) -> Verdict:
+    """A fact taken from the documents, shown with the words it was taken from and their citation."""
+    return Verdict(cite(EXTRACTED_ANSWER.format(span=span, quote=quote), (source,)), False, "extracted",
+                   Quote(quote, source), (source,))
 
 
 def after_model(evidence: Evidence, shown: str, model_text: str) -> Verdict:
@@ -281,47 +284,51 @@ def _same_word(word: str, thing: str) -> bool:
 
 
 def _named(evidence: Evidence) -> tuple[str, EvidenceLine] | None:
-    """For "What is the name of the native token?" / "What is the warranty called?": the capitalised
-    name written beside the thing in an evidence line, before it past the question's own words ("native
-    SKYT tokens", "SKYT Native Tokens" -> "SKYT", "our Full Care warranty" -> "Full Care") or else after
-    it ("CEO Maren Okafor"), with its line; None when no line names it so. Words apart by more than a
-    space are not beside each other: in "PS6 · Team Arya", "PS6" is not the team's name."""
+    """For "What is the name of the native token?" / "What is the warranty called?": the first evidence
+    line writing a name beside the thing, and that name; None when no line names it so."""
     thing = named_thing(evidence.question)
     if thing is None:
         return None
     asked = terms(evidence.question)
-    for line in evidence.lines:
-        words = list(_WORD.finditer(line.line))
+    return next(((name, line) for line in evidence.lines if (name := _name_beside(line.line, thing, asked))), None)
 
-        def beside(a: int, b: int) -> bool:
-            return not line.line[words[a].end():words[b].start()].strip()
 
-        def capitalised(j: int) -> bool:
-            word = words[j].group()
-            return word[:1].isupper() and bool(terms(word)) and not terms(word) <= asked
+def _name_beside(text: str, thing: str, asked: set[str]) -> str | None:
+    """The capitalised name written beside the thing: before it past the question's own words ("native
+    SKYT tokens", "SKYT Native Tokens" -> "SKYT", "our Full Care warranty" -> "Full Care"), or else after
+    it ("CEO Maren Okafor"). Words apart by more than a space are not beside each other: in "PS6 · Team
+    Arya", "PS6" is not the team's name."""
+    words = list(_WORD.finditer(text))
 
-        def run(first: int, last: int) -> str | None:
-            """The name from words first..last, unless it is one plain word opening the line ("Magnetic")."""
-            name = line.line[words[first].start():words[last].end()]
-            plain = first == last and first == 0 and not re.search(r"\d|.[A-Z]", name)
-            return None if plain or last - first >= NAME_WORDS else name
+    def beside(a: int, b: int) -> bool:
+        return not text[words[a].end():words[b].start()].strip()
 
-        for i in (i for i, w in enumerate(words) if _same_word(w.group(), thing)):
-            j = i - 1
-            while j >= 0 and beside(j, j + 1) and terms(words[j].group()) and terms(words[j].group()) <= asked:
-                j -= 1
-            if j >= 0 and beside(j, j + 1) and capitalised(j):
-                first = j
-                while first > 0 and beside(first - 1, first) and capitalised(first - 1):
-                    first -= 1
-                if name := run(first, j):
-                    return name, line
-            if i + 1 < len(words) and beside(i, i + 1) and capitalised(i + 1):
-                last = i + 1
-                while last + 1 < len(words) and beside(last, last + 1) and capitalised(last + 1):
-                    last += 1
-                if name := run(i + 1, last):
-                    return name, line
+    def asked_word(j: int) -> bool:
+        found = terms(words[j].group())
+        return bool(found) and found <= asked
+
+    def name_word(j: int) -> bool:
+        return words[j].group()[:1].isupper() and bool(terms(words[j].group())) and not asked_word(j)
+
+    def run(j: int, step: int) -> str | None:
+        """The name's words from j on, going by `step`; not one plain word opening the line ("Magnetic")."""
+        end = j
+        while 0 <= end + step < len(words) and beside(min(end, end + step), max(end, end + step)) \
+                and name_word(end + step):
+            end += step
+        first, last = min(j, end), max(j, end)
+        name = text[words[first].start():words[last].end()]
+        plain = first == last == 0 and not re.search(r"\d|.[A-Z]", name)
+        return None if plain or last - first >= NAME_WORDS else name
+
+    for i in (i for i, w in enumerate(words) if _same_word(w.group(), thing)):
+        j = i - 1
+        while j >= 0 and beside(j, j + 1) and asked_word(j):
+            j -= 1
+        if j >= 0 and beside(j, j + 1) and name_word(j) and (name := run(j, -1)):
+            return name
+        if i + 1 < len(words) and beside(i, i + 1) and name_word(i + 1) and (name := run(i + 1, 1)):
+            return name
     return None
 
 
