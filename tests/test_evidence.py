@@ -303,3 +303,29 @@ def test_a_question_for_what_a_thing_is_called_is_answered_with_its_name(example
     warranty = pipeline.answer("example", "What is the warranty called?")
     assert not warranty.refused and warranty.answer.startswith("Full Care \u2014"), warranty.answer
     assert warranty.sources[warranty.quote["source"]].doc == "faq.md"
+
+
+def test_a_question_asking_who_is_answered_only_by_a_line_that_names_someone(example_index, tmp_path, embedder):
+    """The sample deck names its lead investor in the FAQ, and on its Competition slide a rival by name
+    under a line naming none: both are quoted. A deck whose round has no named lead refuses "Who is
+    leading the round?" and shows the closest passage."""
+    from tests.conftest import make_ingester
+
+    pipeline = AnswerPipeline(FaissRetriever(example_index, embedder), no_model, AnswerSettings())
+    lead = pipeline.answer("example", "Who is leading the round?")
+    assert not lead.refused and "Harbor Light Ventures" in lead.answer, lead.answer
+    rivals = pipeline.answer("example", "Who are their competitors?")
+    assert not rivals.refused and "SeaScrub Services" in rivals.answer, rivals.answer
+
+    folder = tmp_path / "acme"
+    folder.mkdir()
+    (folder / "deck.md").write_text(
+        "# Acme Trade\n\nAcme finances cross-border trade for small exporters.\n\n"
+        "## The round\n\nWe are raising a seed round to hire engineers and open a second office.\n\n"
+        "The round is open to angels and funds that know trade finance.\n\n"
+        "## Team\n\nOur engineers built payment systems at banks for 20 years.\n")
+    assert make_ingester(tmp_path / "index", embedder).ingest("acme", folder).ok
+    acme = AnswerPipeline(FaissRetriever(tmp_path / "index", embedder), no_model, AnswerSettings())
+    unnamed = acme.answer("acme", "Who is leading the round?")
+    assert unnamed.refused and unnamed.why == "refused: no line shown names anyone", (unnamed.why, unnamed.answer)
+    assert unnamed.answer.startswith("The documents do not say this clearly.")

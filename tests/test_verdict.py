@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from app.rag.answer_type import COUNT, DATE, DURATION, FEE, LINK, MONEY, PERCENT, PLACE, QUANTITY, expected_type
 from app.rag.prompting import REFUSAL_SENTENCE
+from app.rag.someone import lowercase_words
 from app.rag.verdict import NEAR_REFUSAL_P, Evidence, EvidenceLine, after_model, before_model
 
 RAISE = EvidenceLine("We are raising $4.5 million on a SAFE to reach 40 customers.",
@@ -16,8 +19,9 @@ TEAM = EvidenceLine("Ana Ruiz (CEO), Ben Okafor (CTO) and Chen Li (COO) founded 
 SHORT = EvidenceLine("$4B", "Serviceable market\n$4B\nEU producers", 3, 1.1)
 
 
-def evidence(question: str, *lines: EvidenceLine, answerable: bool = True, p: float = 0.9) -> Evidence:
-    return Evidence(question, expected_type(question), lines, answerable, p)
+def evidence(question: str, *lines: EvidenceLine, answerable: bool = True, p: float = 0.9,
+             lowercase: frozenset[str] = frozenset()) -> Evidence:
+    return Evidence(question, expected_type(question), lines, answerable, p, lowercase)
 
 
 @pytest.mark.parametrize("question, lines, answer, source", [
@@ -276,3 +280,29 @@ def test_the_type_of_fact_a_question_asks_for(question, wanted):
 ])
 def test_spans_of_each_kind(kind, line, spans):
     assert kind.spans(line) == spans
+
+
+def test_a_question_asking_who_is_refused_with_the_passage_when_no_line_shown_names_anyone():
+    """The refusal model found it answerable, but the lines that would be quoted name no one: a near
+    refusal (the passage is shown, the turn counts as unanswered). A line naming someone is quoted."""
+    common = lowercase_words(f"{RAISE.window}\n{MARKET.window}\nwe are raising money from the market")
+    verdict = before_model(evidence("Who is leading the round?", RAISE, MARKET, lowercase=common), write=False)
+    assert verdict.refused and verdict.why == "refused: no line shown names anyone"
+    assert verdict.answer.startswith("The documents do not say this clearly.") and RAISE.line in verdict.answer
+    named = before_model(evidence("Who is leading the round?", TEAM, MARKET, lowercase=common), write=False)
+    assert not named.refused and named.why == "quoted" and TEAM.line in named.answer
+
+
+def test_a_question_asking_who_is_answered_by_a_line_of_the_same_page_that_names_someone():
+    """The best line names no one; a line of the same page does and is quoted. One from another page is not."""
+    diver = EvidenceLine("Diver teams: cheap per job, but reactive and banned in many ports.",
+                         "Competition\nDiver teams: cheap per job, but reactive and banned in many ports.", 0, 1.5)
+    rov = EvidenceLine("ROV service firms such as SeaScrub Services: need a crew on the quay.",
+                       "Competition\nROV service firms such as SeaScrub Services: need a crew on the quay.", 0, 1.0)
+    common = lowercase_words(f"{diver.window}\n{rov.window}\n{MARKET.window}\nour competition and services")
+    same_page = before_model(evidence("Who are their competitors?", diver, MARKET, rov, lowercase=common), write=False)
+    assert not same_page.refused and same_page.quote.text == rov.line and diver.line not in same_page.answer
+    elsewhere = replace(rov, source=5)
+    other_page = before_model(evidence("Who are their competitors?", diver, MARKET, elsewhere, lowercase=common),
+                              write=False)
+    assert other_page.refused and other_page.quote.text == diver.line

@@ -101,7 +101,8 @@ class AnswerPipeline:
                                    h.unit.context) for h, score in ranked)
         values = features(question, wanted, found.units, found.chunks, found.deck_units, states_wanted(wanted, lines))
         p = self.refusal_model.p_answerable(values)
-        evidence = Evidence(question, wanted, lines, p >= self.refusal_model.threshold, p)
+        evidence = Evidence(question, wanted, lines, p >= self.refusal_model.threshold, p,
+                            found.deck_units.lowercase)
         result = AnswerResult("", False, sources, [source_of(h) for h in found.chunks],
                               evidence=[e.window for e in lines], features={**values, "p_answerable": round(p, 4)})
         decided = before_model(evidence, self.settings.write_answers)

@@ -22,9 +22,14 @@ _OUTLINE = re.compile(r"(?:^|(?<= / ))[ \t]*(?:\d{1,2}\.)+[ \t]+(?=[^\W\d_])", r
 _LINK = re.compile(r"\b(?:https?://|www\.)\S+", re.IGNORECASE)
 
 
+# Nor does a zero-padded number: a section's label ("04 | The Findings" was the answer to "How many
+# departments use it?"), not a count.
+_LABEL = re.compile(r"(?<![\w.,:/-])0\d{1,2}(?![\w.,:/%-])")
+
+
 def counted_text(line: str) -> str:
-    """The line without the numbers that count nothing: a heading's own, and those inside links."""
-    return _LINK.sub(" ", _OUTLINE.sub("", line))
+    """The line without the numbers that count nothing: a heading's own, a label's, those inside links."""
+    return _LABEL.sub(" ", _LINK.sub(" ", _OUTLINE.sub("", line)))
 
 
 @dataclass(frozen=True)

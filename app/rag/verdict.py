@@ -2,7 +2,8 @@
 
 Three outcomes, in this order:
 1. refused: the refusal model (which knows whether a line states the kind of fact asked for) finds
-   the question unanswered by the documents (with the closest passage when it nearly answered);
+   the question unanswered by the documents (with the closest passage when it nearly answered); so
+   is a question asking who when no line that would be shown names anyone (app/rag/someone.py);
 2. extracted: a question asking for a figure or a date is answered with that fact taken from the
    best line stating one, the line itself and its citation: decided before any model runs (so is one
    asking what a thing is called, from a line writing a name beside the thing);
@@ -22,6 +23,7 @@ from app.rag.grounding import facts, states, strip_citations
 from app.rag.measure import named_thing
 from app.rag.prompting import REFUSAL_SENTENCE
 from app.rag.refusal import is_refusal
+from app.rag.someone import asks_for_someone, names_someone, question_words
 from app.rag.units import quote_text, terms, window_quote
 
 # Line scores are the line ranker's probability that the line states the answer (line_ranker.py).
@@ -63,6 +65,7 @@ class Evidence:
     lines: tuple[EvidenceLine, ...]  # best first
     answerable: bool  # the refusal model's decision
     p_answerable: float = 1.0
+    lowercase: frozenset[str] = frozenset()  # the words the deck writes in lower case (app/rag/someone.py)
 
     def typed_line(self) -> EvidenceLine | None:
         """The best line stating the wanted kind of fact, if it is nearly as relevant as the best line."""
@@ -138,11 +141,13 @@ NEAR_REFUSAL_P = 0.35
 NEAR_REFUSAL = "The documents do not say this clearly. The closest passage: \u201c{quote}\u201d"
 
 
-def refusal_near(evidence: Evidence) -> Verdict:
+def refusal_near(evidence: Evidence, why: str | None = None) -> Verdict:
     """The refusal of a question the documents do not seem to answer, with the closest passage when
-    the decision was near (the reader sees what the deck says; the turn still counts as unanswered)."""
-    why = f"the documents do not seem to answer it (p={evidence.p_answerable:.2f})"
-    if evidence.p_answerable < NEAR_REFUSAL_P or not evidence.lines:
+    the decision was near (the reader sees what the deck says; the turn still counts as unanswered).
+    `why`: a rule refused a question the refusal model found answerable, so always near."""
+    near = why is not None or evidence.p_answerable >= NEAR_REFUSAL_P
+    why = why or f"the documents do not seem to answer it (p={evidence.p_answerable:.2f})"
+    if not near or not evidence.lines:
         return refusal(why)
     line = evidence.lines[0]
     text = _quoted_text(line)
@@ -212,7 +217,13 @@ def before_model(evidence: Evidence, write: bool = True) -> Verdict | None:
         if named is not None:
             name, line = named
             return extracted(name, line.shown, line.source)
-        return None if write else quoted(evidence.lines[0], runner_up=_second(evidence))
+        best = quoted(evidence.lines[0], runner_up=_second(evidence))
+        if asks_for_someone(evidence.question) and not _names_someone(evidence, best.answer):
+            naming = _naming_line(evidence)
+            if naming is None:
+                return refusal_near(evidence, "no line shown names anyone")
+            best = quoted(naming)
+        return None if write else best
     wanted = _fact_type(evidence.wanted, line.shown, evidence.question)
     span = _with_currency(wanted, _span_for(wanted, line.shown, evidence.question), line.shown)
     return extracted(span, _extract_quote(wanted, span, line, evidence.question), line.source)
@@ -235,6 +246,20 @@ def after_model(evidence: Evidence, shown: str, model_text: str) -> Verdict:
     quote = Quote(rests_on.shown, rests_on.source) if rests_on else None
     return Verdict(cite(shown.strip(), used), False, "written", quote, used,
                    model_text if model_text.strip() != shown.strip() else None)
+
+
+def _names_someone(evidence: Evidence, text: str) -> bool:
+    return names_someone(text, question_words(evidence.question), evidence.lowercase)
+
+
+def _naming_line(evidence: Evidence) -> EvidenceLine | None:
+    """For a question asking who whose best lines name no one: a line of the same slide or page that does
+    ("Who are their competitors?": the sample deck's "ROV service firms such as SeaScrub Services" under
+    "Diver teams: ..."). Not from other pages: on the tuning half, any evidence line naming anyone answered
+    3 of the 4 unanswerable questions this refuses, with a name from elsewhere (docs/architecture.md)."""
+    best = evidence.lines[0]
+    return next((e for e in evidence.lines[1:]
+                 if e.source == best.source and _names_someone(evidence, _quoted_text(e))), None)
 
 
 def _second(evidence: Evidence) -> EvidenceLine | None:

@@ -1,0 +1,84 @@
+"""Questions asking who: answered only by a line that names someone the question does not.
+
+"Who is leading the round?" is not answered by "Use of Funds & Financial Projections", nor "Who are
+Soldera's competitors?" by "Soldera is an AI agent for REC reporting". A name is a run of capitalised
+words, one of them at least a word the deck never writes in lower case ("Maren Okafor", "SEBASTIAN
+GONZALEZ", "Harbor Light Ventures" in a deck that writes "light"; not "Financial Projections" when it
+also writes "financial projections"), none of them a word of the question ("Team Arya" does not answer
+"Who is in Team Arya?"). A short acronym ("AI", "REC", "CEO") names no one, and one capitalised word
+opening a line or a sentence is no name: capitals start them anyway.
+"""
+
+from __future__ import annotations
+
+import re
+
+# "Who is it for?", "Who are their customers?" ask for a kind of reader or buyer, not a name; "Which
+# company hosted it?", "Which former Elering chief executive advises them?" ask for one.
+_ASKS = re.compile(r"^\s*(?:who\b(?!.*\b(?:for|at)\s*\??\s*$)"
+                   r"(?!.*\b(?:customers?|clients?|users?|audience|target|benefits?|buys?|pays?|uses?)\b)|"
+                   r"(?:which|what) (?:(?:main|other|lead|leading|named|former|existing|current|key|biggest|largest) )?"
+                   r"(?:compan(?:y|ies)|firms?|investors?|advis[oe]rs?|partners?|competitors?|startups?|"
+                   r"organi[sz]ations?|persons?|people|founders?|members?|banks?|vcs?|funds?)\b)", re.IGNORECASE)
+# Words that are capitalised and no one's name: a date's ("Seed round, March 2026"), and a continent's or a
+# large country's adjective ("in American history" was taken for a name answering "Who is the Archivist?").
+_NOT_NAMES = frozenset("january february march april may june july august september october november december "
+                       "monday tuesday wednesday thursday friday saturday sunday "
+                       "american european african asian australian arab arabic british english french german "
+                       "spanish italian dutch nordic scandinavian chinese japanese korean indian russian "
+                       "canadian mexican brazilian latin global western eastern northern southern".split())
+_WORD = re.compile(r"(?<![\w@.'\u2019-])[A-Za-z][A-Za-z'\u2019-]*")
+# An address names no one ("sebastian@skyocean.io" is not the deck writing "sebastian" in lower case).
+_ADDRESS = re.compile(r"\S+@\S+|\b(?:https?://|www\.)\S+|\b[\w-]+\.(?:com|org|net|io|ai|co|dev|app)\b\S*",
+                      re.IGNORECASE)
+_OPENS = re.compile(r"[/:.!?\u00b7\u2022|\n\u201c\u201d\"(\[]\s*$")  # what a line or a sentence starts after
+_POSSESSIVE = re.compile(r"['\u2019]s?$")
+ACRONYM_LETTERS = 4  # an all-capitals word this short is an acronym, not a name
+
+
+def asks_for_someone(question: str) -> bool:
+    """Whether the question asks who (a person, a company, an investor)."""
+    return bool(_ASKS.search(question))
+
+
+def _words(text: str) -> list[re.Match[str]]:
+    return list(_WORD.finditer(text))
+
+
+def _plain(word: str) -> str:
+    return _POSSESSIVE.sub("", word.lower())
+
+
+def lowercase_words(text: str) -> frozenset[str]:
+    """The words a text writes in lower case."""
+    return frozenset(_plain(m.group()) for m in _words(_ADDRESS.sub(" ", text)) if m.group().islower())
+
+
+def question_words(question: str) -> frozenset[str]:
+    return frozenset(_plain(m.group()) for m in _words(question))
+
+
+def _capitalised(word: str) -> bool:
+    return len(word) > 1 and word[0].isupper() and not (word.isupper() and len(word) <= ACRONYM_LETTERS)
+
+
+def names_someone(text: str, asked: frozenset[str], lowercase: frozenset[str]) -> bool:
+    """Whether the text holds a name (above) that is not one of the question's words."""
+    text = _ADDRESS.sub(" ", text)
+
+    def is_name(run: list[re.Match[str]]) -> bool:
+        plain = [_plain(w.group()) for w in run]
+        if any(word in asked for word in plain) or all(word in lowercase or word in _NOT_NAMES for word in plain):
+            return False
+        before = text[:run[0].start()]
+        return len(run) > 1 or not (not before.strip() or _OPENS.search(before))
+
+    run: list[re.Match[str]] = []
+    for word in _words(text):
+        if _capitalised(word.group()) and (not run or not text[run[-1].end():word.start()].strip()):
+            run.append(word)
+            continue
+        if is_name(run):
+            return True
+        run = [word] if _capitalised(word.group()) else []
+    return is_name(run)

@@ -1,0 +1,44 @@
+"""Questions asking who, and whether a line names someone: table tests, no model."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.rag.someone import asks_for_someone, lowercase_words, names_someone, question_words
+
+DECK = lowercase_words("We are raising a pre-seed round. Use of funds: engineering and sales. Our financial "
+                       "projections assume trade finance at a low cost. Contact sebastian@skyocean.io")
+
+
+@pytest.mark.parametrize("question, asks", [
+    ("Who is the CEO?", True),
+    ("Who is leading the round?", True),
+    ("Which companies does Soldera see as its main competitors?", True),
+    ("Which former investors backed the company?", True),
+    ("Who is the product for?", False),  # a kind of reader, not a name
+    ("Who are their customers?", False),
+    ("Which courses are failed most often?", False),  # a thing, not someone
+    ("What keeps banks from risk-pricing small trade deals?", False),
+])
+def test_which_questions_ask_for_someone(question, asks):
+    assert asks_for_someone(question) is asks
+
+
+@pytest.mark.parametrize("text, named", [
+    ("Sebastian Gonzalez / CEO/Co-founder", True),  # two capitalised words the deck never writes in lower case
+    ("SEBASTIAN GONZALEZ, CEO", True),
+    ("The round is led by Maersk and two angels.", True),  # one word inside a sentence
+    ("Use of Funds & Financial Projections / Trade Finance", False),  # a title-case heading of the deck's own words
+    ("Soldera is an AI agent for REC reporting", False),  # the question's own name; acronyms name no one
+    ("Seed round, March 2026", False),  # a date
+    ("the struggles of communities in American history", False),  # a nation's adjective
+    ("Write to sebastian@skyocean.io", False),  # an address is not the deck writing a name
+    ("Pre-seed Round Target: 2M", False),  # "round" is the question's word
+])
+def test_a_name_is_capitalised_words_the_deck_never_writes_in_lower_case(text, named):
+    asked = question_words("Who is leading Soldera's pre-seed round?")
+    assert names_someone(text, asked, DECK) is named
+
+
+def test_an_address_does_not_make_a_name_a_common_word():
+    assert "sebastian" not in DECK and "funds" in DECK
