@@ -64,24 +64,38 @@ def test_a_near_refusal_shows_the_closest_passage_and_still_counts_as_refused():
 
 def test_a_bare_value_beside_the_matching_line_is_its_answer():
     """A slide's label and its value on lines of their own: the date above the title line answers; a
-    date inside a longer neighbouring sentence is another fact, not this line's value."""
+    date inside a longer neighbouring sentence is another fact, not this line's value (so no line states
+    the date asked for)."""
     title = EvidenceLine("Investment Presentation \u2013 Confidential soldera.org",
                          "September 2024\nInvestment Presentation \u2013 Confidential soldera.org\nApplied AI", 0, 1.0)
     verdict = before_model(evidence("When was this presentation put together?", title))
     assert verdict.why == "extracted" and verdict.answer.startswith(
         "September 2024 \u2014 \u201cSeptember 2024 / Investment Presentation")
     prose = EvidenceLine(title.line, f"The company was founded in 2021 by two engineers\n{title.line}", 0, 1.0)
-    assert before_model(evidence("When was this presentation put together?", prose)) is None
+    other_fact = before_model(evidence("When was this presentation put together?", prose))
+    assert other_fact.refused and other_fact.why == "refused: no line states the date asked for"
 
 
-def test_a_figure_no_good_line_states_is_left_to_the_model_or_the_best_line():
-    """Whether to refuse was the refusal model's call (it knows no line states one); a weak typed line
-    ("Revenue grew 20%" for a question on Europe) is not taken for the answer."""
+def test_a_figure_no_good_line_states_is_refused_with_the_closest_passage():
+    """A weak typed line ("Revenue grew 20%" for a question on Europe) is not taken for the answer: the
+    question is refused, with the best line shown as the closest passage."""
     weak = EvidenceLine("Revenue grew 20% in 2024.", "Revenue grew 20% in 2024.", 4, 0.3)
     question = "What share of revenue comes from Europe?"
-    assert before_model(evidence(question, TEAM, weak)) is None
-    verdict = before_model(evidence(question, TEAM, weak), write=False)
-    assert verdict.why == "quoted" and verdict.quote.text == TEAM.line and "20%" not in verdict.answer
+    verdict = before_model(evidence(question, TEAM, weak))
+    assert verdict.refused and verdict.why == "refused: no line states the percentage asked for"
+    assert verdict.answer.startswith("The documents do not say this clearly.") and verdict.quote.text == TEAM.line
+    assert "20%" not in verdict.answer
+
+
+def test_an_amount_of_money_no_line_states_is_quoted_a_share_may_state_it():
+    """"How much revenue do they lose?" is answered by "losing up to 60% revenue": a question for money
+    that no line states as an amount gets the best line (or the model), not a refusal."""
+    share = EvidenceLine("Producers are losing up to 60% revenue on certificate sales",
+                         "Problem\nProducers are losing up to 60% revenue on certificate sales", 0, 1.0)
+    question = "How much revenue do producers lose on certificate sales?"
+    assert before_model(evidence(question, share)) is None
+    verdict = before_model(evidence(question, share), write=False)
+    assert not verdict.refused and verdict.why == "quoted" and "60%" in verdict.answer
 
 
 def test_a_question_for_a_name_is_answered_with_the_name_written_beside_the_thing():
