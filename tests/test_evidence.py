@@ -237,7 +237,7 @@ def test_a_question_word_the_deck_never_uses_takes_the_decks_word_it_begins(embe
 
 
 def test_a_readers_idiom_is_searched_with_the_words_decks_write(example_index, embedder):
-    """"make money" and "HQ" share no word with the lines that answer them (app/rag/idioms.py)."""
+    """"make money", "HQ" and "customers" share no word with the lines that answer them (app/rag/idioms.py)."""
     from app.rag.idioms import with_deck_words
 
     assert with_deck_words("How do they make money?") == "How do they make money? (business model, pricing, fees)"
@@ -247,6 +247,10 @@ def test_a_readers_idiom_is_searched_with_the_words_decks_write(example_index, e
     assert not money.refused and "Robot-as-a-Service subscription" in money.answer
     seat = pipeline.answer("example", "Where is the HQ?")
     assert seat.why == "extracted" and seat.answer.startswith("Gothenburg, Sweden")
+    # The Traction slide names the customers by their pilots and contracts, never with the word.
+    assert with_deck_words("What tool lets clients track KPIs?") == "What tool lets clients track KPIs?"
+    customers = pipeline.answer("example", "Who are their customers?")
+    assert not customers.refused and "Nordvik Shipping" in customers.answer, customers.answer
 
 
 def test_a_short_slide_title_heads_every_line_under_it(example_index, embedder):
