@@ -34,6 +34,13 @@ def test_a_role_in_capitals_is_a_line_a_page_number_is_not():
     assert LineSplitter()("Team\nGaurav Yadav\nCTO\n12\nPR\n\u2022") == ["Team", "Gaurav Yadav", "CTO", "PR"]
 
 
+def test_a_figure_on_a_line_of_its_own_is_a_line_a_bare_number_is_not():
+    # The deck writes the figure big above its label: dropped as noise, "How many developers help
+    # build it?" found the label and no count, and was refused.
+    assert LineSplitter()("Open Source.\n60+\nDevelopers and contributors\n8k\n$4\n9%\n7") == [
+        "Open Source.", "60+", "Developers and contributors", "8k", "$4", "9%"]
+
+
 def test_terms_are_stemmed_and_figures_kept_whole():
     assert terms("When does the round close?") == terms("The round closes") == {"round", "close"}
     assert "2,000" in terms("2,000 ships")

@@ -40,6 +40,10 @@ log = logging.getLogger(__name__)
 # found no line naming the role (two questions more answered right on each half).
 MIN_LINE_CHARS = 4
 _ROLE_LINE = re.compile(r"[A-Z]{2,3}")
+# Nor is a figure with its scale or sign: a deck writes the number big on a line of its own ("60+"
+# above "Developers and contributors who help building Papermark", "8k" above "GitHub stars"); a bare
+# number ("3") is still a page number.
+_FIGURE_LINE = re.compile(r"[$\u20ac\u00a3]\d[\d,.]*\s?[kKmMbB]?\+?|[~<>]?\d[\d,.]*\s?[kKmMbBxX%+]\+?")
 SHORT_LINE_WORDS = 5  # a line this short ("$4B") is shown with the lines around it
 # A line quoted with its neighbours (app/rag/verdict.py) is shown with one line before it and two after:
 # the line that matches a question is often a label whose fact follows it, or a bio line split over
@@ -131,7 +135,8 @@ class LineSplitter:
             for sentence in unwrap(self._sentences(line)) if len(line) > LONG_LINE_CHARS else [line]:
                 sentence = BULLET.sub("", sentence.strip())
                 # A line written to the model is never evidence, nor the quote (app/rag/injection.py).
-                long_enough = len(sentence) >= MIN_LINE_CHARS or _ROLE_LINE.fullmatch(sentence)
+                long_enough = (len(sentence) >= MIN_LINE_CHARS or _ROLE_LINE.fullmatch(sentence)
+                               or _FIGURE_LINE.fullmatch(sentence))
                 if long_enough and not addresses_the_model(sentence):
                     out.append(sentence)
         return out
