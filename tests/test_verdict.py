@@ -87,7 +87,7 @@ def test_a_figure_no_good_line_states_is_refused_with_the_closest_passage():
     assert "20%" not in verdict.answer
 
 
-def test_an_amount_of_money_no_line_states_is_quoted_a_share_may_state_it():
+def test_an_amount_of_money_no_line_states_as_an_amount_is_quoted_when_a_share_may_state_it():
     """"How much revenue do they lose?" is answered by "losing up to 60% revenue": a question for money
     that no line states as an amount gets the best line (or the model), not a refusal."""
     share = EvidenceLine("Producers are losing up to 60% revenue on certificate sales",
@@ -96,6 +96,15 @@ def test_an_amount_of_money_no_line_states_is_quoted_a_share_may_state_it():
     assert before_model(evidence(question, share)) is None
     verdict = before_model(evidence(question, share), write=False)
     assert not verdict.refused and verdict.why == "quoted" and "60%" in verdict.answer
+
+
+def test_an_amount_of_money_no_line_states_as_an_amount_or_a_share_is_refused_with_the_passage():
+    """"How large is the market for 2027?" against a chart's labels ("Market Size / 2017 2027 2050"):
+    no amount and no share, only years, so the labels are not quoted as the answer."""
+    labels = EvidenceLine("Market Size", "Market Size\n2017 2027 2050\nCurrent Total AV", 0, 1.0)
+    verdict = before_model(evidence("How large is the forecast autonomous-vehicle market for 2027?", labels))
+    assert verdict.refused and verdict.why == "refused: no line states the amount of money asked for"
+    assert verdict.answer.startswith("The documents do not say this clearly.")
 
 
 def test_a_question_for_a_name_is_answered_with_the_name_written_beside_the_thing():
