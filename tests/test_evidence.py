@@ -316,6 +316,14 @@ def test_a_question_for_what_a_thing_is_called_is_answered_with_its_name(example
     assert warranty.sources[warranty.quote["source"]].doc == "faq.md"
 
 
+def test_a_question_asking_how_fast_is_answered_with_a_rate_not_a_count(example_index, embedder):
+    """Typed as any number, "How fast is the robot?" was answered "One" from "One robot per ship"; the
+    sample deck states its speed as a rate ("1,500 square meters of hull per hour")."""
+    pipeline = AnswerPipeline(FaissRetriever(example_index, embedder), no_model, AnswerSettings())
+    speed = pipeline.answer("example", "How fast is the robot?")
+    assert not speed.refused and speed.answer.startswith("1,500 square meters of hull per hour \u2014"), speed.answer
+
+
 def test_a_question_asking_who_is_answered_only_by_a_line_that_names_someone(example_index, tmp_path, embedder):
     """The sample deck names its lead investor in the FAQ, and on its Competition slide a rival by name
     under a line naming none: both are quoted. A deck whose round has no named lead refuses "Who is

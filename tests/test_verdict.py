@@ -6,7 +6,8 @@ from dataclasses import replace
 
 import pytest
 
-from app.rag.answer_type import COUNT, DATE, DURATION, FEE, LINK, MONEY, PERCENT, PLACE, QUANTITY, expected_type
+from app.rag.answer_type import (COUNT, DATE, DURATION, FEE, LINK, MONEY, PERCENT, PLACE, QUANTITY, SPEED,
+                                  expected_type)
 from app.rag.prompting import REFUSAL_SENTENCE
 from app.rag.someone import lowercase_words
 from app.rag.verdict import NEAR_REFUSAL_P, Evidence, EvidenceLine, after_model, before_model
@@ -253,6 +254,9 @@ def test_a_model_refusal_stands_only_when_the_documents_seem_not_to_answer():
     ("What is the maximum number of runs the solver performs?", QUANTITY),
     ("What is the minimum amount an investor can put in?", MONEY),
     ("How long does it take to close a deal?", DURATION),
+    ("How fast is the robot?", SPEED),
+    ("How fast is the user base growing year over year?", SPEED),
+    ("What is the speed of the robot?", SPEED),
     ("How quickly does a citizen get a verdict?", None),  # typed, it refused answerable questions
     ("How big is the European GO market they are starting with?", MONEY),
     ("How large is the obtainable market relative to the serviceable market?", QUANTITY),
@@ -289,6 +293,12 @@ def test_the_type_of_fact_a_question_asks_for(question, wanted):
     # A span of time is a figure with its unit: not the "10-30" of "10-30% fees" beside "in weeks".
     (DURATION, "10-30% fees / From first contact to deals in weeks", ["in weeks"]),
     (DURATION, "Requests can take as long as eight years; 8.8 semesters; (95% CI)", ["eight years", "8.8 semesters"]),
+    (SPEED, "It cleans 1,500 square meters of hull per hour with no divers in the water.",
+     ["1,500 square meters of hull per hour"]),
+    (SPEED, "One robot per ship, launched in 15 minutes; 5 times as many ships; $48,000 per ship per year", []),
+    (SPEED, "60 robots in September 2026 and to open a second service base", []),
+    (SPEED, "Top speed 40 km/h, 3x faster, 150% user growth, 20 users a month",
+     ["40 km/h", "3x", "150%", "20 users a month"]),
     # A place counts only in a line that says it is the company's seat.
     (PLACE, "Our headquarters and workshop are in Gothenburg, Sweden, next to the port.", ["Gothenburg, Sweden"]),
     (PLACE, "Headquartered in San Francisco, CA; offices in London", ["San Francisco, CA", "London"]),

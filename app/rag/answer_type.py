@@ -156,6 +156,27 @@ DURATION = AnswerType(
 )
 
 
+# "How fast" asks for a rate: a figure per unit of time ("1,500 square meters of hull per hour",
+# "40 km/h"), a multiple ("3x faster") or a growth share ("150% year over year"); not a price per
+# year ("$48,000 per ship per year"). A count is none: typed as any number, "How fast is the robot?"
+# was answered "One" from "One robot per ship". No dev question asks how fast but one (validation:
+# "150" -> "150%"), so this is not a measured gain: the sample deck's answer is its test.
+_PER_TIME = (r"(?:\b(?:per|each|every)\s+(?:hour|hr|minute|min|second|sec|day|week|month|quarter|year|yr)|"
+             r"\ban?\s+(?:hour|minute|day|week|month|quarter|year)|"
+             r"/\s*(?:hour|hr|h|minute|min|second|sec|s|day|week|month|quarter|year|yr))\b")
+# A figure (not a year's, not an amount of money's) and up to four words naming what it counts
+# ("square meters of hull"): "2026 and to open a second" is no rate.
+_RATE_FIGURE = r"(?<![\w.,$\u20ac\u00a3\u00a5\u20b9])(?!(?:19|20)\d\d\b)\d[\d,.]*"
+_COUNTED = r"(?:(?!(?:and|or|to|in|on|at|by|for|from|with)\b)[^\W\d_][\w\u00b2\u00b3-]*\s+){0,4}?"
+_SPEED_SPAN = (rf"{_RATE_FIGURE}\s*{_COUNTED}{_PER_TIME}|{_RATE_FIGURE}\s*(?:km/h|mph|knots?|m/s)|"
+               rf"{_RATE_FIGURE}\s*x\b|{_RATE_FIGURE}\s*(?:%|percent\b)")
+SPEED = AnswerType(
+    "speed",
+    re.compile(r"\bhow fast\b|\bwhat (?:is (?:the |its |their )?)?(?:speed|pace)\b", re.IGNORECASE),
+    re.compile(_SPEED_SPAN, re.IGNORECASE),
+)
+
+
 def _either(first: re.Pattern[str], second: re.Pattern[str]) -> re.Pattern[str]:
     return re.compile(f"(?:{first.pattern})|(?:{second.pattern})", re.IGNORECASE)
 
@@ -203,7 +224,7 @@ LINK = AnswerType(
 )
 
 # Most specific first: "how much funding" asks for money, "what percentage fee" for a percentage.
-_TYPES = (PERCENT, FEE, MONEY, DATE, DURATION, QUANTITY, PLACE, LINK)
+_TYPES = (PERCENT, FEE, MONEY, DATE, DURATION, SPEED, QUANTITY, PLACE, LINK)
 
 
 def expected_type(question: str) -> AnswerType | None:
