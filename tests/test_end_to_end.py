@@ -29,6 +29,16 @@ def test_answer_states_the_fact_and_cites_its_page(client, question, fact, doc, 
     assert all(part in quoted["snippet"] for part in body["quote"]["text"].split(" / "))  # a short line with its neighbours
 
 
+def test_a_question_asking_how_fast_is_answered_with_the_rate_its_neighbour_line_states(client):
+    """Typed as any number, "How fast is the robot?" was answered "One" from "One robot per ship"; then,
+    typed as a rate, refused, the rate being on the line after the one that matched ("MantaBot M2 is a
+    magnetic crawler robot ..." / "It cleans 1,500 square meters of hull per hour ...")."""
+    body = client.post("/api/chat", json={"deck": "example", "question": "How fast is the robot?"}).get_json()
+    assert not body["refused"] and body["answer"].startswith("1,500 square meters of hull per hour \u2014"), body
+    quoted = body["sources"][body["quote"]["source"]]
+    assert (quoted["doc"], quoted["page"]) == ("pitch_deck.pdf", 3) and "1,500 square meters" in body["quote"]["text"]
+
+
 def test_question_the_documents_do_not_answer_is_refused(client):
     body = client.post("/api/chat", json={"deck": "example", "question": "Who won the 2018 FIFA World Cup?"}).get_json()
     assert body["refused"] is True

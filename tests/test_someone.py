@@ -32,6 +32,7 @@ def test_which_questions_ask_for_someone(question, asks):
     ("Soldera is an AI agent for REC reporting", False),  # the question's own name; acronyms name no one
     ("Seed round, March 2026", False),  # a date
     ("the struggles of communities in American history", False),  # a nation's adjective
+    ("The round funds 24 months of runway to Series A.", False),  # a funding round's stage
     ("Write to sebastian@skyocean.io", False),  # an address is not the deck writing a name
     ("Pre-seed Round Target: 2M", False),  # "round" is the question's word
 ])

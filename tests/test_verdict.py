@@ -6,8 +6,7 @@ from dataclasses import replace
 
 import pytest
 
-from app.rag.answer_type import (COUNT, DATE, DURATION, FEE, LINK, MONEY, PERCENT, PLACE, QUANTITY, SPEED,
-                                  expected_type)
+from app.rag.answer_type import COUNT, DATE, DURATION, FEE, LINK, MONEY, PERCENT, PLACE, QUANTITY, SPEED, expected_type
 from app.rag.prompting import REFUSAL_SENTENCE
 from app.rag.someone import lowercase_words
 from app.rag.verdict import NEAR_REFUSAL_P, Evidence, EvidenceLine, after_model, before_model
@@ -75,6 +74,17 @@ def test_a_bare_value_beside_the_matching_line_is_its_answer():
     prose = EvidenceLine(title.line, f"The company was founded in 2021 by two engineers\n{title.line}", 0, 1.0)
     other_fact = before_model(evidence("When was this presentation put together?", prose))
     assert other_fact.refused and other_fact.why == "refused: no line states the date asked for"
+
+
+def test_a_fact_on_the_line_beside_the_matching_one_is_taken_with_both_quoted():
+    """The line that matches names the thing, the next one states the fact: the fact is taken and
+    the window quoted, so the reader sees both."""
+    robot = EvidenceLine("MantaBot M2 is a magnetic crawler robot that cleans the hull at berth.",
+                         "Our Solution\nMantaBot M2 is a magnetic crawler robot that cleans the hull at berth.\n"
+                         "It cleans 1,500 square meters of hull per hour with no divers in the water.", 2, 1.0)
+    verdict = before_model(evidence("How fast is the robot?", robot))
+    assert verdict.why == "extracted" and verdict.answer.startswith("1,500 square meters of hull per hour \u2014")
+    assert "MantaBot M2 is a magnetic crawler" in verdict.quote.text and "1,500 square meters" in verdict.quote.text
 
 
 def test_a_figure_no_good_line_states_is_refused_with_the_closest_passage():

@@ -42,6 +42,10 @@ class AnswerType:
     # based?" in "Our headquarters are in Gothenburg", not in "a second service base in Rotterdam".
     span_where_stated: bool = False
     reads_links: bool = False  # an address is read in the line as written, links and all
+    # A fact whose form says what it is (an address, a rate with its unit) answers from the line beside
+    # the matching one too: a slide names the thing on one line and states it on the next. Not a date,
+    # a count or an amount: a neighbouring sentence's is often another fact ("founded in 2021").
+    read_beside: bool = False
 
     def _text(self, line: str) -> str:
         return line if self.reads_links else counted_text(line)
@@ -174,6 +178,7 @@ SPEED = AnswerType(
     "speed",
     re.compile(r"\bhow fast\b|\bwhat (?:is (?:the |its |their )?)?(?:speed|pace)\b", re.IGNORECASE),
     re.compile(_SPEED_SPAN, re.IGNORECASE),
+    read_beside=True,
 )
 
 
@@ -221,6 +226,7 @@ LINK = AnswerType(
     re.compile(rf"https?://[^\s\u201d\"'<>)]+|\bwww\.[^\s\u201d\"'<>)]+|[\w.+-]+@{_DOMAIN}|\b{_DOMAIN}(?:/[^\s\u201d\"'<>)]*)?",
                re.IGNORECASE),
     reads_links=True,
+    read_beside=True,
 )
 
 # Most specific first: "how much funding" asks for money, "what percentage fee" for a percentage.

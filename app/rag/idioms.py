@@ -20,6 +20,11 @@ IDIOMS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\b(?:who are|which|any|paying|first)\b[\w\s'\u2019]*\b(?:customers?|clients?)\b|"
                 r"\b(?:customers?|clients?) (?:do|does) (?:they|it|you|the company) have\b", re.IGNORECASE),
      "traction, pilots, contracts"),
+    # What a buyer pays is written as a price: "Robot-as-a-Service subscription: $48,000 per ship per year".
+    (re.compile(r"\b(?:what|how much)\b[^?]*\b(?:customers?|clients?|users?|buyers?|they|you|i|we)\s+(?:\w+\s+)?"
+                r"pay\b\s*(?:\?|$|for\b|per\b|each\b|a\b|to use\b)|\bcost (?:to|for) (?:customers?|clients?|users?)\b",
+                re.IGNORECASE),
+     "price, pricing, subscription"),
 )
 
 

@@ -23,7 +23,7 @@ _ASKS = re.compile(r"^\s*(?:who\b(?!.*\b(?:for|at)\s*\??\s*$)"
 # Words that are capitalised and no one's name: a date's ("Seed round, March 2026"), and a continent's or a
 # large country's adjective ("in American history" was taken for a name answering "Who is the Archivist?").
 _NOT_NAMES = frozenset("january february march april may june july august september october november december "
-                       "monday tuesday wednesday thursday friday saturday sunday "
+                       "monday tuesday wednesday thursday friday saturday sunday series "
                        "american european african asian australian arab arabic british english french german "
                        "spanish italian dutch nordic scandinavian chinese japanese korean indian russian "
                        "canadian mexican brazilian latin global western eastern northern southern".split())

@@ -80,8 +80,9 @@ class Evidence:
             # ("European Patent Office") far better than "Our headquarters ... are in Gothenburg".
             floor = float("-inf")
         stating = next((e for e in self.lines if e.score >= floor and self.wanted.spans(e.shown)), None)
-        return stating or next((_with_value(e) for e in self.lines if e.score >= floor
-                                and _value_beside(self.wanted, e)), None)
+        beside = next((_with_value(e) for e in self.lines if e.score >= floor and _value_beside(self.wanted, e)), None)
+        return stating or beside or next((_with_value(e) for e in self.lines if e.score >= floor
+                                          and self.wanted.read_beside and self.wanted.spans(e.window)), None)
 
 
 # A slide often sets a label and its value on lines of their own ("Capital for Trade Finance" over
