@@ -39,6 +39,14 @@ def test_a_question_asking_how_fast_is_answered_with_the_rate_its_neighbour_line
     assert (quoted["doc"], quoted["page"]) == ("pitch_deck.pdf", 3) and "1,500 square meters" in body["quote"]["text"]
 
 
+def test_a_question_for_the_price_finds_it_where_the_deck_calls_it_a_subscription(client):
+    """The deck never writes "price" or "cost": those questions were refused (p(answerable) 0.03) and
+    are searched with the deck's words of the same measure (app/rag/measure.py)."""
+    for question in ("What is the price?", "How much do customers pay?"):
+        body = client.post("/api/chat", json={"deck": "example", "question": question}).get_json()
+        assert not body["refused"] and body["answer"].startswith("$48,000 \u2014"), body["answer"]
+
+
 def test_question_the_documents_do_not_answer_is_refused(client):
     body = client.post("/api/chat", json={"deck": "example", "question": "Who won the 2018 FIFA World Cup?"}).get_json()
     assert body["refused"] is True

@@ -6,7 +6,8 @@ import pytest
 
 from app.rag.answer import AnswerPipeline, AnswerSettings
 from app.rag.answer_type import expected_type
-from app.rag.measure import measure_terms, measured_words, named_thing, names_measure, states_measured
+from app.rag.measure import (deck_measure_words, measure_terms, measured_words, named_thing, names_measure,
+                              states_measured)
 from app.rag.retrieval import FaissRetriever
 from app.rag.units import terms
 from tests.conftest import make_ingester
@@ -45,6 +46,16 @@ from tests.conftest import make_ingester
 ])
 def test_the_words_naming_what_a_question_measures(question, words):
     assert measured_words(question, expected_type(question)) == words
+
+
+def test_a_measure_the_deck_never_writes_is_searched_with_the_deck_s_words_for_it():
+    """The sample deck states its price as a subscription and a fee, never with "price" or "cost"."""
+    deck = terms("Robot-as-a-Service subscription: $48,000 per ship per year. One-time onboarding fee of $6,500")
+    assert deck_measure_words("What is the price?", deck) == ["fee", "subscription"]
+    assert deck_measure_words("How much do customers pay?", deck) == ["fee", "subscription"]
+    assert deck_measure_words("What is the subscription fee?", deck) == []  # the deck writes the word itself
+    assert deck_measure_words("How many employees do they have?", deck) == []  # nothing of that measure
+    assert deck_measure_words("Who are the founders?", deck) == []
 
 
 @pytest.mark.parametrize("question, thing", [

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from app.rag.answer_type import COUNT, FEE, MONEY, MONEY_MEASURES, PERCENT, QUANTITY, AnswerType
+from app.rag.answer_type import COUNT, FEE, MONEY, MONEY_MEASURES, PERCENT, QUANTITY, AnswerType, expected_type
 from app.rag.units import terms
 
 # Words that end the phrase naming the measure ("how many employees | does Soldera have").
@@ -46,7 +46,7 @@ _SAME_MEASURE = (
     "funding fund funds raise raising raised round investment invest invested seeking seek capital money",
     "valuation valued premoney postmoney cap",
     "revenue revenues sales arr mrr turnover income",
-    "price prices pricing cost costs fee fees charge charges subscription priced",
+    "price prices pricing cost costs fee fees charge charges subscription priced pay pays paid",
     "employees employee staff people team headcount fte hires",
     "customers customer clients client users user",
 )
@@ -168,3 +168,18 @@ def states_measured(wanted: AnswerType, measure: frozenset[str], window: str) ->
         if not measure or measure & terms(" ".join(near)):
             return True
     return False
+
+
+def deck_measure_words(question: str, vocabulary: set[str]) -> list[str]:
+    """The deck's words for what the question measures, when the deck never writes the question's own
+    ("What is the price?" of a deck that writes "subscription" and "fee"): searched beside the question.
+    Only where the deck lacks the word: MiniLM alone put "price" nearer "The Ask" than the subscription."""
+    head = measured_words(question, expected_type(question))[-1:]
+    if not head or terms(head[0]) & vocabulary:
+        return []
+    group = next((g.split() for g in _SAME_MEASURE if head[0] in g.split()), [])
+    found: dict[frozenset[str], str] = {}  # one word per term ("fee", not "fee" and "fees")
+    for word in group:
+        if terms(word) and terms(word) <= vocabulary:
+            found.setdefault(frozenset(terms(word)), word)
+    return list(found.values())

@@ -12,6 +12,7 @@ from typing import Protocol
 import numpy as np
 
 from app.rag.lexical import LexicalIndex, fuse
+from app.rag.measure import deck_measure_words
 from app.rag.units import DeckUnits, UnitHit, UnitWeights
 from ingest.chunk import Chunk
 from ingest.embedding import Embedder
@@ -79,7 +80,8 @@ class DeckSearcher:
     def evidence(self, query: str, k: int, n: int, title: str | None = None) -> Retrieved:
         """The top-k chunks and the n best evidence units deck-wide, from one embedding of the query
         (`title`: the owner's name for the deck, DeckUnits.query_for)."""
-        query = self.units.query_for(query, title)
+        extra = deck_measure_words(query, self.units.vocabulary)
+        query = self.units.query_for(f"{query} ({', '.join(extra)})" if extra else query, title)
         vector = self.embedder.embed([query])[0]
         chunks = self._search(query, vector, k)
         ranks = {hit.chunk.id: rank for rank, hit in enumerate(chunks)}
