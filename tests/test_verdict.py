@@ -297,6 +297,7 @@ def test_the_type_of_fact_a_question_asks_for(question, wanted):
     (QUANTITY, "Office of Human Capital\n4.2. Diversity", []),
     (QUANTITY, "Use of funds / 2. Hire 12 engineers", ["12"]),
     (QUANTITY, "3.5 million users", ["3.5 million"]),
+    (QUANTITY, "Speed-power measurements showed a 7.4% fuel saving", ["7.4%"]),  # a share keeps its sign
     # A count is no share and no amount of money, nor a number inside a link.
     (COUNT, "95% of overhead, 10-30% fees, a \u00a33000 investment, 14 employees", ["14"]),
     (COUNT, "References https://example.com/smes-2538135/ and 5-10 engineers", ["5-10"]),

@@ -127,8 +127,9 @@ QUANTITY = AnswerType(
                r"\b(total|circulating|maximum|max) supply\b",
                re.IGNORECASE),
     re.compile(rf"\d|\b({_NUMBER_WORDS})\b", re.IGNORECASE),
-    re.compile(rf"(?<![\w.,])[~<>]?(?!(?:19|20)\d\d\b)\d[\d,.]*\+?(?:\s*(?:-|\u2013|to)\s*\d[\d,.]*\+?)?(?:\s*{_SCALE})?\+?|"
-               rf"\b(?:{_NUMBER_WORDS})\b", re.IGNORECASE),
+    # A share keeps its sign: "How much fuel does it save?" is "7.4%", not "7.4".
+    re.compile(rf"(?<![\w.,])[~<>]?(?!(?:19|20)\d\d\b)\d[\d,.]*\+?(?:\s*(?:-|\u2013|to)\s*\d[\d,.]*\+?)?(?:\s*{_SCALE})?\+?"
+               rf"(?:\s*%)?|\b(?:{_NUMBER_WORDS})\b", re.IGNORECASE),
 )
 # "How many" asks for a count: a percentage or an amount of money is none ("How many employees?" is
 # not answered by "95% of overhead", "How many experts are registered?" not by "a £3000 investment").
