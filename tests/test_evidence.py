@@ -14,6 +14,19 @@ def no_model():
     raise AssertionError("the model must not be asked")
 
 
+def acme_pipeline(tmp_path, embedder, sections: str) -> AnswerPipeline:
+    """A one-document deck "acme" (Markdown: its title, one line on what Acme does, then `sections`),
+    ingested for real and answered without the model."""
+    from tests.conftest import make_ingester
+
+    folder = tmp_path / "acme"
+    folder.mkdir()
+    (folder / "deck.md").write_text(
+        "# Acme Trade\n\nAcme finances cross-border trade for small exporters.\n\n" + sections)
+    assert make_ingester(tmp_path / "index", embedder).ingest("acme", folder).ok
+    return AnswerPipeline(FaissRetriever(tmp_path / "index", embedder), no_model, AnswerSettings())
+
+
 def test_a_sentence_wrapped_over_pdf_lines_is_one_line_again():
     lines = ["Federal contractors, with 120,000 establishments, employ approximately 20 percent of",
              "the American workforce.", "Bullet one", "| a | b |", "| c | d |"]
@@ -293,18 +306,11 @@ def test_a_title_that_states_something_is_a_line_a_short_or_asking_one_is_not():
 def test_a_figure_stated_only_in_a_slide_title_is_answered_from_it(tmp_path, embedder):
     """Decks title a slide with its point ("Situation: ~50% SMEs can not participate ..."); the lines
     under it give the reasons. The fact is in the title, so the title is an evidence line."""
-    from tests.conftest import make_ingester
-
-    folder = tmp_path / "acme"
-    folder.mkdir()
-    (folder / "deck.md").write_text(
-        "# Acme Trade\n\nAcme finances cross-border trade for small exporters.\n\n"
-        "## Situation: 48% of small exporters cannot trade abroad for lack of bank financing\n\n"
-        "Usury caps keep banks out of deals under $50M.\n\nLetters of credit settle slowly.\n\n"
-        "High interest makes small contracts uneconomic.\n\n"
-        "## Team\n\nCEO Dana Ruiz ran trade finance at a bank for 20 years.\n")
-    assert make_ingester(tmp_path / "index", embedder).ingest("acme", folder).ok
-    pipeline = AnswerPipeline(FaissRetriever(tmp_path / "index", embedder), no_model, AnswerSettings())
+    pipeline = acme_pipeline(tmp_path, embedder,
+                             "## Situation: 48% of small exporters cannot trade abroad for lack of bank financing\n\n"
+                             "Usury caps keep banks out of deals under $50M.\n\nLetters of credit settle slowly.\n\n"
+                             "High interest makes small contracts uneconomic.\n\n"
+                             "## Team\n\nCEO Dana Ruiz ran trade finance at a bank for 20 years.\n")
     question = "What share of small exporters can't trade abroad because banks won't finance them?"
     result = pipeline.answer("acme", question)
     assert not result.refused and result.answer.startswith("48% \u2014"), result.answer
@@ -325,23 +331,16 @@ def test_a_question_asking_who_is_answered_only_by_a_line_that_names_someone(exa
     """The sample deck names its lead investor in the FAQ, and on its Competition slide a rival by name
     under a line naming none: both are quoted. A deck whose round has no named lead refuses "Who is
     leading the round?" and shows the closest passage."""
-    from tests.conftest import make_ingester
-
     pipeline = AnswerPipeline(FaissRetriever(example_index, embedder), no_model, AnswerSettings())
     lead = pipeline.answer("example", "Who is leading the round?")
     assert not lead.refused and "Harbor Light Ventures" in lead.answer, lead.answer
     rivals = pipeline.answer("example", "Who are their competitors?")
     assert not rivals.refused and "SeaScrub Services" in rivals.answer, rivals.answer
 
-    folder = tmp_path / "acme"
-    folder.mkdir()
-    (folder / "deck.md").write_text(
-        "# Acme Trade\n\nAcme finances cross-border trade for small exporters.\n\n"
-        "## The round\n\nWe are raising a seed round to hire engineers and open a second office.\n\n"
-        "The round is open to angels and funds that know trade finance.\n\n"
-        "## Team\n\nOur engineers built payment systems at banks for 20 years.\n")
-    assert make_ingester(tmp_path / "index", embedder).ingest("acme", folder).ok
-    acme = AnswerPipeline(FaissRetriever(tmp_path / "index", embedder), no_model, AnswerSettings())
+    acme = acme_pipeline(tmp_path, embedder,
+                         "## The round\n\nWe are raising a seed round to hire engineers and open a second office.\n\n"
+                         "The round is open to angels and funds that know trade finance.\n\n"
+                         "## Team\n\nOur engineers built payment systems at banks for 20 years.\n")
     unnamed = acme.answer("acme", "Who is leading the round?")
     assert unnamed.refused and unnamed.why == "refused: no line shown names anyone", (unnamed.why, unnamed.answer)
     assert unnamed.answer.startswith("The documents do not say this clearly.")
