@@ -69,7 +69,8 @@ class Evidence:
     lowercase: frozenset[str] = frozenset()  # the words the deck writes in lower case (app/rag/someone.py)
 
     def typed_line(self) -> EvidenceLine | None:
-        """The best line stating the wanted kind of fact, if it is nearly as relevant as the best line."""
+        """The best line stating the wanted kind of fact, if it is nearly as relevant as the best line (or
+        such a line's window, where a bare value or a fact that says what it is sits beside it)."""
         if self.wanted is None or not self.lines:
             return None
         best = self.lines[0].score
@@ -222,7 +223,7 @@ def before_model(evidence: Evidence, write: bool = True) -> Verdict | None:
     if line is None and evidence.wanted is not None and (
             evidence.wanted not in (MONEY, FEE) or replace(evidence, wanted=FEE).typed_line() is None):
         return refusal_near(evidence, f"no line states the {evidence.wanted.name} asked for")
-    # A question for no figure, or for an amount of money no good line states: quoted like any other.
+    # A question for no figure, or for an amount of money only a share states: quoted like any other.
     if line is None:
         named = _named(evidence)
         if named is not None:
