@@ -6,8 +6,14 @@ import pytest
 
 from app.rag.answer import AnswerPipeline, AnswerSettings
 from app.rag.answer_type import expected_type
-from app.rag.measure import (deck_measure_words, measure_terms, measured_words, named_thing, names_measure,
-                              states_measured)
+from app.rag.measure import (
+    deck_measure_words,
+    measure_terms,
+    measured_words,
+    named_thing,
+    names_measure,
+    states_measured,
+)
 from app.rag.retrieval import FaissRetriever
 from app.rag.units import terms
 from tests.conftest import make_ingester
