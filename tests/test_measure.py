@@ -56,12 +56,17 @@ def test_the_words_naming_what_a_question_measures(question, words):
 
 def test_a_measure_the_deck_never_writes_is_searched_with_the_deck_s_words_for_it():
     """The sample deck states its price as a subscription and a fee, never with "price" or "cost"."""
-    deck = terms("Robot-as-a-Service subscription: $48,000 per ship per year. One-time onboarding fee of $6,500")
+    deck = terms("Robot-as-a-Service subscription: $48,000 per ship per year. One-time onboarding fee of $6,500. "
+                 "Raising $4.5 million seed.")
     assert deck_measure_words("What is the price?", deck) == ["fee", "subscription"]
     assert deck_measure_words("How much do customers pay?", deck) == ["fee", "subscription"]
     assert deck_measure_words("What is the subscription fee?", deck) == []  # the deck writes the word itself
     assert deck_measure_words("How many employees do they have?", deck) == []  # nothing of that measure
     assert deck_measure_words("Who are the founders?", deck) == []
+    assert deck_measure_words("How much money are they raising?", deck) == ["raise"]
+    # A follow-up's query is the question before it and the new one: only the new one's measure counts.
+    assert deck_measure_words("How much money are they raising? And when does the round close?", deck) == []
+    assert deck_measure_words("Who are the founders? And what is the price?", deck) == ["fee", "subscription"]
 
 
 @pytest.mark.parametrize("question, thing", [
