@@ -75,7 +75,8 @@ class AnswerPipeline:
     def _retrieve(self, deck: str, question: str, history: list[tuple[str, str]]) -> tuple[Retrieved, str]:
         query = retrieval_query(question, history)
         title = self.titles(deck) if self.titles else None
-        found = self.retriever.evidence(deck, query, self.settings.top_k, self.settings.evidence_units, title)
+        found = self.retriever.evidence(deck, query, self.settings.top_k, self.settings.evidence_units, title,
+                                        question)
         return found, query
 
     def start(self, deck: str, question: str, history: list[tuple[str, str]] | None = None) -> AnswerStream:

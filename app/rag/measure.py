@@ -173,10 +173,7 @@ def states_measured(wanted: AnswerType, measure: frozenset[str], window: str) ->
 def deck_measure_words(question: str, vocabulary: set[str]) -> list[str]:
     """The deck's words for what the question measures, when the deck never writes the question's own
     ("What is the price?" of a deck that writes "subscription" and "fee"): searched beside the question.
-    Only where the deck lacks the word: MiniLM alone put "price" nearer "The Ask" than the subscription.
-    A follow-up is searched after the question before it (app/rag/followup.py): the measure is the
-    last question's ("How much money ...? And when does the round close?" measures no money)."""
-    question = re.split(r"(?<=\?)\s+", question.strip())[-1]
+    Only where the deck lacks the word: MiniLM alone put "price" nearer "The Ask" than the subscription."""
     head = measured_words(question, expected_type(question))[-1:]
     if not head or terms(head[0]) & vocabulary:
         return []

@@ -45,7 +45,8 @@ class Retrieved:
 class Retriever(Protocol):
     def retrieve(self, deck: str, query: str, k: int) -> list[ScoredChunk]: ...
 
-    def evidence(self, deck: str, query: str, k: int, n: int, title: str | None = None) -> Retrieved: ...
+    def evidence(self, deck: str, query: str, k: int, n: int, title: str | None = None,
+                 question: str | None = None) -> Retrieved: ...
 
 
 class EmbeddingMismatch(IndexNotBuilt):
@@ -77,10 +78,12 @@ class DeckSearcher:
         """Top-k chunks for the query, best first, each with its cosine similarity."""
         return self._search(query, self.embedder.embed([query])[0], k)
 
-    def evidence(self, query: str, k: int, n: int, title: str | None = None) -> Retrieved:
+    def evidence(self, query: str, k: int, n: int, title: str | None = None,
+                 question: str | None = None) -> Retrieved:
         """The top-k chunks and the n best evidence units deck-wide, from one embedding of the query
-        (`title`: the owner's name for the deck, DeckUnits.query_for)."""
-        extra = deck_measure_words(query, self.units.vocabulary)
+        (`title`: the owner's name for the deck, DeckUnits.query_for; `question`: the reader's own, when
+        the query is a follow-up's, the question before it and this one: what it measures is this one's)."""
+        extra = deck_measure_words(question or query, self.units.vocabulary)
         query = self.units.query_for(f"{query} ({', '.join(extra)})" if extra else query, title)
         vector = self.embedder.embed([query])[0]
         chunks = self._search(query, vector, k)
@@ -130,9 +133,10 @@ class FaissRetriever:
         """Top-k chunks for the query, best first, each with its cosine similarity."""
         return self.searcher(deck).search(query, k)
 
-    def evidence(self, deck: str, query: str, k: int, n: int, title: str | None = None) -> Retrieved:
+    def evidence(self, deck: str, query: str, k: int, n: int, title: str | None = None,
+                 question: str | None = None) -> Retrieved:
         """The top-k chunks and the n best evidence units of the deck."""
-        return self.searcher(deck).evidence(query, k, n, title)
+        return self.searcher(deck).evidence(query, k, n, title, question)
 
 
 def check_embedder(index: DeckIndex, embedder: Embedder) -> None:
