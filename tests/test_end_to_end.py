@@ -39,6 +39,25 @@ def test_a_question_asking_how_fast_is_answered_with_the_rate_its_neighbour_line
     assert (quoted["doc"], quoted["page"]) == ("pitch_deck.pdf", 3) and "1,500 square meters" in body["quote"]["text"]
 
 
+def test_a_question_asking_how_heavy_or_how_deep_is_answered_with_the_figure_and_its_unit(client):
+    """Untyped, "How heavy is the robot?" quoted the business model: the deck writes "weighs 68 kg", never
+    "heavy" (app/rag/idioms.py), and a weight is a figure with its unit (app/rag/answer_type.py)."""
+    for question, fact in (("How heavy is the robot?", "68 kg"), ("How deep can the robot work?", "25 m")):
+        body = client.post("/api/chat", json={"deck": "example", "question": question}).get_json()
+        assert not body["refused"] and body["answer"].startswith(f"{fact} \u2014"), body["answer"]
+        quoted = body["sources"][body["quote"]["source"]]
+        assert quoted["doc"] == "whitepaper.pdf" and fact in body["quote"]["text"]
+
+
+def test_a_question_asking_how_often_is_answered_with_a_frequency_or_not_at_all(client):
+    """Typed as any number, "How often is the hull cleaned?" was answered "1,500" from "It cleans 1,500
+    square meters of hull per hour"."""
+    body = client.post("/api/chat", json={"deck": "example", "question": "How often are hulls cleaned by divers?"}).get_json()
+    assert not body["refused"] and body["answer"].startswith("every 12 to 24 months \u2014"), body["answer"]
+    body = client.post("/api/chat", json={"deck": "example", "question": "How often is the hull cleaned?"}).get_json()
+    assert "1,500" not in body["answer"].split("\u2014")[0], body["answer"]
+
+
 def test_a_question_for_the_price_finds_it_where_the_deck_calls_it_a_subscription(client):
     """The deck never writes "price" or "cost": those questions were refused (p(answerable) 0.03) and
     are searched with the deck's words of the same measure (app/rag/measure.py)."""

@@ -6,7 +6,22 @@ from dataclasses import replace
 
 import pytest
 
-from app.rag.answer_type import COUNT, DATE, DURATION, FEE, LINK, MONEY, PERCENT, PLACE, QUANTITY, SPEED, expected_type
+from app.rag.answer_type import (
+    COUNT,
+    DATE,
+    DURATION,
+    FEE,
+    FREQUENCY,
+    LENGTH,
+    LINK,
+    MONEY,
+    PERCENT,
+    PLACE,
+    QUANTITY,
+    SPEED,
+    WEIGHT,
+    expected_type,
+)
 from app.rag.prompting import REFUSAL_SENTENCE
 from app.rag.someone import lowercase_words
 from app.rag.verdict import NEAR_REFUSAL_P, Evidence, EvidenceLine, after_model, before_model
@@ -267,6 +282,15 @@ def test_a_model_refusal_stands_only_when_the_documents_seem_not_to_answer():
     ("How fast is the robot?", SPEED),
     ("How fast is the user base growing year over year?", SPEED),
     ("What is the speed of the robot?", SPEED),
+    ("How often is the hull cleaned?", FREQUENCY),
+    ("At what interval are reports sent?", FREQUENCY),
+    ("How heavy is the robot?", WEIGHT),
+    ("How much does the crawler weigh?", WEIGHT),
+    ("What is the weight of the deck unit?", WEIGHT),
+    ("What is the weight of evidence for it?", None),
+    ("How deep can the robot work?", LENGTH),
+    ("What is the maximum depth?", LENGTH),
+    ("How high is the churn?", None),  # a share, most likely: not typed
     ("How quickly does a citizen get a verdict?", None),  # typed, it refused answerable questions
     ("How big is the European GO market they are starting with?", MONEY),
     ("How large is the obtainable market relative to the serviceable market?", QUANTITY),
@@ -310,6 +334,17 @@ def test_the_type_of_fact_a_question_asks_for(question, wanted):
     (SPEED, "60 robots in September 2026 and to open a second service base", []),
     (SPEED, "Top speed 40 km/h, 3x faster, 150% user growth, 20 users a month",
      ["40 km/h", "3x", "150%", "20 users a month"]),
+    # A frequency is a period's recurrence, not a rate per hour or a figure beside it.
+    (FREQUENCY, "Diver cleaning happens only every 12 to 24 months; weekly grooming; billed quarterly",
+     ["every 12 to 24 months", "weekly", "quarterly"]),
+    (FREQUENCY, "twice a year, three times per week, once every port call",
+     ["twice a year", "three times per week", "once every port call"]),
+    (FREQUENCY, "It cleans 1,500 square meters of hull per hour; often and gently", []),
+    # A weight or a length is a figure with its unit; an amount of money is neither ("$4.5m", "4.5 M").
+    (WEIGHT, "The crawler weighs 68 kg in air; a 3 tonne deck unit; $4.5 m raised; 2,200 N", ["68 kg", "3 tonne"]),
+    (LENGTH, "A working depth of 25 m, a 60 m tether, lanes 0.9 m wide, within 4 cm, 10 microns",
+     ["25 m", "60 m", "0.9 m", "4 cm", "10 microns"]),
+    (LENGTH, "Raising $4.5m, 4.5m raised, 4.5 M users, 1,500 m\u00b2 per hour", []),
     # A place counts only in a line that says it is the company's seat.
     (PLACE, "Our headquarters and workshop are in Gothenburg, Sweden, next to the port.", ["Gothenburg, Sweden"]),
     (PLACE, "Headquartered in San Francisco, CA; offices in London", ["San Francisco, CA", "London"]),

@@ -183,6 +183,45 @@ SPEED = AnswerType(
 )
 
 
+# "How often" asks for a frequency: "every 12 to 24 months", "twice a year", "weekly". Typed as any
+# number, "How often is the hull cleaned?" was answered "1,500" from "1,500 square meters of hull per
+# hour"; a rate per unit of time is no frequency, so "per hour" alone is none.
+_PERIOD = r"(?:second|minute|hour|day|night|week|fortnight|month|quarter|year|session|shift|voyage|trip|visit|port call)s?"
+_FREQUENCY_SPAN = (rf"\bevery\s+(?:other\s+|single\s+)?(?:(?:\d[\d,.]*(?:\s*(?:-|\u2013|to)\s*\d[\d,.]*)?|{_NUMBER_WORDS}|few)\s+)?"
+                   rf"{_PERIOD}\b|"
+                   rf"\b(?:once|twice|thrice|(?:\d+|{_NUMBER_WORDS}|several|many)\s*(?:x|times))\s+(?:a|an|per|each|every)\s+"
+                   rf"(?:[\w-]+\s+)?{_PERIOD}\b|"
+                   r"\b(?:hourly|daily|nightly|weekly|fortnightly|bi-?weekly|monthly|bi-?monthly|quarterly|annually|"
+                   r"yearly|semi-?annually|bi-?annually)\b")
+FREQUENCY = AnswerType(
+    "frequency",
+    re.compile(r"\bhow (often|frequently)\b|\b(at )?what (frequency|interval|cadence)\b|"
+               r"\bwhat is (the |its |their )?([\w'\u2019-]+ ){0,2}(frequency|interval|cadence)\b", re.IGNORECASE),
+    re.compile(_FREQUENCY_SPAN, re.IGNORECASE),
+)
+
+# "How heavy" asks for a weight and "how deep" (tall, wide, thick) for a length, each a figure with its
+# unit ("weighs 68 kg", "a working depth of 25 m"): any other number on the line is none. Not "how
+# high": "How high is the churn?" asks for a share. An amount of money is no length ("$4.5m").
+_MEASURED = r"(?<![\w.,$\u20ac\u00a3\u00a5\u20b9])(?!(?:19|20)\d\d\b)\d[\d,.]*(?:\s*(?:-|\u2013|to)\s*\d[\d,.]*)?"
+WEIGHT = AnswerType(
+    "weight",
+    re.compile(r"\bhow heavy\b|\bhow much (does|do|did|will|would|can) .*\bweigh\b|\bwhat (does|do|did|will) .*\bweigh\b|"
+               r"\bwhat (is|was|are|were) (the |its |their )?([\w'\u2019-]+ ){0,2}weights?\b(?! of (?!(?:the|a|an|its|their|each|one)\b))", re.IGNORECASE),
+    re.compile(rf"{_MEASURED}\s*(?:kg|kilograms?|kilos?|grams?|g|tonnes?|tons?|t|lbs?|pounds)\b", re.IGNORECASE),
+)
+LENGTH = AnswerType(
+    "length",
+    re.compile(r"\bhow (deep|tall|wide|thick)\b|"
+               r"\bwhat (is|was|are|were) (the |its |their )?(maximum |max |working |minimum )?(depth|height|width|thickness|diameter)\b",
+               re.IGNORECASE),
+    # A bare "m" only apart from its figure and in lower case: "25 m" is a length, "4.5m" and "4.5 M" amounts.
+    re.compile(rf"{_MEASURED}\s*(?:mm|cm|km|meters?|metres?|millimet(?:er|re)s?|centimet(?:er|re)s?|kilomet(?:er|re)s?|"
+               r"micro(?:n|met(?:er|re))s?|feet|ft|foot|inch(?:es)?|miles?|nautical miles?)\b|"
+               rf"{_MEASURED}\s+(?-i:m)\b(?![\u00b2\u00b3/])", re.IGNORECASE),
+)
+
+
 def _either(first: re.Pattern[str], second: re.Pattern[str]) -> re.Pattern[str]:
     return re.compile(f"(?:{first.pattern})|(?:{second.pattern})", re.IGNORECASE)
 
@@ -231,7 +270,7 @@ LINK = AnswerType(
 )
 
 # Most specific first: "how much funding" asks for money, "what percentage fee" for a percentage.
-_TYPES = (PERCENT, FEE, MONEY, DATE, DURATION, SPEED, QUANTITY, PLACE, LINK)
+_TYPES = (PERCENT, FEE, MONEY, DATE, DURATION, SPEED, FREQUENCY, WEIGHT, LENGTH, QUANTITY, PLACE, LINK)
 
 
 def expected_type(question: str) -> AnswerType | None:

@@ -25,6 +25,12 @@ IDIOMS: tuple[tuple[re.Pattern[str], str], ...] = (
                 r"pay\b\s*(?:\?|$|for\b|per\b|each\b|a\b|to use\b)|\bcost (?:to|for) (?:customers?|clients?|users?)\b",
                 re.IGNORECASE),
      "price, pricing, subscription"),
+    # A dimension asked with its adjective is written with its noun and unit: "weighs 68 kg", "a working
+    # depth of 25 m".
+    (re.compile(r"\bhow heavy\b", re.IGNORECASE), "weight, weighs, kg"),
+    (re.compile(r"\bhow deep\b", re.IGNORECASE), "depth"),
+    (re.compile(r"\bhow tall\b", re.IGNORECASE), "height"),
+    (re.compile(r"\bhow wide\b", re.IGNORECASE), "width"),
 )
 
 
