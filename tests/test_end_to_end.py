@@ -58,6 +58,14 @@ def test_a_question_asking_how_often_is_answered_with_a_frequency_or_not_at_all(
     assert "1,500" not in body["answer"].split("\u2014")[0], body["answer"]
 
 
+def test_how_the_product_works_is_not_matched_by_the_word_work(client):
+    """"How does the robot work?" quoted "a working depth of 25 m" beside "How many people work at ...":
+    "work" frames such a question the way "does" does, and no longer picks its lines (app/rag/units.py)."""
+    body = client.post("/api/chat", json={"deck": "example", "question": "How does the robot work?"}).get_json()
+    assert not body["refused"] and "magnetic crawler robot that cleans the hull" in body["answer"], body["answer"]
+    assert "employees" not in body["answer"]
+
+
 def test_a_question_for_the_price_finds_it_where_the_deck_calls_it_a_subscription(client):
     """The deck never writes "price" or "cost": those questions were refused (p(answerable) 0.03) and
     are searched with the deck's words of the same measure (app/rag/measure.py)."""

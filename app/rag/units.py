@@ -85,7 +85,7 @@ DENSE_POOL = 200  # units taken from the vector search before the lexical score 
 # Words that frame a question rather than name its subject.
 _QUESTION_WORDS = {"what", "which", "who", "whom", "whose", "how", "many", "much", "when", "where", "why",
                    "does", "do", "did", "can", "could", "would", "should", "has", "have", "according",
-                   "tell", "give", "say", "says", "mention", "describe", "explain", "list", "name"}
+                   "tell", "give", "say", "says", "mention", "describe", "explain", "list", "name", "work", "works"}
 # Words that name the kind of answer wanted; the line shows its kind by form ($4.5 million, 20%).
 _TYPE_WORDS = {"money", "amount", "percentage", "percent", "share", "fraction", "proportion", "number",
                "figure", "value", "date", "year"}
