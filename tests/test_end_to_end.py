@@ -66,6 +66,14 @@ def test_how_the_product_works_is_not_matched_by_the_word_work(client):
     assert "employees" not in body["answer"]
 
 
+def test_a_question_about_profit_finds_where_the_deck_says_when_it_breaks_even(client):
+    """The deck never writes "profit": "Is the company profitable?" quoted the patents line."""
+    body = client.post("/api/chat", json={"deck": "example", "question": "When will they be profitable?"}).get_json()
+    assert not body["refused"] and body["answer"].startswith("Q3 2028 \u2014"), body["answer"]
+    body = client.post("/api/chat", json={"deck": "example", "question": "Is the company profitable?"}).get_json()
+    assert "EBITDA break-even expected in Q3 2028" in body["answer"] and "patent" not in body["answer"], body["answer"]
+
+
 def test_a_question_for_the_price_finds_it_where_the_deck_calls_it_a_subscription(client):
     """The deck never writes "price" or "cost": those questions were refused (p(answerable) 0.03) and
     are searched with the deck's words of the same measure (app/rag/measure.py)."""

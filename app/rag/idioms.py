@@ -25,6 +25,8 @@ IDIOMS: tuple[tuple[re.Pattern[str], str], ...] = (
                 r"pay\b\s*(?:\?|$|for\b|per\b|each\b|a\b|to use\b)|\bcost (?:to|for) (?:customers?|clients?|users?)\b",
                 re.IGNORECASE),
      "price, pricing, subscription"),
+    # Whether a company makes a profit is written as when it breaks even: "EBITDA break-even expected in Q3 2028".
+    (re.compile(r"\bprofitab(?:le|ility)\b|\bmak(?:e|es|ing) (?:a )?profits?\b", re.IGNORECASE), "break-even, EBITDA"),
     # A dimension asked with its adjective is written with its noun and unit: "weighs 68 kg", "a working
     # depth of 25 m".
     (re.compile(r"\bhow heavy\b", re.IGNORECASE), "weight, weighs, kg"),
