@@ -77,6 +77,20 @@ def test_a_near_refusal_shows_the_closest_passage_and_still_counts_as_refused():
     assert far.answer == REFUSAL_SENTENCE and far.quote is None and far.used == ()
 
 
+def test_a_line_labelled_with_what_the_question_names_states_it():
+    """"What is the SAM?" was answered with the SOM line, which ends "of our SAM" and scored a little higher.
+    A label counts only with its value right after it: "Skills: COBOL flow, Struts 1" labels no count."""
+    som = EvidenceLine("SOM: $96 million by 2030 - 2,000 ships at 9% share of our SAM.", "Market Size", 0, 0.87)
+    sam = EvidenceLine("SAM: $1.1 billion - container ships and bulk carriers.", "Market Size", 0, 0.84)
+    assert before_model(evidence("What is the SAM?", som, sam)).answer.startswith("$1.1 billion \u2014")
+    assert before_model(evidence("What is the SOM?", som, sam)).answer.startswith("$96 million \u2014")
+    weak = EvidenceLine(sam.line, sam.window, 0, 0.3)  # under half as likely: the better line stands
+    assert before_model(evidence("What is the SAM?", som, weak)).answer.startswith("$96 million \u2014")
+    agents = EvidenceLine("How It Works: 3 Agents, 8 Skills, 1 Knowledge Base", "How It Works", 0, 0.9)
+    skills = EvidenceLine("Skills: COBOL flow, Struts 1 lifecycle, batch job analysis", "Skills", 0, 0.85)
+    assert before_model(evidence("How many agents and skills are there?", agents, skills)).answer.startswith("3 \u2014")
+
+
 def test_a_bare_value_beside_the_matching_line_is_its_answer():
     """A slide's label and its value on lines of their own: the date above the title line answers; a
     date inside a longer neighbouring sentence is another fact, not this line's value (so no line states

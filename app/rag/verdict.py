@@ -81,9 +81,30 @@ class Evidence:
             # ("European Patent Office") far better than "Our headquarters ... are in Gothenburg".
             floor = float("-inf")
         stating = next((e for e in self.lines if e.score >= floor and self.wanted.spans(e.shown)), None)
+        if stating is not None:
+            # A line labelled with what the question names ("SAM: $1.1 billion") states it; a line about as
+            # likely that only mentions it ("SOM: $96 million ... of our SAM") states something else.
+            asked = terms(self.question)
+            stating = next((e for e in self.lines if e.score >= LABEL_LINE_SHARE * stating.score
+                            and _labels_value(self.wanted, e.line) & asked), stating)
         beside = next((_with_value(e) for e in self.lines if e.score >= floor and _value_beside(self.wanted, e)), None)
         return stating or beside or next((_with_value(e) for e in self.lines if e.score >= floor
                                           and self.wanted.read_beside and self.wanted.spans(e.window)), None)
+
+
+# A labelled line within this share of the best typed line's probability is preferred to it.
+LABEL_LINE_SHARE = 0.5
+_LABEL = re.compile(r"^\s*([^:/]{1,40}?)\s*:\s*")
+
+
+def _labels_value(wanted: AnswerType, line: str) -> set[str]:
+    """The terms of the label opening a line whose value, right after it, is a fact of the wanted kind
+    ("SAM: $1.1 billion" -> {"sam"}; not "Skills: COBOL flow, Struts 1 lifecycle"), or none."""
+    found = _LABEL.match(line)
+    if not found:
+        return set()
+    value = line[found.end():]
+    return terms(found.group(1)) if any(m.start() == 0 for m in wanted.span_matches(value)) else set()
 
 
 # A slide often sets a label and its value on lines of their own ("Capital for Trade Finance" over
