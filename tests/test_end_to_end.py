@@ -74,6 +74,17 @@ def test_a_question_about_profit_finds_where_the_deck_says_when_it_breaks_even(c
     assert "EBITDA break-even expected in Q3 2028" in body["answer"] and "patent" not in body["answer"], body["answer"]
 
 
+@pytest.mark.parametrize("question, shown", [
+    # "60 robots" answered it: a team's size is written as a head count.
+    ("How big is the team?", "17 \u2014 \u201cWe have 17 full-time employees"),
+    # The coverage planner that "splits the hull into lanes" answered it.
+    ("How is the money split?", "The documents say: \u201cUse of funds: 45% engineering"),
+])
+def test_readers_words_for_a_team_size_and_a_use_of_funds_find_the_decks(client, question, shown):
+    body = client.post("/api/chat", json={"deck": "example", "question": question}).get_json()
+    assert not body["refused"] and body["answer"].startswith(shown), body["answer"]
+
+
 def test_a_question_for_the_price_finds_it_where_the_deck_calls_it_a_subscription(client):
     """The deck never writes "price" or "cost": those questions were refused (p(answerable) 0.03) and
     are searched with the deck's words of the same measure (app/rag/measure.py)."""

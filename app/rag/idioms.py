@@ -25,6 +25,12 @@ IDIOMS: tuple[tuple[re.Pattern[str], str], ...] = (
                 r"pay\b\s*(?:\?|$|for\b|per\b|each\b|a\b|to use\b)|\bcost (?:to|for) (?:customers?|clients?|users?)\b",
                 re.IGNORECASE),
      "price, pricing, subscription"),
+    # Where the money goes is written as "Use of funds: 45% engineering, 30% fleet deployment, ...".
+    (re.compile(r"\b(?:money|funds|funding|capital|proceeds|investment)\b[\w\s]{0,12}\b(?:split|spent|allocated|divided|"
+                r"deployed)\b|\ballocation of (?:the )?(?:money|funds|funding|capital)\b", re.IGNORECASE), "use of funds"),
+    # A team's size is written as a head count: "We have 17 full-time employees today".
+    (re.compile(r"\bhow (?:big|large) is (?:the|their|your|its) team\b|\bteam size\b|\bsize of (?:the|their) team\b",
+                re.IGNORECASE), "employees, people, headcount"),
     # Whether a company makes a profit is written as when it breaks even: "EBITDA break-even expected in Q3 2028".
     (re.compile(r"\bprofitab(?:le|ility)\b|\bmak(?:e|es|ing) (?:a )?profits?\b", re.IGNORECASE), "break-even, EBITDA"),
     # A dimension asked with its adjective is written with its noun and unit: "weighs 68 kg", "a working
