@@ -79,8 +79,12 @@ def test_a_question_about_profit_finds_where_the_deck_says_when_it_breaks_even(c
     ("How big is the team?", "17 \u2014 \u201cWe have 17 full-time employees"),
     # The coverage planner that "splits the hull into lanes" answered it.
     ("How is the money split?", "The documents say: \u201cUse of funds: 45% engineering"),
+    # Asking who, it quoted "Data is stored in EU data centres in Frankfurt" for naming a place.
+    ("Who owns the hull data?", "The documents say: \u201cThe shipowner owns all hull data"),
+    # Refused: the deck writes "rules" and "guidelines", never "regulations".
+    ("What regulations drive demand?", "The documents say: \u201cThe capture system is designed around the IMO"),
 ])
-def test_readers_words_for_a_team_size_and_a_use_of_funds_find_the_decks(client, question, shown):
+def test_readers_questions_on_the_sample_deck_find_the_line_that_answers(client, question, shown):
     body = client.post("/api/chat", json={"deck": "example", "question": question}).get_json()
     assert not body["refused"] and body["answer"].startswith(shown), body["answer"]
 

@@ -17,6 +17,8 @@ DECK = lowercase_words("We are raising a pre-seed round. Use of funds: engineeri
     ("Which former investors backed the company?", True),
     ("Who is the product for?", False),  # a kind of reader, not a name
     ("Who are their customers?", False),
+    ("Who owns the hull data?", False),  # a party: "The shipowner owns all hull data"
+    ("Who owns the company?", True),
     ("Which courses are failed most often?", False),  # a thing, not someone
     ("What keeps banks from risk-pricing small trade deals?", False),
 ])

@@ -28,6 +28,8 @@ IDIOMS: tuple[tuple[re.Pattern[str], str], ...] = (
     # Where the money goes is written as "Use of funds: 45% engineering, 30% fleet deployment, ...".
     (re.compile(r"\b(?:money|funds|funding|capital|proceeds|investment)\b[\w\s]{0,12}\b(?:split|spent|allocated|divided|"
                 r"deployed)\b|\ballocation of (?:the )?(?:money|funds|funding|capital)\b", re.IGNORECASE), "use of funds"),
+    # A regulation is as often written as rules, guidelines or compliance ("Driven by the IMO carbon intensity rules").
+    (re.compile(r"\bregulat(?:ion|ions|ory|ed|or|ors)\b", re.IGNORECASE), "rules, guidelines, compliance"),
     # A team's size is written as a head count: "We have 17 full-time employees today".
     (re.compile(r"\bhow (?:big|large) is (?:the|their|your|its) team\b|\bteam size\b|\bsize of (?:the|their) team\b",
                 re.IGNORECASE), "employees, people, headcount"),

@@ -13,10 +13,14 @@ from __future__ import annotations
 
 import re
 
-# "Who is it for?", "Who are their customers?" ask for a kind of reader or buyer, not a name; "Which
+# "Who is it for?", "Who are their customers?" ask for a kind of reader or buyer, not a name, and "Who owns
+# the data?" for a party; "Which
 # company hosted it?", "Which former Elering chief executive advises them?" ask for one.
 _ASKS = re.compile(r"^\s*(?:who\b(?!.*\b(?:for|at)\s*\??\s*$)"
-                   r"(?!.*\b(?:customers?|clients?|users?|audience|target|benefits?|buys?|pays?|uses?)\b)|"
+                   r"(?!.*\b(?:customers?|clients?|users?|audience|target|benefits?|buys?|pays?|uses?)\b)"
+                   # "Who owns the hull data?" is answered by a party ("The shipowner owns all hull data").
+                   r"(?!.*\b(?:owns?|controls?|stores?|sees?|accesses|can access|has access to)\b.*\b(?:data|ip|intellectual property|"
+                   r"rights|images|information|content|records)\b)|"
                    r"(?:which|what) (?:(?:main|other|lead|leading|named|former|existing|current|key|biggest|largest) )?"
                    r"(?:compan(?:y|ies)|firms?|investors?|advis[oe]rs?|partners?|competitors?|startups?|"
                    r"organi[sz]ations?|persons?|people|founders?|members?|banks?|vcs?|funds?)\b)", re.IGNORECASE)
