@@ -81,6 +81,8 @@ def test_a_question_about_profit_finds_where_the_deck_says_when_it_breaks_even(c
     ("How is the money split?", "The documents say: \u201cUse of funds: 45% engineering"),
     # Asking who, it quoted "Data is stored in EU data centres in Frankfurt" for naming a place.
     ("Who owns the hull data?", "The documents say: \u201cThe shipowner owns all hull data"),
+    # "Revenue 2027: $3.4 million" answered it: revenue now is written as recurring revenue, as of a date.
+    ("What is the current revenue?", "$310,000 \u2014 \u201cARR of $310,000 as of February 2026."),
     # Refused: the deck writes "rules" and "guidelines", never "regulations".
     ("What regulations drive demand?", "The documents say: \u201cThe capture system is designed around the IMO"),
 ])

@@ -91,6 +91,14 @@ def test_a_line_labelled_with_what_the_question_names_states_it():
     assert before_model(evidence("How many agents and skills are there?", agents, skills)).answer.startswith("3 \u2014")
 
 
+def test_a_question_about_now_is_answered_by_a_line_saying_it_is_now():
+    """"What is the current revenue?" took the projection; a line stating the present answers it."""
+    projection = EvidenceLine("Revenue 2027: $3.4 million", "Financial Projections\nRevenue 2027: $3.4 million", 0, 0.9)
+    arr = EvidenceLine("ARR of $310,000 as of February 2026.", "Traction\nARR of $310,000 as of February 2026.", 1, 0.5)
+    assert before_model(evidence("What is the current revenue?", projection, arr)).answer.startswith("$310,000 \u2014")
+    assert before_model(evidence("What is the revenue in 2027?", projection, arr)).answer.startswith("$3.4 million \u2014")
+
+
 def test_a_bare_value_beside_the_matching_line_is_its_answer():
     """A slide's label and its value on lines of their own: the date above the title line answers; a
     date inside a longer neighbouring sentence is another fact, not this line's value (so no line states

@@ -30,6 +30,10 @@ IDIOMS: tuple[tuple[re.Pattern[str], str], ...] = (
                 r"deployed)\b|\ballocation of (?:the )?(?:money|funds|funding|capital)\b", re.IGNORECASE), "use of funds"),
     # A regulation is as often written as rules, guidelines or compliance ("Driven by the IMO carbon intensity rules").
     (re.compile(r"\bregulat(?:ion|ions|ory|ed|or|ors)\b", re.IGNORECASE), "rules, guidelines, compliance"),
+    # A company's revenue now is written as its recurring revenue ("ARR of $310,000 as of February 2026");
+    # the lines saying "Revenue" are often projections.
+    (re.compile(r"\b(?:current|currently|today'?s?|present)\b[\w\s]{0,20}\brevenues?\b|\brevenues?\b[\w\s]{0,20}"
+                r"\b(?:today|now|so far|to date|currently)\b", re.IGNORECASE), "ARR, MRR, recurring revenue"),
     # A team's size is written as a head count: "We have 17 full-time employees today".
     (re.compile(r"\bhow (?:big|large) is (?:the|their|your|its) team\b|\bteam size\b|\bsize of (?:the|their) team\b",
                 re.IGNORECASE), "employees, people, headcount"),

@@ -87,9 +87,18 @@ class Evidence:
             asked = terms(self.question)
             stating = next((e for e in self.lines if e.score >= LABEL_LINE_SHARE * stating.score
                             and _labels_value(self.wanted, e.line) & asked), stating)
+            # A question about now ("What is the current revenue?") is answered by a line saying it is now
+            # ("ARR of $310,000 as of February 2026"), not by a projection ("Revenue 2027: $3.4 million").
+            if _NOW.search(self.question) and not _NOW_STATED.search(stating.shown):
+                stating = next((e for e in self.lines if e.score >= floor and self.wanted.spans(e.shown)
+                                and _NOW_STATED.search(e.shown)), stating)
         beside = next((_with_value(e) for e in self.lines if e.score >= floor and _value_beside(self.wanted, e)), None)
         return stating or beside or next((_with_value(e) for e in self.lines if e.score >= floor
                                           and self.wanted.read_beside and self.wanted.spans(e.window)), None)
+
+
+_NOW = re.compile(r"\b(?:current|currently|today|now|to date|so far|at present|presently)\b", re.IGNORECASE)
+_NOW_STATED = re.compile(r"\b(?:as of|as at|today|currently|to date|so far|at present|presently|now)\b", re.IGNORECASE)
 
 
 # A labelled line within this share of the best typed line's probability is preferred to it.
