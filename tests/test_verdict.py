@@ -361,7 +361,8 @@ def test_the_type_of_fact_a_question_asks_for(question, wanted):
      ["every 12 to 24 months", "weekly", "quarterly"]),
     (FREQUENCY, "twice a year, three times per week, once every port call",
      ["twice a year", "three times per week", "once every port call"]),
-    (FREQUENCY, "It cleans 1,500 square meters of hull per hour; often and gently", []),
+    (FREQUENCY, "6 blocks per hour, two sessions a week", ["6 blocks per hour", "two sessions a week"]),
+    (FREQUENCY, "It cleans 1,500 square meters of hull per hour; often and gently; $48,000 per ship per year", []),
     # A weight or a length is a figure with its unit; an amount of money is neither ("$4.5m", "4.5 M").
     (WEIGHT, "The crawler weighs 68 kg in air; a 3 tonne deck unit; $4.5 m raised; 2,200 N", ["68 kg", "3 tonne"]),
     (LENGTH, "A working depth of 25 m, a 60 m tether, lanes 0.9 m wide, within 4 cm, 10 microns",

@@ -183,16 +183,19 @@ SPEED = AnswerType(
 )
 
 
-# "How often" asks for a frequency: "every 12 to 24 months", "twice a year", "weekly". Typed as any
-# number, "How often is the hull cleaned?" was answered "1,500" from "1,500 square meters of hull per
-# hour"; a rate per unit of time is no frequency, so "per hour" alone is none.
+# "How often" asks for a frequency: "every 12 to 24 months", "twice a year", "weekly", "6 blocks per
+# hour". Typed as any number, "How often is the hull cleaned?" was answered "1,500" from "1,500 square
+# meters of hull per hour": an amount measured per unit of time is no frequency, a count of events is.
 _PERIOD = r"(?:second|minute|hour|day|night|week|fortnight|month|quarter|year|session|shift|voyage|trip|visit|port call)s?"
 _FREQUENCY_SPAN = (rf"\bevery\s+(?:other\s+|single\s+)?(?:(?:\d[\d,.]*(?:\s*(?:-|\u2013|to)\s*\d[\d,.]*)?|{_NUMBER_WORDS}|few)\s+)?"
                    rf"{_PERIOD}\b|"
                    rf"\b(?:once|twice|thrice|(?:\d+|{_NUMBER_WORDS}|several|many)\s*(?:x|times))\s+(?:a|an|per|each|every)\s+"
                    rf"(?:[\w-]+\s+)?{_PERIOD}\b|"
                    r"\b(?:hourly|daily|nightly|weekly|fortnightly|bi-?weekly|monthly|bi-?monthly|quarterly|annually|"
-                   r"yearly|semi-?annually|bi-?annually)\b")
+                   r"yearly|semi-?annually|bi-?annually)\b|"
+                   # a count of events per period ("6 blocks per hour", "two sessions a week"); not an amount
+                   # measured per period ("1,500 square meters of hull per hour", "$48,000 per ship per year")
+                   rf"(?:{_RATE_FIGURE}|\b(?:{_NUMBER_WORDS}))\s+(?:[a-z-]+\s+){{0,2}}?(?:per|a|an|each|every)\s+{_PERIOD}\b")
 FREQUENCY = AnswerType(
     "frequency",
     re.compile(r"\bhow (often|frequently)\b|\b(at )?what (frequency|interval|cadence)\b|"
