@@ -60,10 +60,13 @@ def test_a_question_asking_how_often_is_answered_with_a_frequency_or_not_at_all(
 
 def test_how_the_product_works_is_not_matched_by_the_word_work(client):
     """"How does the robot work?" quoted "a working depth of 25 m" beside "How many people work at ...":
-    "work" frames such a question the way "does" does, and no longer picks its lines (app/rag/units.py)."""
+    "how does X work" asks how, and its "work" no longer picks lines (app/rag/units.py); elsewhere "work"
+    still counts ("Can it work at night?" is answered by the crawler "working in zero visibility")."""
     body = client.post("/api/chat", json={"deck": "example", "question": "How does the robot work?"}).get_json()
     assert not body["refused"] and "magnetic crawler robot that cleans the hull" in body["answer"], body["answer"]
     assert "employees" not in body["answer"]
+    body = client.post("/api/chat", json={"deck": "example", "question": "Can it work at night?"}).get_json()
+    assert not body["refused"] and "keeps working in zero visibility" in body["answer"], body["answer"]
 
 
 def test_a_question_about_profit_finds_where_the_deck_says_when_it_breaks_even(client):
@@ -83,6 +86,9 @@ def test_a_question_about_profit_finds_where_the_deck_says_when_it_breaks_even(c
     ("Who owns the hull data?", "The documents say: \u201cThe shipowner owns all hull data"),
     # "Revenue 2027: $3.4 million" answered it: revenue now is written as recurring revenue, as of a date.
     ("What is the current revenue?", "$310,000 \u2014 \u201cARR of $310,000 as of February 2026."),
+    # Typed as a span of time, it was answered "within 0.5 seconds" (the crawler stopping).
+    ("How long is the tether?", "60 m \u2014 \u201cThe crawler is connected to the deck unit by a 60 m tether"),
+    ("How long is the runway?", "24 months \u2014"),
     # Refused: the deck writes "rules" and "guidelines", never "regulations".
     ("What regulations drive demand?", "The documents say: \u201cThe capture system is designed around the IMO"),
 ])

@@ -14,6 +14,7 @@ from app.rag.answer_type import (
     FREQUENCY,
     LENGTH,
     LINK,
+    LONG,
     MONEY,
     PERCENT,
     PLACE,
@@ -97,6 +98,15 @@ def test_a_question_about_now_is_answered_by_a_line_saying_it_is_now():
     arr = EvidenceLine("ARR of $310,000 as of February 2026.", "Traction\nARR of $310,000 as of February 2026.", 1, 0.5)
     assert before_model(evidence("What is the current revenue?", projection, arr)).answer.startswith("$310,000 \u2014")
     assert before_model(evidence("What is the revenue in 2027?", projection, arr)).answer.startswith("$3.4 million \u2014")
+
+
+def test_a_physical_measure_is_taken_beside_the_thing_asked_about():
+    """The ranker put the safety line first for "How long is the tether?"; its figure is a time, not the tether's."""
+    stops = EvidenceLine("If tether tension rises above a set limit, the crawler stops within 0.5 seconds.", "Safety", 0, 0.9)
+    tether = EvidenceLine("The crawler is connected to the deck unit by a 60 m tether.", "Safety", 0, 0.6)
+    assert before_model(evidence("How long is the tether?", stops, tether)).answer.startswith("60 m \u2014")
+    assert before_model(evidence("How long does the crawler take to stop?", stops, tether)).answer.startswith(
+        "within 0.5 seconds \u2014")
 
 
 def test_a_bare_value_beside_the_matching_line_is_its_answer():
@@ -311,6 +321,8 @@ def test_a_model_refusal_stands_only_when_the_documents_seem_not_to_answer():
     ("What is the weight of the deck unit?", WEIGHT),
     ("What is the weight of evidence for it?", None),
     ("How deep can the robot work?", LENGTH),
+    ("How long is the tether?", LONG),  # a length or a span of time
+    ("How long is the runway?", LONG),
     ("What is the maximum depth?", LENGTH),
     ("How high is the churn?", None),  # a share, most likely: not typed
     ("How quickly does a citizen get a verdict?", None),  # typed, it refused answerable questions
@@ -368,6 +380,8 @@ def test_the_type_of_fact_a_question_asks_for(question, wanted):
     (LENGTH, "A working depth of 25 m, a 60 m tether, lanes 0.9 m wide, within 4 cm, 10 microns",
      ["25 m", "60 m", "0.9 m", "4 cm", "10 microns"]),
     (LENGTH, "Raising $4.5m, 4.5m raised, 4.5 M users, 1,500 m\u00b2 per hour", []),
+    (LONG, "a 60 m tether; it stops within 0.5 seconds; 24 months of runway; Three-year contracts",
+     ["60 m", "within 0.5 seconds", "24 months", "Three-year"]),
     # A place counts only in a line that says it is the company's seat.
     (PLACE, "Our headquarters and workshop are in Gothenburg, Sweden, next to the port.", ["Gothenburg, Sweden"]),
     (PLACE, "Headquartered in San Francisco, CA; offices in London", ["San Francisco, CA", "London"]),

@@ -46,6 +46,10 @@ class AnswerType:
     # the matching one too: a slide names the thing on one line and states it on the next. Not a date,
     # a count or an amount: a neighbouring sentence's is often another fact ("founded in 2021").
     read_beside: bool = False
+    # A physical measure is taken first where a word of the question sits beside it (app/rag/measure.py):
+    # a technical page states many ("How long is the tether?": "a 60 m tether", not "stops within 0.5
+    # seconds" on the next line, which the ranker put first).
+    beside_asked: bool = False
 
     def _text(self, line: str) -> str:
         return line if self.reads_links else counted_text(line)
@@ -212,6 +216,7 @@ WEIGHT = AnswerType(
     re.compile(r"\bhow heavy\b|\bhow much (does|do|did|will|would|can) .*\bweigh\b|\bwhat (does|do|did|will) .*\bweigh\b|"
                r"\bwhat (is|was|are|were) (the |its |their )?([\w'\u2019-]+ ){0,2}weights?\b(?! of (?!(?:the|a|an|its|their|each|one)\b))", re.IGNORECASE),
     re.compile(rf"{_MEASURED}\s*(?:kg|kilograms?|kilos?|grams?|g|tonnes?|tons?|t|lbs?|pounds)\b", re.IGNORECASE),
+    beside_asked=True,
 )
 LENGTH = AnswerType(
     "length",
@@ -222,6 +227,7 @@ LENGTH = AnswerType(
     re.compile(rf"{_MEASURED}\s*(?:mm|cm|km|meters?|metres?|millimet(?:er|re)s?|centimet(?:er|re)s?|kilomet(?:er|re)s?|"
                r"micro(?:n|met(?:er|re))s?|feet|ft|foot|inch(?:es)?|miles?|nautical miles?)\b|"
                rf"{_MEASURED}\s+(?-i:m)\b(?![\u00b2\u00b3/])", re.IGNORECASE),
+    beside_asked=True,
 )
 
 
@@ -272,8 +278,19 @@ LINK = AnswerType(
     read_beside=True,
 )
 
+# "How long is the tether?" asks for a length, "How long is the runway?" for a span of time: either answers
+# a question of that form ("How long does it take?" asks for time only). Typed as time, "How long is the
+# tether?" was answered "within 0.5 seconds" (how fast it stops when the tether pulls).
+LONG = AnswerType(
+    "length or duration",
+    re.compile(r"^\s*how long (?:is|are|was|were)\b", re.IGNORECASE),
+    _either(LENGTH.states, DURATION.states),
+    _either(LENGTH.states, DURATION.span),
+    beside_asked=True,
+)
+
 # Most specific first: "how much funding" asks for money, "what percentage fee" for a percentage.
-_TYPES = (PERCENT, FEE, MONEY, DATE, DURATION, SPEED, FREQUENCY, WEIGHT, LENGTH, QUANTITY, PLACE, LINK)
+_TYPES = (PERCENT, FEE, MONEY, DATE, LONG, DURATION, SPEED, FREQUENCY, WEIGHT, LENGTH, QUANTITY, PLACE, LINK)
 
 
 def expected_type(question: str) -> AnswerType | None:

@@ -85,7 +85,11 @@ DENSE_POOL = 200  # units taken from the vector search before the lexical score 
 # Words that frame a question rather than name its subject.
 _QUESTION_WORDS = {"what", "which", "who", "whom", "whose", "how", "many", "much", "when", "where", "why",
                    "does", "do", "did", "can", "could", "would", "should", "has", "have", "according",
-                   "tell", "give", "say", "says", "mention", "describe", "explain", "list", "name", "work", "works"}
+                   "tell", "give", "say", "says", "mention", "describe", "explain", "list", "name"}
+# "How does the robot work?" asks how, as "How does it clean?" would: its "work" is no term to match, or it
+# quotes "a working depth of 25 m" and "How many people work at ...?". Elsewhere "work" is one ("Can it
+# work at night?" is answered by "The crawler keeps working in zero visibility").
+_HOW_IT_WORKS = re.compile(r"^\s*how (?:does|do|did|will|would|can|could|should) .+ work\s*\??\s*$", re.IGNORECASE)
 # Words that name the kind of answer wanted; the line shows its kind by form ($4.5 million, 20%).
 _TYPE_WORDS = {"money", "amount", "percentage", "percent", "share", "fraction", "proportion", "number",
                "figure", "value", "date", "year"}
@@ -273,6 +277,8 @@ class DeckUnits:
     def question_terms(self, question: str) -> set[str]:
         """The question's terms that can tell one line from another (the deck's common terms left out)."""
         asked = terms(question)
+        if _HOW_IT_WORKS.search(question):
+            asked -= {_STEM("work")}
         # "annual recurring revenue" is one term, the deck's ARR: its three words found apart say less.
         for acronym, words in spelled_out(question, self.acronyms).items():
             asked = (asked - terms(" ".join(words))) | {_STEM(acronym)}

@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 
 from app.rag.answer_type import FEE, MONEY, QUANTITY, AnswerType
 from app.rag.grounding import facts, states, strip_citations
-from app.rag.measure import named_thing
+from app.rag.measure import named_thing, states_measured
 from app.rag.prompting import REFUSAL_SENTENCE
 from app.rag.refusal import is_refusal
 from app.rag.someone import asks_for_someone, names_someone, question_words
@@ -84,9 +84,13 @@ class Evidence:
         if stating is not None:
             # A line labelled with what the question names ("SAM: $1.1 billion") states it; a line about as
             # likely that only mentions it ("SOM: $96 million ... of our SAM") states something else.
-            asked = terms(self.question)
+            asked = frozenset(terms(self.question))
             stating = next((e for e in self.lines if e.score >= LABEL_LINE_SHARE * stating.score
                             and _labels_value(self.wanted, e.line) & asked), stating)
+            # A physical measure sits beside the thing asked about ("a 60 m tether"), see AnswerType.
+            if self.wanted.beside_asked and not states_measured(self.wanted, asked, stating.shown):
+                stating = next((e for e in self.lines if e.score >= floor
+                                and states_measured(self.wanted, asked, e.shown)), stating)
             # A question about now ("What is the current revenue?") is answered by a line saying it is now
             # ("ARR of $310,000 as of February 2026"), not by a projection ("Revenue 2027: $3.4 million").
             if _NOW.search(self.question) and not _NOW_STATED.search(stating.shown):
