@@ -34,6 +34,11 @@ IDIOMS: tuple[tuple[re.Pattern[str], str], ...] = (
     # the lines saying "Revenue" are often projections.
     (re.compile(r"\b(?:current|currently|today'?s?|present)\b[\w\s]{0,20}\brevenues?\b|\brevenues?\b[\w\s]{0,20}"
                 r"\b(?:today|now|so far|to date|currently)\b", re.IGNORECASE), "ARR, MRR, recurring revenue"),
+    # What sets a company apart is its moat: "Our moat: data from every cleaning session ...".
+    (re.compile(r"\b(?:competitive|unfair) (?:advantage|edge)s?\b|\bdifferentiat(?:or|ors|ion|e|es|ed|ing)\b|\bwhat sets\b",
+                re.IGNORECASE), "moat, unique, only option"),
+    # Unit economics are a price per customer and a margin: "$48,000 per ship per year", "gross margin of 62%".
+    (re.compile(r"\bunit economics\b", re.IGNORECASE), "price per customer, subscription, gross margin"),
     # A team's size is written as a head count: "We have 17 full-time employees today".
     (re.compile(r"\bhow (?:big|large) is (?:the|their|your|its) team\b|\bteam size\b|\bsize of (?:the|their) team\b",
                 re.IGNORECASE), "employees, people, headcount"),
