@@ -102,6 +102,12 @@ def test_readers_questions_on_the_sample_deck_find_the_line_that_answers(client,
     assert not body["refused"] and body["answer"].startswith(shown), body["answer"]
 
 
+def test_a_question_about_now_that_only_a_target_answers_is_refused_with_the_passage(client):
+    """A target ("450 ships under contract by end of 2029") and "17 employees today" both answered it."""
+    body = client.post("/api/chat", json={"deck": "example", "question": "How many ships are under contract today?"}).get_json()
+    assert body["refused"] and body["answer"].startswith("The documents do not say this clearly."), body["answer"]
+
+
 def test_a_question_for_the_price_finds_it_where_the_deck_calls_it_a_subscription(client):
     """The deck never writes "price" or "cost": those questions were refused (p(answerable) 0.03) and
     are searched with the deck's words of the same measure (app/rag/measure.py)."""

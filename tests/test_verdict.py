@@ -98,6 +98,12 @@ def test_a_question_about_now_is_answered_by_a_line_saying_it_is_now():
     arr = EvidenceLine("ARR of $310,000 as of February 2026.", "Traction\nARR of $310,000 as of February 2026.", 1, 0.5)
     assert before_model(evidence("What is the current revenue?", projection, arr)).answer.startswith("$310,000 \u2014")
     assert before_model(evidence("What is the revenue in 2027?", projection, arr)).answer.startswith("$3.4 million \u2014")
+    # A target is not now, nor a line saying "today" of another measure: with nothing else, it is refused.
+    target = EvidenceLine("EBITDA break-even expected in Q3 2028, with 450 ships under contract by end of 2029.", "", 0, 0.9)
+    staff = EvidenceLine("We have 17 full-time employees today: 11 in engineering, 4 in operations.", "", 1, 0.6)
+    verdict = before_model(evidence("How many ships are under contract today?", target, staff))
+    assert verdict.refused and "no line states the count" in verdict.why
+    assert before_model(evidence("How many ships are under contract by 2029?", target, staff)).answer.startswith("450 \u2014")
 
 
 def test_a_physical_measure_is_taken_beside_the_thing_asked_about():

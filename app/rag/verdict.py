@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 
 from app.rag.answer_type import FEE, MONEY, QUANTITY, AnswerType
 from app.rag.grounding import facts, states, strip_citations
-from app.rag.measure import named_thing, states_measured
+from app.rag.measure import measure_terms, named_thing, names_measure, states_measured
 from app.rag.prompting import REFUSAL_SENTENCE
 from app.rag.refusal import is_refusal
 from app.rag.someone import asks_for_someone, names_someone, question_words
@@ -92,22 +92,33 @@ class Evidence:
                 stating = next((e for e in self.lines if e.score >= floor
                                 and states_measured(self.wanted, asked, e.shown)), stating)
             # A question about now ("What is the current revenue?") is answered by a line saying it is now
-            # ("ARR of $310,000 as of February 2026"), not by a projection ("Revenue 2027: $3.4 million").
+            # ("ARR of $310,000 as of February 2026") of what it measures ("We have 17 employees today" says
+            # nothing of ships under contract); else by one that is no target or projection ("Reach EUR 1M
+            # ARR by Summer 2025", "450 ships under contract by end of 2029"); else not at all.
             if _NOW.search(self.question) and not _NOW_STATED.search(stating.shown):
-                stating = next((e for e in self.lines if e.score >= floor and self.wanted.spans(e.shown)
-                                and _NOW_STATED.search(e.shown)), stating)
+                measure = measure_terms(self.question, self.wanted)
+                of_measure = [e for e in self.lines if e.score >= floor and self.wanted.spans(e.shown)
+                              and names_measure(measure, frozenset(terms(e.shown)))]
+                stating = next((e for e in of_measure if _NOW_STATED.search(e.shown)), stating)
+                if _TARGET.search(stating.shown):
+                    return next((e for e in of_measure if not _TARGET.search(e.shown)), None)
         beside = next((_with_value(e) for e in self.lines if e.score >= floor and _value_beside(self.wanted, e)), None)
         return stating or beside or next((_with_value(e) for e in self.lines if e.score >= floor
                                           and self.wanted.read_beside and self.wanted.spans(e.window)), None)
 
 
 _NOW = re.compile(r"\b(?:current|currently|today|now|to date|so far|at present|presently)\b", re.IGNORECASE)
+_TARGET = re.compile(r"\b(?:targets?|targeted|goals?|aims?|plans?|planned|projected|projections?|forecasts?|"
+                     r"expected|expects?|will|reach|by (?:the )?(?:end of |summer |winter |spring |autumn |fall |fy ?)?(?:q[1-4] )?20\d\d)\b",
+                     re.IGNORECASE)
 _NOW_STATED = re.compile(r"\b(?:as of|as at|today|currently|to date|so far|at present|presently|now)\b", re.IGNORECASE)
 
 
 # A labelled line within this share of the best typed line's probability is preferred to it.
 LABEL_LINE_SHARE = 0.5
-_LABEL = re.compile(r"^\s*([^:/]{1,40}?)\s*:\s*")
+# A label is a few words before a colon ("SAM", "Pre-seed Round Target"), not a sentence's first clause
+# ("We have 17 full-time employees today: 11 in engineering, ...").
+_LABEL = re.compile(r"^\s*((?:[^\s:/]+\s+){0,3}[^\s:/]+)\s*:\s*")
 
 
 def _labels_value(wanted: AnswerType, line: str) -> set[str]:
