@@ -89,8 +89,7 @@ def test_a_question_about_profit_finds_where_the_deck_says_when_it_breaks_even(c
     # The competition slide's "Diver teams: cheap per job ..." answered it: a company's advantage is its moat.
     ("What is the competitive advantage?", "The documents say: \u201cOur moat: data from every cleaning session"),
     # "the size of a large suitcase" (the deck unit) answered it.
-    ("What are the unit economics?", "The documents say: \u201cThree-year contracts, billed quarterly in advance. / "
-                                     "Target gross margin of 62%"),
+    ("What are the unit economics?", "The documents say: \u201cThree-year contracts, billed quarterly in advance."),
     # Typed as a span of time, it was answered "within 0.5 seconds" (the crawler stopping).
     ("How long is the tether?", "60 m \u2014 \u201cThe crawler is connected to the deck unit by a 60 m tether"),
     ("How long is the runway?", "24 months \u2014"),
