@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 
 # "Who is it for?", "Who are their customers?" ask for a kind of reader or buyer, not a name, and "Who owns
-# the data?" for a party; "Which
-# company hosted it?", "Which former Elering chief executive advises them?" ask for one.
+# the data?" for a party; "Which company hosted it?", "Which former Elering chief executive advises them?"
+# ask for one.
 _ASKS = re.compile(r"^\s*(?:who\b(?!.*\b(?:for|at)\s*\??\s*$)"
                    r"(?!.*\b(?:customers?|clients?|users?|audience|target|benefits?|buys?|pays?|uses?)\b)"
                    # "Who owns the hull data?" is answered by a party ("The shipowner owns all hull data").
