@@ -115,6 +115,17 @@ def test_a_physical_measure_is_taken_beside_the_thing_asked_about():
         "within 0.5 seconds \u2014")
 
 
+@pytest.mark.parametrize("line, shown", [
+    ("The crawler draws about 650 W on average while cleaning.", "650 W"),
+    ("The deck unit carries a 7.2 kWh battery pack.", "7.2 kWh"),
+    ("The crawler draws about 650 Watts of power.", "650"),  # no unit it knows: the figure alone
+    ("It draws 4.5 million units of power.", "4.5 million"),
+])
+def test_a_figure_is_shown_with_its_unit_of_measure(line, shown):
+    verdict = before_model(evidence("How much power does it draw?", EvidenceLine(line, line, 0, 1.0)))
+    assert verdict.answer.startswith(f"{shown} \u2014"), verdict.answer
+
+
 def test_a_bare_value_beside_the_matching_line_is_its_answer():
     """A slide's label and its value on lines of their own: the date above the title line answers; a
     date inside a longer neighbouring sentence is another fact, not this line's value (so no line states

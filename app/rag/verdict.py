@@ -414,12 +414,22 @@ def _name_beside(text: str, thing: str, asked: set[str]) -> str | None:
     return None
 
 
+# Units of measure written right after a figure ("650 W", "7.2 kWh", "180 rpm"): shown with it.
+_UNIT = re.compile(r"\s?(?:[kMGT]?W|[kMGT]?Wh|[kM]?V|mA|[kMG]?Hz|rpm|[kM]?N|bar|psi|dB|\u00b0[CF]|[kMGT]B|[MG]bps|"
+                   r"kg|tonnes?|km|cm|mm|m|micro(?:n|met(?:er|re))s?|kmh|km/h|mph|knots?|GWh|MWh)(?![\w/])")
+
+
 def _with_currency(wanted: AnswerType, span: str, line: str) -> str:
     """A number that is an amount of money in its line is shown as the amount: "How big is the contract?"
-    was answered "20M" from "signed worth ~$20M"."""
+    was answered "20M" from "signed worth ~$20M"; one with a unit of measure with its unit ("650 W")."""
     if wanted is not QUANTITY:
         return span
-    return next((money for money in MONEY.spans(line) if span in money and len(money) > len(span)), span)
+    money = next((money for money in MONEY.spans(line) if span in money and len(money) > len(span)), None)
+    if money:
+        return money
+    at = line.find(span)
+    unit = _UNIT.match(line, at + len(span)) if at >= 0 and not span.endswith("%") else None
+    return span + unit.group() if unit else span
 
 
 def _span_for(wanted: AnswerType, line: str, question: str) -> str:
