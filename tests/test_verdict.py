@@ -318,6 +318,8 @@ def test_a_model_refusal_stands_only_when_the_documents_seem_not_to_answer():
     ("In what year was it founded?", DATE),
     ("What year-over-year growth do they report?", None),  # a growth, not a year
     ("What is the monthly burn rate?", MONEY),
+    ("What's the burn rate?", MONEY),  # as "what is": untyped, it quoted "18% to a ship's fuel burn"
+    ("What\u2019s the minimum ticket?", MONEY),
     ("Where does Unstuck route users when a task needs a human?", None),  # "when" mid-question
     ("Who leads the round?", None),
     ("What does the fund invest in?", None),

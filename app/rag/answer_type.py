@@ -293,8 +293,17 @@ LONG = AnswerType(
 _TYPES = (PERCENT, FEE, MONEY, DATE, LONG, DURATION, SPEED, FREQUENCY, WEIGHT, LENGTH, QUANTITY, PLACE, LINK)
 
 
+_CONTRACTED = re.compile(r"\b(what|who|where|when|how)['\u2019]s\b", re.IGNORECASE)
+
+
+def uncontracted(question: str) -> str:
+    """The question with "what's" written "what is": readers write both ("What's the burn rate?")."""
+    return _CONTRACTED.sub(r"\1 is", question)
+
+
 def expected_type(question: str) -> AnswerType | None:
     """The type of fact the question asks for, or None when it asks for something else."""
+    question = uncontracted(question)
     if COUNT.asks.search(question):
         return COUNT  # "how many FTE staff is the funding for" counts people, not dollars
     return next((t for t in _TYPES if t.asks.search(question)), None)

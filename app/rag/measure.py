@@ -13,7 +13,17 @@ from __future__ import annotations
 
 import re
 
-from app.rag.answer_type import COUNT, FEE, MONEY, MONEY_MEASURES, PERCENT, QUANTITY, AnswerType, expected_type
+from app.rag.answer_type import (
+    COUNT,
+    FEE,
+    MONEY,
+    MONEY_MEASURES,
+    PERCENT,
+    QUANTITY,
+    AnswerType,
+    expected_type,
+    uncontracted,
+)
 from app.rag.units import terms
 
 # Words that end the phrase naming the measure ("how many employees | does Soldera have").
@@ -110,6 +120,7 @@ def named_thing(question: str) -> str | None:
 
 def measured_words(question: str, wanted: AnswerType | None) -> list[str]:
     """The words naming what the question measures, or [] when there is no such word to check."""
+    question = uncontracted(question)
     if wanted is None:
         return asked_head(question)
     if wanted in (MONEY, FEE):  # the first: "what valuation is Soldera raising at" asks for a valuation
