@@ -153,6 +153,22 @@ def test_naming_the_company_does_not_pull_every_line_that_names_it(embedder):
     assert best.unit.line == "CTO Jane Roe: built drones at Aquaris."
 
 
+def test_words_that_only_frame_a_question_are_no_terms_and_a_common_subject_is_kept(embedder):
+    """"What is the token called?" on a deck writing "token" on most pages was searched as "What is the
+    called?" by its only term, "called", which no line says: it was refused. "How does it work?" frames
+    the same way; "Can it work at night?" does not."""
+    from app.rag.units import DeckUnits
+
+    slides = ["Token holders fund trade contracts.", "Native token: SKYT, issued in Lithuania.",
+              "Token sales and trade profits.", "The token pays out profits.", "Team: Sebastian Gonzalez, CEO"]
+    chunks = [Chunk(f"d:{i}", "sky", "d.pdf", text, i + 1, "page", None) for i, text in enumerate(slides)]
+    units = DeckUnits(chunks, embedder.embed)
+    assert units.without_common_words("What is the token called?") == "What is the token called?"
+    assert units.question_terms("What is the token called?") == {"token"}
+    assert units.question_terms("How does the robot work?") == {"robot"}
+    assert units.question_terms("Can it work at night?") == {"work", "night"}
+
+
 def test_the_line_ranker_orders_the_evidence_and_a_fit_without_one_keeps_the_units_order(example_index, embedder,
                                                                                           tmp_path):
     import json

@@ -90,6 +90,10 @@ _QUESTION_WORDS = {"what", "which", "who", "whom", "whose", "how", "many", "much
 # quotes "a working depth of 25 m" and "How many people work at ...?". Elsewhere "work" is one ("Can it
 # work at night?" is answered by "The crawler keeps working in zero visibility").
 _HOW_IT_WORKS = re.compile(r"^\s*how (?:does|do|did|will|would|can|could|should) .+ work\s*\??\s*$", re.IGNORECASE)
+# "What is the token called?" asks for a name as "What is the token's name?" does: "called" is no term to
+# match (with "token" on most pages, it was the question's only term, and no line says it).
+_CALLED = re.compile(r"\bwhat (?:is|are|was|were)\b.*\bcalled\b", re.IGNORECASE)
+
 # Words that name the kind of answer wanted; the line shows its kind by form ($4.5 million, 20%).
 _TYPE_WORDS = {"money", "amount", "percentage", "percent", "share", "fraction", "proportion", "number",
                "figure", "value", "date", "year"}
@@ -102,6 +106,17 @@ BULLET = re.compile(r"^(?:[\u2022\u25aa\u2023\u25e6\u00b7\u25cf\u25a0*]\s*|[-\u2
 def terms(text: str) -> set[str]:
     """Stemmed lower-case words and figures, without stop words ("closes" -> "close"; "2,000" stays whole)."""
     return {_STEM(t) for t in _TERM.findall(text.lower()) if t not in _STOP}
+
+
+def _framing(question: str) -> set[str]:
+    """The question's terms that only frame it ("work" in "How does it work?", "called" in "What is it
+    called?"): no line is found by them."""
+    found = set()
+    if _HOW_IT_WORKS.search(question):
+        found.add(_STEM("work"))
+    if _CALLED.search(question):
+        found.add(_STEM("called"))
+    return found
 
 
 def _continues(line: str, following: str) -> bool:
@@ -267,7 +282,7 @@ class DeckUnits:
         if not self.common:
             return question
         kept = [w for w in question.split() if not (terms(w) and terms(w) <= self.common)]
-        return " ".join(kept) if terms(" ".join(kept)) else question
+        return " ".join(kept) if terms(" ".join(kept)) - _framing(question) else question
 
     def share(self, asked: set[str], found: frozenset[str]) -> float:
         """The idf-weighted share of the question's terms found (a term the deck never uses weighs most)."""
@@ -277,8 +292,7 @@ class DeckUnits:
     def question_terms(self, question: str) -> set[str]:
         """The question's terms that can tell one line from another (the deck's common terms left out)."""
         asked = terms(question)
-        if _HOW_IT_WORKS.search(question):
-            asked -= {_STEM("work")}
+        asked -= _framing(question)
         # "annual recurring revenue" is one term, the deck's ARR: its three words found apart say less.
         for acronym, words in spelled_out(question, self.acronyms).items():
             asked = (asked - terms(" ".join(words))) | {_STEM(acronym)}
