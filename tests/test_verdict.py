@@ -348,6 +348,8 @@ def test_a_model_refusal_stands_only_when_the_documents_seem_not_to_answer():
     ("How big is the European GO market they are starting with?", MONEY),
     ("How large is the obtainable market relative to the serviceable market?", QUANTITY),
     ("Where is the Unstuck code hosted?", LINK),
+    ("Where is the code?", LINK),
+    ("Where does the code run?", None),
     ("What email address should interested people write to?", LINK),
     ("How can investors contact them?", LINK),
     ("Where does Docling get the model weights it needs?", None),  # a source, said in words or a link

@@ -39,6 +39,9 @@ IDIOMS: tuple[tuple[re.Pattern[str], str], ...] = (
                 re.IGNORECASE), "moat, unique, only option"),
     # Unit economics are a price per customer and a margin: "$48,000 per ship per year", "gross margin of 62%".
     (re.compile(r"\bunit economics\b", re.IGNORECASE), "price per customer, subscription, gross margin"),
+    # Code is published on a forge, written as its address: "github.com/dtdannen/unstuck-ai".
+    (re.compile(r"\bwhere\b[\w\s]*\bcode\b|\b(?:source )?code\b[\w\s]*\b(?:hosted|published)\b", re.IGNORECASE),
+     "github, repository"),
     # A team's size is written as a head count: "We have 17 full-time employees today".
     (re.compile(r"\bhow (?:big|large) is (?:the|their|your|its) team\b|\bteam size\b|\bsize of (?:the|their) team\b",
                 re.IGNORECASE), "employees, people, headcount"),
