@@ -82,29 +82,37 @@ class Evidence:
             floor = float("-inf")
         stating = next((e for e in self.lines if e.score >= floor and self.wanted.spans(e.shown)), None)
         if stating is not None:
-            # A line labelled with what the question names ("SAM: $1.1 billion") states it; a line about as
-            # likely that only mentions it ("SOM: $96 million ... of our SAM") states something else.
-            asked = frozenset(terms(self.question))
-            stating = next((e for e in self.lines if e.score >= LABEL_LINE_SHARE * stating.score
-                            and _labels_value(self.wanted, e.line) & asked), stating)
-            # A physical measure sits beside the thing asked about ("a 60 m tether"), see AnswerType.
-            if self.wanted.beside_asked and not states_measured(self.wanted, asked, stating.shown):
-                stating = next((e for e in self.lines if e.score >= floor
-                                and states_measured(self.wanted, asked, e.shown)), stating)
-            # A question about now ("What is the current revenue?") is answered by a line saying it is now
-            # ("ARR of $310,000 as of February 2026") of what it measures ("We have 17 employees today" says
-            # nothing of ships under contract); else by one that is no target or projection ("Reach EUR 1M
-            # ARR by Summer 2025", "450 ships under contract by end of 2029"); else not at all.
-            if _NOW.search(self.question) and not _NOW_STATED.search(stating.shown):
-                measure = measure_terms(self.question, self.wanted)
-                of_measure = [e for e in self.lines if e.score >= floor and self.wanted.spans(e.shown)
-                              and names_measure(measure, frozenset(terms(e.shown)))]
-                stating = next((e for e in of_measure if _NOW_STATED.search(e.shown)), stating)
-                if _TARGET.search(stating.shown):
-                    return next((e for e in of_measure if not _TARGET.search(e.shown)), None)
+            stating = self._preferred(stating, floor)
+            if stating is None:
+                return None
         beside = next((_with_value(e) for e in self.lines if e.score >= floor and _value_beside(self.wanted, e)), None)
         return stating or beside or next((_with_value(e) for e in self.lines if e.score >= floor
                                           and self.wanted.read_beside and self.wanted.spans(e.window)), None)
+
+    def _preferred(self, stating: EvidenceLine, floor: float) -> EvidenceLine | None:
+        """Among the lines stating the wanted kind of fact, the one that answers, `stating` being the best
+        scored; None: none does (a question about now that only targets answer)."""
+        # A line labelled with what the question names ("SAM: $1.1 billion") states it; a line about as
+        # likely that only mentions it ("SOM: $96 million ... of our SAM") states something else.
+        asked = frozenset(terms(self.question))
+        stating = next((e for e in self.lines if e.score >= LABEL_LINE_SHARE * stating.score
+                        and _labels_value(self.wanted, e.line) & asked), stating)
+        # A physical measure sits beside the thing asked about ("a 60 m tether"), see AnswerType.
+        if self.wanted.beside_asked and not states_measured(self.wanted, asked, stating.shown):
+            stating = next((e for e in self.lines if e.score >= floor
+                            and states_measured(self.wanted, asked, e.shown)), stating)
+        # A question about now ("What is the current revenue?") is answered by a line saying it is now
+        # ("ARR of $310,000 as of February 2026") of what it measures ("We have 17 employees today" says
+        # nothing of ships under contract); else by one that is no target or projection ("Reach EUR 1M
+        # ARR by Summer 2025", "450 ships under contract by end of 2029"); else not at all.
+        if _NOW.search(self.question) and not _NOW_STATED.search(stating.shown):
+            measure = measure_terms(self.question, self.wanted)
+            of_measure = [e for e in self.lines if e.score >= floor and self.wanted.spans(e.shown)
+                          and names_measure(measure, frozenset(terms(e.shown)))]
+            stating = next((e for e in of_measure if _NOW_STATED.search(e.shown)), stating)
+            if _TARGET.search(stating.shown):
+                return next((e for e in of_measure if not _TARGET.search(e.shown)), None)
+        return stating
 
 
 _NOW = re.compile(r"\b(?:current|currently|today|now|to date|so far|at present|presently)\b", re.IGNORECASE)
@@ -282,7 +290,7 @@ def before_model(evidence: Evidence, write: bool = True) -> Verdict | None:
             best = quoted(naming)
         return None if write else best
     wanted = _fact_type(evidence.wanted, line.shown, evidence.question)
-    span = _with_currency(wanted, _span_for(wanted, line.shown, evidence.question), line.shown)
+    span = _with_unit(wanted, _span_for(wanted, line.shown, evidence.question), line.shown)
     return extracted(span, _extract_quote(wanted, span, line, evidence.question), line.source)
 
 
@@ -416,10 +424,10 @@ def _name_beside(text: str, thing: str, asked: set[str]) -> str | None:
 
 # Units of measure written right after a figure ("650 W", "7.2 kWh", "180 rpm"): shown with it.
 _UNIT = re.compile(r"\s?(?:[kMGT]?W|[kMGT]?Wh|[kM]?V|mA|[kMG]?Hz|rpm|[kM]?N|bar|psi|dB|\u00b0[CF]|[kMGT]B|[MG]bps|"
-                   r"kg|tonnes?|km|cm|mm|m|micro(?:n|met(?:er|re))s?|kmh|km/h|mph|knots?|GWh|MWh)(?![\w/])")
+                   r"kg|tonnes?|km|cm|mm|m|micro(?:n|met(?:er|re))s?|kmh|km/h|mph|knots?)(?![\w/])")
 
 
-def _with_currency(wanted: AnswerType, span: str, line: str) -> str:
+def _with_unit(wanted: AnswerType, span: str, line: str) -> str:
     """A number that is an amount of money in its line is shown as the amount: "How big is the contract?"
     was answered "20M" from "signed worth ~$20M"; one with a unit of measure with its unit ("650 W")."""
     if wanted is not QUANTITY:
