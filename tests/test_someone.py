@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.rag.someone import asks_for_someone, lowercase_words, names_someone, question_words
+from app.rag.someone import asks_for_person, asks_for_someone, lowercase_words, names_someone, question_words
 
 DECK = lowercase_words("We are raising a pre-seed round. Use of funds: engineering and sales. Our financial "
                        "projections assume trade finance at a low cost. Contact sebastian@skyocean.io")
@@ -37,6 +37,8 @@ def test_which_questions_ask_for_someone(question, asks):
     ("The round funds 24 months of runway to Series A.", False),  # a funding round's stage
     ("Write to sebastian@skyocean.io", False),  # an address is not the deck writing a name
     ("Pre-seed Round Target: 2M", False),  # "round" is the question's word
+    ("Multi-agent apps with LLMs and tools", False),  # a plural acronym is no name
+    ("The AI-powered future of consulting", False),  # nor a word joined to one
 ])
 def test_a_name_is_capitalised_words_the_deck_never_writes_in_lower_case(text, named):
     asked = question_words("Who is leading Soldera's pre-seed round?")
@@ -45,3 +47,31 @@ def test_a_name_is_capitalised_words_the_deck_never_writes_in_lower_case(text, n
 
 def test_an_address_does_not_make_a_name_a_common_word():
     assert "sebastian" not in DECK and "funds" in DECK
+
+
+@pytest.mark.parametrize("question, person", [
+    ("Who is Soldera's CEO?", True),
+    ("Who are the other three members of Team Arya?", True),
+    ("Who built the simulator?", True),
+    ("Which advisor founded Equinix?", True),
+    ("Who is leading the round?", False),  # an investor may
+    ("Who are Soldera's main competitors?", False),
+    ("Which investor backed the startup one of the founders ran?", False),
+    ("Which organization are the authors affiliated with?", False),
+])
+def test_which_questions_ask_for_a_person(question, person):
+    assert asks_for_person(question) is person
+
+
+@pytest.mark.parametrize("text, named", [
+    ("Sebastian Gonzalez / CEO/Co-founder", True),
+    ("SEBASTIAN GONZALEZ, CEO", True),
+    ("Dr Saleh Al Hazbi and Mr Ayman Adil", True),
+    ("ET AI Hackathon 2026 \u00b7 PS6 \u00b7 Team Arya + 3", False),  # one word; "Team Arya" is the question's
+    ("GitHub Copilot was trained on GitHub.", False),  # a product: a capital inside a word
+    ("Use of Funds & Financial Projections", False),  # words the deck writes in lower case
+    ("The round is led by Maersk and two angels.", False),  # a company, one word
+])
+def test_a_person_is_named_by_two_words_of_a_name(text, named):
+    asked = question_words("Who are the members of Team Arya?")
+    assert names_someone(text, asked, DECK, person=True) is named

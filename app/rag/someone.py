@@ -62,18 +62,51 @@ def question_words(question: str) -> frozenset[str]:
     return frozenset(_plain(m.group()) for m in _words(question))
 
 
+def _acronym(word: str) -> bool:
+    """A short all-capitals word, plural or not ("AI", "LLMs", "NGOs"), or one joined to such a word
+    ("AI-powered"): an acronym, no name."""
+    head = word.split("-")[0]
+    head = head[:-1] if head.endswith("s") and len(head) > 2 else head
+    return head.isupper() and len(head) <= ACRONYM_LETTERS
+
+
 def _capitalised(word: str) -> bool:
-    return len(word) > 1 and word[0].isupper() and not (word.isupper() and len(word) <= ACRONYM_LETTERS)
+    return len(word) > 1 and word[0].isupper() and not _acronym(word)
 
 
-def names_someone(text: str, asked: frozenset[str], lowercase: frozenset[str]) -> bool:
-    """Whether the text holds a name (above) that is not one of the question's words."""
+def asks_for_person(question: str) -> bool:
+    """Whether the question asks who as a person ("Who is the CEO?", "Who are the members of the team?"),
+    not a company ("Which investor backed it?", "Who are their competitors?")."""
+    return asks_for_someone(question) and not _ASKS_COMPANY.search(question) and bool(_ASKS_PERSON.search(question))
+
+
+# Asking for a person: a role a person holds or something only people do. Not "leads the round", which
+# an investor does.
+_ASKS_PERSON = re.compile(r"\b(?:ceo|cto|cfo|coo|cmo|chief|founders?|co-?founders?|founded|team|members?|authors?|"
+                          r"advis[oe]rs?|advises|supervis\w*|presented|presenters?|built|created|chair\w*|president|"
+                          r"directors?|archivist|persons?|people)\b", re.IGNORECASE)
+_ASKS_COMPANY = re.compile(r"\b(?:which|what) (?:[\w-]+ )?(?:compan(?:y|ies)|firms?|investors?|partners?|competitors?|"
+                           r"startups?|organi[sz]ations?|banks?|vcs?|funds?)\b|\bcompetitors?\b", re.IGNORECASE)
+
+
+def _inner_capital(word: str) -> bool:
+    """A word with a capital inside ("GitHub", "NetworkX", "LangGraph") names a product, not a person
+    ("McKenzie" does)."""
+    return bool(re.search(r"[a-z][A-Z]", re.sub(r"^Ma?c(?=[A-Z])", "", word)))
+
+
+def names_someone(text: str, asked: frozenset[str], lowercase: frozenset[str], person: bool = False) -> bool:
+    """Whether the text holds a name (above) that is not one of the question's words. A person's (`person`)
+    is two words at least, none with a capital inside nor one the deck writes in lower case ("Stenver
+    Jerkku"; not "Hackathon" in "ET AI Hackathon 2026", "GitHub Copilot" nor "Problem Statement")."""
     text = _ADDRESS.sub(" ", text)
 
     def is_name(run: list[re.Match[str]]) -> bool:
         plain = [_plain(w.group()) for w in run]
         if any(word in asked for word in plain) or all(word in lowercase or word in _NOT_NAMES for word in plain):
             return False
+        if person:
+            return len(run) > 1 and not any(_inner_capital(w.group()) or _plain(w.group()) in lowercase for w in run)
         before = text[:run[0].start()]
         return len(run) > 1 or not (not before.strip() or _OPENS.search(before))
 

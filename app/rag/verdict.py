@@ -24,7 +24,7 @@ from app.rag.grounding import facts, states, strip_citations
 from app.rag.measure import measure_terms, named_thing, names_measure, states_measured
 from app.rag.prompting import REFUSAL_SENTENCE
 from app.rag.refusal import is_refusal
-from app.rag.someone import asks_for_someone, names_someone, question_words
+from app.rag.someone import asks_for_person, asks_for_someone, names_someone, question_words
 from app.rag.units import quote_text, terms, window_quote
 
 # Line scores are the line ranker's probability that the line states the answer (line_ranker.py).
@@ -314,7 +314,8 @@ def after_model(evidence: Evidence, shown: str, model_text: str) -> Verdict:
 
 
 def _names_someone(evidence: Evidence, text: str) -> bool:
-    return names_someone(text, question_words(evidence.question), evidence.lowercase)
+    return names_someone(text, question_words(evidence.question), evidence.lowercase,
+                         person=asks_for_person(evidence.question))
 
 
 def _naming_line(evidence: Evidence) -> EvidenceLine | None:
