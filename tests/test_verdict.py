@@ -106,6 +106,23 @@ def test_a_question_about_now_is_answered_by_a_line_saying_it_is_now():
     assert before_model(evidence("How many ships are under contract by 2029?", target, staff)).answer.startswith("450 \u2014")
 
 
+def test_a_question_naming_a_year_is_answered_by_a_line_of_that_year():
+    """"What revenue does it project for 2027?" took "300k" from a use-of-funds chart beside the revenue
+    disclaimer; a line naming the year (or beside one) answers it, and with none it is refused."""
+    chart = EvidenceLine("Legal & Compliance / 300k / Disclaimer: These revenue projections are assumptions.",
+                         "Use of funds\nLegal & Compliance / 300k", 0, 0.9)
+    revenue = EvidenceLine("$3.4 million", "Revenue 2027\n$3.4 million\nRevenue 2028", 1, 0.6)
+    assert before_model(evidence("What revenue does it project for 2027?", chart, revenue)).answer.startswith(
+        "$3.4 million \u2014")
+    verdict = before_model(evidence("What revenue does it project for 2031?", chart, revenue))
+    assert verdict.refused and "no line states the amount of money" in verdict.why
+    # Asked for no figure, a question naming a year is refused when no good line is of that year.
+    founded = EvidenceLine("Tidewater Robotics was founded in 2023 by Maren Okafor.", "Team", 2, 0.8)
+    assert not before_model(evidence("What happened in 2023?", founded), write=False).refused
+    verdict = before_model(evidence("What happened in 2019?", founded), write=False)
+    assert verdict.refused and "no good line is of 2019" in verdict.why
+
+
 def test_a_physical_measure_is_taken_beside_the_thing_asked_about():
     """The ranker put the safety line first for "How long is the tether?"; its figure is a time, not the tether's."""
     stops = EvidenceLine("If tether tension rises above a set limit, the crawler stops within 0.5 seconds.", "Safety", 0, 0.9)

@@ -19,7 +19,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from app.rag.answer_type import FEE, MONEY, QUANTITY, AnswerType
+from app.rag.answer_type import DATE, FEE, MONEY, QUANTITY, AnswerType
 from app.rag.grounding import facts, states, strip_citations
 from app.rag.measure import measure_terms, named_thing, names_measure, states_measured
 from app.rag.prompting import REFUSAL_SENTENCE
@@ -68,13 +68,18 @@ class Evidence:
     p_answerable: float = 1.0
     lowercase: frozenset[str] = frozenset()  # the words the deck writes in lower case (app/rag/someone.py)
 
+    @property
+    def floor(self) -> float:
+        """The least score of a line about as likely to answer as the best one (TYPED_LINE_SHARE)."""
+        best = self.lines[0].score
+        return best - (1 - TYPED_LINE_SHARE) * abs(best)
+
     def typed_line(self) -> EvidenceLine | None:
         """The best line stating the wanted kind of fact, if it is nearly as relevant as the best line (or
         such a line's window, where a bare value or a fact that says what it is sits beside it)."""
         if self.wanted is None or not self.lines:
             return None
-        best = self.lines[0].score
-        floor = best - (1 - TYPED_LINE_SHARE) * abs(best)
+        floor = self.floor
         if self.wanted.span_where_stated:
             # A place counts only in a line that says it is the seat ("headquartered in"): such a line
             # answers however weakly it matched. "Where are their offices?" matched the patents line
@@ -101,6 +106,14 @@ class Evidence:
         if self.wanted.beside_asked and not states_measured(self.wanted, asked, stating.shown):
             stating = next((e for e in self.lines if e.score >= floor
                             and states_measured(self.wanted, asked, e.shown)), stating)
+        # A question naming a year ("What revenue does it project for 2027?") is answered by a line of that
+        # year, or about it: "300k" beside the revenue chart's disclaimer is no year's revenue.
+        years = _YEAR.findall(self.question)
+        if years and self.wanted is not DATE and not _of_years(stating, years):
+            stating = next((e for e in self.lines if e.score >= floor and self.wanted.spans(e.shown)
+                            and _of_years(e, years)), None)
+            if stating is None:
+                return None
         # A question about now ("What is the current revenue?") is answered by a line saying it is now
         # ("ARR of $310,000 as of February 2026") of what it measures ("We have 17 employees today" says
         # nothing of ships under contract); else by one that is no target or projection ("Reach EUR 1M
@@ -113,6 +126,15 @@ class Evidence:
             if _TARGET.search(stating.shown):
                 return next((e for e in of_measure if not _TARGET.search(e.shown)), None)
         return stating
+
+
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+
+
+def _of_years(line: EvidenceLine, years: list[str]) -> bool:
+    """Whether the line, its neighbours or the lines quoted around it name every one of the years."""
+    around = f"{line.line}\n{line.window}\n{line.context}"
+    return all(re.search(rf"(?<!\d){year}(?!\d)", around) for year in years)
 
 
 _NOW = re.compile(r"\b(?:current|currently|today|now|to date|so far|at present|presently)\b", re.IGNORECASE)
@@ -278,6 +300,9 @@ def before_model(evidence: Evidence, write: bool = True) -> Verdict | None:
         return refusal_near(evidence, f"no line states the {evidence.wanted.name} asked for")
     # A question for no figure, or for an amount of money only a share states: quoted like any other.
     if line is None:
+        years = _YEAR.findall(evidence.question)
+        if years and not any(e.score >= evidence.floor and _of_years(e, years) for e in evidence.lines):
+            return refusal_near(evidence, f"no good line is of {' and '.join(years)}")
         named = _named(evidence)
         if named is not None:
             name, line = named
