@@ -101,6 +101,17 @@ def test_readers_questions_on_the_sample_deck_find_the_line_that_answers(client,
     assert not body["refused"] and body["answer"].startswith(shown), body["answer"]
 
 
+@pytest.mark.parametrize("question", ["What do they do?", "What is the product?", "What are they building?"])
+def test_what_the_company_does_is_answered_from_the_decks_cover(client, question):
+    """The whitepaper's byline answered it ("Tidewater Robotics - Engineering Team - Version 1.3"): the pitch
+    deck's cover says what the company does, under its name."""
+    body = client.post("/api/chat", json={"deck": "example", "question": question}).get_json()
+    assert not body["refused"] and "Autonomous hull-cleaning robots for ocean cargo ships" in body["answer"], body["answer"]
+    assert {"doc": "pitch_deck.pdf", "page": 1}.items() <= body["sources"][0].items() or any(
+        s["doc"] == "pitch_deck.pdf" and s["page"] == 1 for s in body["sources"])
+    assert "Engineering Team" not in body["answer"]
+
+
 def test_a_question_about_now_that_only_a_target_answers_is_refused_with_the_passage(client):
     """A target ("450 ships under contract by end of 2029") and "17 employees today" both answered it."""
     body = client.post("/api/chat", json={"deck": "example", "question": "How many ships are under contract today?"}).get_json()

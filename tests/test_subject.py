@@ -63,13 +63,31 @@ def test_the_owners_title_names_the_company_where_the_deck_uses_its_words(embedd
 
 def test_what_do_they_do_is_answered_from_the_deck_named_by_its_owner(example_index, embedder):
     """The sample deck's files (pitch_deck.pdf, faq.md, whitepaper.pdf) do not name the company; its
-    deck.toml title does. Without it the question names nothing the deck says and is refused."""
+    deck.toml title does. Without it the question names nothing the deck says: it was refused, and is now
+    answered from the deck's cover alone."""
     def no_model():
         raise AssertionError("the model must not be asked")
 
     retriever = FaissRetriever(example_index, embedder)
     unnamed = AnswerPipeline(retriever, no_model, AnswerSettings()).answer("example", "What do they do?")
-    assert unnamed.refused
+    assert not unnamed.refused and unnamed.answer.startswith("The documents say: \u201cTidewater Robotics / Autonomous")
     named = AnswerPipeline(retriever, no_model, AnswerSettings(), titles=lambda d: "Tidewater Robotics")
     result = named.answer("example", "What do they do?")
     assert not result.refused and "hull-cleaning" in result.answer
+
+
+def test_the_cover_line_is_the_longest_statement_on_the_decks_first_page(embedder):
+    """"What do they do?" is answered from the cover first; of several documents the deck is the one whose
+    first page says least (a whitepaper's is text), and an FAQ has no cover."""
+    cover = ("Tidewater Robotics\nAutonomous hull-cleaning robots for ocean cargo ships\nSeed round, March 2026\n"
+             "www.tidewater-robotics.com/investors/seed-round-2026")
+    paper = ("MantaBot M2: Technical Whitepaper\nThis paper describes the technology inside the MantaBot M2 crawler: "
+             "how it finds its way around a hull and how it removes fouling without damaging the paint.")
+    chunks = (deck("whitepaper.pdf", [paper, "2. Navigation\nThe crawler maps the hull with sonar."])
+              + deck("pitch_deck.pdf", [cover, *SLIDES[1:]])
+              + [Chunk("faq:0", "d", "faq.md", "What is the company's whole story, told at length in one answer?", 1,
+                       "section", "FAQ")])
+    units = DeckUnits(chunks, embedder.embed)
+    assert units.cover().line == "Autonomous hull-cleaning robots for ocean cargo ships"  # not the address
+    assert DeckUnits(chunks[:2], embedder.embed).cover().line.startswith("This paper describes")
+    assert DeckUnits(chunks[-1:], embedder.embed).cover() is None

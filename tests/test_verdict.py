@@ -106,6 +106,23 @@ def test_a_question_about_now_is_answered_by_a_line_saying_it_is_now():
     assert before_model(evidence("How many ships are under contract by 2029?", target, staff)).answer.startswith("450 \u2014")
 
 
+def test_a_question_asking_what_the_company_does_is_answered_from_the_cover():
+    """The cover's line first and the best line under it when that is a sentence, even where the refusal
+    model doubts the best line: every deck says what the company does."""
+    cover = EvidenceLine("Autonomous hull-cleaning robots for ocean cargo ships",
+                         "Tidewater Robotics\nAutonomous hull-cleaning robots for ocean cargo ships", 3, 0.0)
+    byline = EvidenceLine("Tidewater Robotics - Engineering Team - Version 1.3", "MantaBot M2: Technical Whitepaper", 0, 0.4)
+    asked = replace(evidence("What do they do?", byline, MARKET, answerable=False, p=0.1), cover=cover)
+    verdict = before_model(asked, write=False)
+    assert not verdict.refused and verdict.why == "quoted" and verdict.used == (3,)
+    assert verdict.answer.startswith("The documents say: \u201cTidewater Robotics / Autonomous hull-cleaning robots")
+    assert "Engineering Team" not in verdict.answer  # a fragment found for the company's name
+    verdict = before_model(replace(evidence("What do they do?", TEAM, answerable=False, p=0.1), cover=cover), write=False)
+    assert verdict.used == (3, 2) and TEAM.line in verdict.answer
+    # Without a cover (a deck of FAQ sections), the refusal model decides as for any question.
+    assert before_model(evidence("What do they do?", byline, answerable=False, p=0.1), write=False).refused
+
+
 def test_a_question_naming_a_year_is_answered_by_a_line_of_that_year():
     """"What revenue does it project for 2027?" took "300k" from a use-of-funds chart beside the revenue
     disclaimer; a line naming the year (or beside one) answers it, and with none it is refused."""

@@ -23,6 +23,7 @@ from app.rag.refusal import is_refusal
 from app.rag.refusal_model import RefusalModel, features
 from app.rag.result import INTERRUPTED, AnswerResult, Source
 from app.rag.retrieval import Retrieved, Retriever, ScoredChunk
+from app.rag.subject import asks_overview
 from app.rag.verdict import Evidence, EvidenceLine, after_model, before_model, states_wanted
 
 log = logging.getLogger(__name__)
@@ -102,8 +103,9 @@ class AnswerPipeline:
                                    h.unit.context) for h, score in ranked)
         values = features(question, wanted, found.units, found.chunks, found.deck_units, states_wanted(wanted, lines))
         p = self.refusal_model.p_answerable(values)
+        cover = _cover(found, sources, index_of) if lines and asks_overview(question) else None
         evidence = Evidence(question, wanted, lines, p >= self.refusal_model.threshold, p,
-                            found.deck_units.lowercase)
+                            found.deck_units.lowercase, cover)
         result = AnswerResult("", False, sources, [source_of(h) for h in found.chunks],
                               evidence=[e.window for e in lines], features={**values, "p_answerable": round(p, 4)})
         decided = before_model(evidence, self.settings.write_answers)
@@ -131,6 +133,18 @@ class AnswerPipeline:
         result.model_id, result.prompt_tokens = generator.model_id, prompt.tokens
         checks = SentenceChecks([without_instructions(h.chunk.text) for h in prompt.chunks], question)
         return AnswerStream(result, generator, prompt.messages, params, evidence, checks)
+
+
+def _cover(found: Retrieved, sources: list[Source], index_of: dict[str, int]) -> EvidenceLine | None:
+    """The deck's cover line for "What do they do?" (DeckUnits.cover), cited as a source (added to the
+    sources when retrieval did not find its page)."""
+    unit = found.deck_units.cover()
+    if unit is None:
+        return None
+    if unit.chunk.id not in index_of:
+        index_of[unit.chunk.id] = len(sources)
+        sources.append(Source.of(unit.chunk, 0.0, around=unit.text))
+    return EvidenceLine(unit.line, unit.text, index_of[unit.chunk.id], 0.0, unit.context)
 
 
 def _sources(found: Retrieved, k: int) -> tuple[list[Source], dict[str, int]]:

@@ -80,6 +80,10 @@ TITLE_LINE_WORDS = 3
 # 8 and 12 words 0.851 / 0.015. Validation 0.736 -> 0.750 at 4 to 8 words ("How It Works: 3
 # Agents, 8 Skills, 1 Knowledge Base"), 0.736 at 12.
 TITLE_UNIT_WORDS = 6
+# A deck's cover line (DeckUnits.cover) is on a slide or a page, and a statement of this many words at least.
+COVER_KINDS = ("slide", "page")
+COVER_LINE_WORDS = 4
+_URL = re.compile(r"https?://|www\.|\b[\w-]+\.(?:com|org|net|io|ai|co)\b", re.IGNORECASE)
 DENSE_POOL = 200  # units taken from the vector search before the lexical score re-ranks them
 
 # Words that frame a question rather than name its subject.
@@ -335,6 +339,29 @@ class DeckUnits:
             hits.append(UnitHit(unit, score, float(cosine), lexical))
         hits.sort(key=lambda h: -h.score)
         return distinct(hits, n)
+
+    def cover(self) -> Unit | None:
+        """The line the deck's cover says what the company does with: the longest statement on the first
+        slide or page ("Autonomous hull-cleaning robots for ocean cargo ships" under the name; not the
+        date, "Investor presentation, confidential" or the presenter's name). Of several documents, the
+        one whose first page says least is the deck (a whitepaper's or a report's first page is text); a
+        document of sections has no cover (an FAQ's first question says nothing of the whole). None when
+        no cover holds such a line."""
+        firsts: dict[str, list[Unit]] = {}
+        for unit in self.units:
+            chunk = unit.chunk
+            if chunk.kind in COVER_KINDS and chunk.page is not None:
+                held = firsts.setdefault(chunk.doc, [unit])
+                if chunk.page < held[0].chunk.page:
+                    firsts[chunk.doc] = [unit]
+                elif chunk.page == held[0].chunk.page and unit is not held[0]:
+                    held.append(unit)
+        if not firsts:
+            return None
+        cover = min(firsts.values(), key=lambda units: (len(units[0].chunk.text.split()), units[0].chunk.doc))
+        lines = [u for u in cover if not u.line.startswith(SPEAKER_NOTES) and not _URL.search(u.line)
+                 and len(u.line.split()) >= COVER_LINE_WORDS]
+        return max(lines, key=lambda u: len(u.line.split()), default=None)
 
     def line_cosines(self, hits: Sequence[UnitHit], vector: np.ndarray) -> list[float]:
         """Each hit's quote on its own against the question: a window can match through its neighbours,

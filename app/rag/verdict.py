@@ -67,6 +67,8 @@ class Evidence:
     answerable: bool  # the refusal model's decision
     p_answerable: float = 1.0
     lowercase: frozenset[str] = frozenset()  # the words the deck writes in lower case (app/rag/someone.py)
+    # For a question asking what the company does (app/rag/subject.py): the cover's line saying it.
+    cover: EvidenceLine | None = None
 
     @property
     def floor(self) -> float:
@@ -256,10 +258,12 @@ def _quoted_text(line: EvidenceLine) -> str:
     return line.in_context if len(line.line.split()) < CONTEXT_LINE_WORDS else line.shown
 
 
-def quoted(line: EvidenceLine, model_text: str | None = None, runner_up: EvidenceLine | None = None) -> Verdict:
-    """The best line in the documents' own words (and the next one, when it is about as good)."""
+def quoted(line: EvidenceLine, model_text: str | None = None, runner_up: EvidenceLine | None = None,
+           second_always: bool = False) -> Verdict:
+    """The best line in the documents' own words (and the next one, when it is about as good or
+    `second_always`)."""
     text = _quoted_text(line)
-    if runner_up is not None and runner_up.score < SECOND_LINE_SHARE * line.score:
+    if runner_up is not None and not second_always and runner_up.score < SECOND_LINE_SHARE * line.score:
         runner_up = None
     # A neighbour already shown in the best line's context is not quoted again.
     if runner_up is not None and text != line.line and (runner_up.line in text or line.line in runner_up.window):
@@ -285,6 +289,15 @@ def before_model(evidence: Evidence, write: bool = True) -> Verdict | None:
     line itself); None: the model writes it."""
     if not evidence.lines:
         return refusal("nothing relevant retrieved")
+    if evidence.cover is not None:
+        # Every deck says what the company does, on its cover at least: "What do they do?" is answered by
+        # the cover's line and the best line, even where the refusal model doubts the best line.
+        # The best line only when it is a sentence: a short one is a fragment found for the company's name
+        # ("Tidewater Robotics - Engineering Team - Version 1.3", the whitepaper's byline).
+        line = evidence.lines[0]
+        best = quoted(evidence.cover, runner_up=line if len(line.line.split()) >= CONTEXT_LINE_WORDS else None,
+                      second_always=True)
+        return None if write else best
     if not evidence.answerable:
         return refusal_near(evidence)
     line = evidence.typed_line()
