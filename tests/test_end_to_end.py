@@ -101,7 +101,8 @@ def test_readers_questions_on_the_sample_deck_find_the_line_that_answers(client,
     assert not body["refused"] and body["answer"].startswith(shown), body["answer"]
 
 
-@pytest.mark.parametrize("question", ["What do they do?", "What is the product?", "What are they building?"])
+@pytest.mark.parametrize("question", ["What do they do?", "What is the product?", "What does Tidewater Robotics do?",
+                                      "Tell me about the company"])
 def test_what_the_company_does_is_answered_from_the_decks_cover(client, question):
     """The whitepaper's byline answered it ("Tidewater Robotics - Engineering Team - Version 1.3"): the pitch
     deck's cover says what the company does, under its name."""

@@ -22,9 +22,18 @@ def deck(doc: str, slides: list[str] = SLIDES) -> list[Chunk]:
 
 @pytest.mark.parametrize("question", ["What do they do?", "What does the company do?", "What is the product?",
                                       "What's their product?", "What are they building?", "What is the project about?",
-                                      "what does the startup offer"])
+                                      "what does the startup offer", "Tell me about the company", "What is this about?",
+                                      "Summarize the deck", "What's the elevator pitch?"])
 def test_questions_asking_only_what_the_company_does(question):
     assert asks_overview(question)
+
+
+@pytest.mark.parametrize("question, asks", [
+    ("What does Papermark do?", True), ("What is Papermark?", True), ("Tell me about Papermark", True),
+    ("What does Papermark charge?", False), ("What is Papermark's revenue?", False),
+])
+def test_a_question_naming_the_company_asks_what_it_does_as_the_general_one_does(question, asks):
+    assert asks_overview(question, "Papermark") is asks
 
 
 @pytest.mark.parametrize("question", ["What do they do with the money?", "What is the product roadmap?",

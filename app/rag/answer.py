@@ -103,7 +103,8 @@ class AnswerPipeline:
                                    h.unit.context) for h, score in ranked)
         values = features(question, wanted, found.units, found.chunks, found.deck_units, states_wanted(wanted, lines))
         p = self.refusal_model.p_answerable(values)
-        cover = _cover(found, sources, index_of) if lines and asks_overview(question) else None
+        subject = (self.titles(deck) if self.titles else None) or found.deck_units.subject
+        cover = _cover(found, sources, index_of) if lines and asks_overview(question, subject) else None
         evidence = Evidence(question, wanted, lines, p >= self.refusal_model.threshold, p,
                             found.deck_units.lowercase, cover)
         result = AnswerResult("", False, sources, [source_of(h) for h in found.chunks],

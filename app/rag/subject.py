@@ -29,13 +29,26 @@ OVERVIEW = re.compile(
     r"the business) (?:do|build|make|offer|sell|provide)" + _END + "|"
     + _WHAT + r"(?:the|their|its|this) (?:product|company|startup|project|business|solution|idea|offering)" + _END + "|"
     + _WHAT + r"(?:they|the company|the team|the startup) (?:building|making|doing|working on|offering|selling)" + _END + "|"
-    + _WHAT + r"(?:the|this) (?:project|deck|company|startup|pitch) about" + _END,
+    + _WHAT + r"(?:the|this) (?:project|deck|company|startup|pitch) about" + _END + "|"
+    + _WHAT + r"(?:this|it) (?:all )?about" + _END + "|"
+    + _WHAT + r"(?:the|their|its) (?:elevator pitch|one-liner|pitch in one line)" + _END + "|"
+    r"^\s*(?:tell me|tell us) (?:more )?about (?:the company|the startup|the business|the product|them|this company)"
+    r"\s*[.?!]?\s*$|"
+    r"^\s*(?:summari[sz]e|describe) (?:the|this) (?:deck|company|startup|pitch|business)\s*[.?!]?\s*$",
     re.IGNORECASE)
 
 
-def asks_overview(question: str) -> bool:
-    """Whether the question asks only what the company (or its product) is or does."""
-    return bool(OVERVIEW.search(question))
+def asks_overview(question: str, subject: str | None = None) -> bool:
+    """Whether the question asks only what the company (or its product) is or does: in general words ("What
+    do they do?") or naming the company (`subject`: "What does Tidewater Robotics do?", "What is Papermark?")."""
+    if OVERVIEW.search(question):
+        return True
+    if not subject:
+        return False
+    name = re.escape(subject.strip())
+    return bool(re.search(rf"^\s*what (?:do|does) {name} (?:do|build|make|offer|sell|provide)" + _END + "|"
+                          + _WHAT + name + _END + "|"
+                          rf"^\s*(?:tell me|tell us) (?:more )?about {name}\s*[.?!]?\s*$", question, re.IGNORECASE))
 
 
 def overview_query(subject: str) -> str:
