@@ -127,6 +127,13 @@ def test_a_question_for_the_price_finds_it_where_the_deck_calls_it_a_subscriptio
         assert not body["refused"] and body["answer"].startswith("$48,000 \u2014"), body["answer"]
 
 
+@pytest.mark.parametrize("question", ["What is the customer acquisition cost?", "What is the CAC?"])
+def test_a_metric_the_deck_does_not_state_is_refused_not_answered_with_a_fee(client, question):
+    """The sample deck's onboarding fee ("$6,500") answered it: a cost, but not the cost of winning a customer."""
+    body = client.post("/api/chat", json={"deck": "example", "question": question}).get_json()
+    assert body["refused"] is True and "6,500" not in body["answer"], body["answer"]
+
+
 def test_question_the_documents_do_not_answer_is_refused(client):
     body = client.post("/api/chat", json={"deck": "example", "question": "Who won the 2018 FIFA World Cup?"}).get_json()
     assert body["refused"] is True

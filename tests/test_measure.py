@@ -49,6 +49,10 @@ from tests.conftest import make_ingester
     ("Under what license is the code released?", ["license"]),
     ("What is the mission of the company?", []),
     ("What does Papermark offer?", []),
+    # a metric of its own, not its money word's: no fee answers it
+    ("What is the customer acquisition cost?", ["acquisition"]),
+    ("What is the CAC cost per ship?", ["cac"]),
+    ("How much does onboarding cost?", ["cost"]),
 ])
 def test_the_words_naming_what_a_question_measures(question, words):
     assert measured_words(question, expected_type(question)) == words

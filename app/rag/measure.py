@@ -59,7 +59,14 @@ _SAME_MEASURE = (
     "price prices pricing cost costs fee fees charge charges subscription priced pay pays paid",
     "employees employee staff people team headcount fte hires",
     "customers customer clients client users user",
+    # A metric named by two words is not its second word's measure: a customer's acquisition cost is no
+    # fee or price, a customer's lifetime value no revenue (_COMPOUND below).
+    "acquisition cac",
+    "lifetime ltv clv",
 )
+# Investors' metrics written as a money word after the word that makes them a metric of their own
+# ("What is the customer acquisition cost?" was answered "$6,500" from the sample deck's onboarding fee).
+_COMPOUND = re.compile(r"\b(acquisition)\s+costs?\b|\b(lifetime)\s+values?\b|\b(cac|ltv|clv)\b", re.IGNORECASE)
 _MONEY_WORD = re.compile(rf"(?<![\w-])({MONEY_MEASURES}|market|tam|sam|som)\b", re.IGNORECASE)
 _AFTER = {
     COUNT: re.compile(r"\bhow many\s+(.*)", re.IGNORECASE),
@@ -124,6 +131,8 @@ def measured_words(question: str, wanted: AnswerType | None) -> list[str]:
     if wanted is None:
         return asked_head(question)
     if wanted in (MONEY, FEE):  # the first: "what valuation is Soldera raising at" asks for a valuation
+        if compound := _COMPOUND.search(question):
+            return [next(word for word in compound.groups() if word).lower()]
         money = _MONEY_WORD.search(question)
         return [money.group().lower()] if money else []
     if wanted is PERCENT and (rate := _RATE.search(question)):  # "what is the monthly churn rate": its kind
