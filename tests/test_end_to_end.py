@@ -127,6 +127,15 @@ def test_a_question_for_the_price_finds_it_where_the_deck_calls_it_a_subscriptio
         assert not body["refused"] and body["answer"].startswith("$48,000 \u2014"), body["answer"]
 
 
+def test_a_question_for_a_role_is_answered_by_the_line_naming_its_holder(client):
+    """"Who is the head of sales?" quoted the CEO's line ("ex-head of fleet performance"): a person in another
+    role does not answer; the deck names no head of sales, so it is refused with the closest passage."""
+    body = client.post("/api/chat", json={"deck": "example", "question": "Who is the head of sales?"}).get_json()
+    assert body["refused"] is True and body["answer"].startswith("The documents do not say this clearly."), body["answer"]
+    body = client.post("/api/chat", json={"deck": "example", "question": "Who is the COO?"}).get_json()
+    assert not body["refused"] and body["answer"].startswith("The documents say: \u201cCOO Priya Raman"), body["answer"]
+
+
 @pytest.mark.parametrize("question", ["What is the customer acquisition cost?", "What is the CAC?"])
 def test_a_metric_the_deck_does_not_state_is_refused_not_answered_with_a_fee(client, question):
     """The sample deck's onboarding fee ("$6,500") answered it: a cost, but not the cost of winning a customer."""

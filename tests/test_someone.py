@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from app.rag.someone import asks_for_person, asks_for_someone, lowercase_words, names_someone, question_words
+from app.rag.someone import (
+    asks_for_person,
+    asks_for_someone,
+    lowercase_words,
+    names_someone,
+    question_words,
+    role_written,
+)
 
 DECK = lowercase_words("We are raising a pre-seed round. Use of funds: engineering and sales. Our financial "
                        "projections assume trade finance at a low cost. Contact sebastian@skyocean.io")
@@ -75,3 +82,16 @@ def test_which_questions_ask_for_a_person(question, person):
 def test_a_person_is_named_by_two_words_of_a_name(text, named):
     asked = question_words("Who are the members of Team Arya?")
     assert names_someone(text, asked, DECK, person=True) is named
+
+
+@pytest.mark.parametrize("question, text, written", [
+    ("Who is the CEO?", "CEO Maren Okafor: ex-head of fleet performance", True),
+    ("Who is the chief executive of Soldera?", "Stenver Jerkku, CEO", True),  # the same role, written short
+    ("Who is the CEO?", "Stenver Jerkku, Chief Executive Officer", True),
+    ("Who is the head of sales?", "CEO Maren Okafor: ex-head of fleet performance", False),  # another role
+    ("Who is the head of sales?", "Jane Doe, Head of Sales", True),
+    ("Who is the CFO?", "COO Priya Raman: ran port operations", False),
+    ("Who built the simulator?", "Najeeb Barkhad", True),  # no role named: nothing to check
+])
+def test_a_role_the_question_names_is_written_in_the_answering_line(question, text, written):
+    assert role_written(question, text) is written

@@ -84,9 +84,29 @@ def asks_for_person(question: str) -> bool:
 # an investor does.
 _ASKS_PERSON = re.compile(r"\b(?:ceo|cto|cfo|coo|cmo|chief|founders?|co-?founders?|founded|team|members?|authors?|"
                           r"advis[oe]rs?|advises|supervis\w*|presented|presenters?|built|created|chair\w*|president|"
-                          r"directors?|archivist|persons?|people)\b", re.IGNORECASE)
+                          r"directors?|head of|vp|vice president|managers?|archivist|persons?|people)\b", re.IGNORECASE)
 _ASKS_COMPANY = re.compile(r"\b(?:which|what) (?:[\w-]+ )?(?:compan(?:y|ies)|firms?|investors?|partners?|competitors?|"
                            r"startups?|organi[sz]ations?|banks?|vcs?|funds?)\b|\bcompetitors?\b", re.IGNORECASE)
+
+
+# A role a question names, and the ways a line writes it ("Who is the head of sales?" is not answered by
+# "CEO Maren Okafor: ex-head of fleet performance", "Who is the chief executive?" is by "CEO Maren Okafor").
+_ROLE = re.compile(r"\b(ceo|cto|cfo|coo|cmo)\b|\bchief (executive|technology|technical|financial|operating|marketing)\b|"
+                   r"\b(?:head|vp|vice president|director) of ([\w-]+)", re.IGNORECASE)
+_ROLE_WRITTEN = {"ceo": ("ceo", "chief executive"), "cto": ("cto", "chief technology", "chief technical"),
+                 "cfo": ("cfo", "chief financial"), "coo": ("coo", "chief operating"), "cmo": ("cmo", "chief marketing")}
+_CHIEF = {"executive": "ceo", "technology": "cto", "technical": "cto", "financial": "cfo", "operating": "coo",
+          "marketing": "cmo"}
+
+
+def role_written(question: str, text: str) -> bool:
+    """Whether the text writes the role the question names (any way it is written); True when it names none."""
+    found = _ROLE.search(question)
+    if not found:
+        return True
+    acronym, chief, field = (g.lower() if g else None for g in found.groups())
+    ways = _ROLE_WRITTEN[acronym or _CHIEF[chief]] if (acronym or chief) else (field,)
+    return any(re.search(rf"(?<![\w-]){re.escape(way)}(?![\w-])", text, re.IGNORECASE) for way in ways)
 
 
 def _inner_capital(word: str) -> bool:

@@ -24,7 +24,7 @@ from app.rag.grounding import facts, states, strip_citations
 from app.rag.measure import measure_terms, named_thing, names_measure, states_measured
 from app.rag.prompting import REFUSAL_SENTENCE
 from app.rag.refusal import is_refusal
-from app.rag.someone import asks_for_person, asks_for_someone, names_someone, question_words
+from app.rag.someone import asks_for_person, asks_for_someone, names_someone, question_words, role_written
 from app.rag.units import quote_text, terms, window_quote
 
 # Line scores are the line ranker's probability that the line states the answer (line_ranker.py).
@@ -326,6 +326,12 @@ def before_model(evidence: Evidence, write: bool = True) -> Verdict | None:
             if naming is None:
                 return refusal_near(evidence, "no line shown names anyone")
             best = quoted(naming)
+        if asks_for_person(evidence.question) and not _holds_role(evidence, best.quote.text):
+            # A person in another role does not answer ("Who is the head of sales?": the CEO's line).
+            holder = next((e for e in evidence.lines if _holds_role(evidence, _quoted_text(e))), None)
+            if holder is None:
+                return refusal_near(evidence, "no line names someone in the role asked about")
+            best = quoted(holder)
         return None if write else best
     wanted = _fact_type(evidence.wanted, line.shown, evidence.question)
     span = _with_unit(wanted, _span_for(wanted, line.shown, evidence.question), line.shown)
@@ -354,6 +360,11 @@ def after_model(evidence: Evidence, shown: str, model_text: str) -> Verdict:
 def _names_someone(evidence: Evidence, text: str) -> bool:
     return names_someone(text, question_words(evidence.question), evidence.lowercase,
                          person=asks_for_person(evidence.question))
+
+
+def _holds_role(evidence: Evidence, text: str) -> bool:
+    """Whether the quote names someone and writes the role the question names (app/rag/someone.py)."""
+    return role_written(evidence.question, text) and _names_someone(evidence, text)
 
 
 def _naming_line(evidence: Evidence) -> EvidenceLine | None:
