@@ -1,10 +1,12 @@
 """The verdict: what the reader is told, decided as a pure function of the evidence and the model's text.
 
-Three outcomes, in this order:
+Three outcomes, in this order (a question asking only what the company does is first quoted from
+the deck's cover, never refused):
 1. refused: the refusal model (which knows whether a line states the kind of fact asked for) finds
    the question unanswered by the documents (with the closest passage when it nearly answered); so
-   is a question for a date, a number or a place that no good line states, and one asking who when
-   no line that would be shown names anyone (app/rag/someone.py);
+   is a question for a date, a number or a place that no good line states (of the year it names,
+   where it names one), one asking who when no line that would be shown names anyone, and one asking
+   for a person in a role when no line names someone in it (app/rag/someone.py);
 2. extracted: a question asking for a figure or a date is answered with that fact taken from the
    best line stating one, the line itself and its citation: decided before any model runs (so is one
    asking what a thing is called, from a line writing a name beside the thing);
