@@ -108,8 +108,7 @@ def test_what_the_company_does_is_answered_from_the_decks_cover(client, question
     deck's cover says what the company does, under its name."""
     body = client.post("/api/chat", json={"deck": "example", "question": question}).get_json()
     assert not body["refused"] and "Autonomous hull-cleaning robots for ocean cargo ships" in body["answer"], body["answer"]
-    assert {"doc": "pitch_deck.pdf", "page": 1}.items() <= body["sources"][0].items() or any(
-        s["doc"] == "pitch_deck.pdf" and s["page"] == 1 for s in body["sources"])
+    assert any(s["doc"] == "pitch_deck.pdf" and s["page"] == 1 for s in body["sources"])
     assert "Engineering Team" not in body["answer"]
 
 

@@ -97,6 +97,6 @@ def test_the_cover_line_is_the_longest_statement_on_the_decks_first_page(embedde
               + [Chunk("faq:0", "d", "faq.md", "What is the company's whole story, told at length in one answer?", 1,
                        "section", "FAQ")])
     units = DeckUnits(chunks, embedder.embed)
-    assert units.cover().line == "Autonomous hull-cleaning robots for ocean cargo ships"  # not the address
-    assert DeckUnits(chunks[:2], embedder.embed).cover().line.startswith("This paper describes")
-    assert DeckUnits(chunks[-1:], embedder.embed).cover() is None
+    assert units.cover.line == "Autonomous hull-cleaning robots for ocean cargo ships"  # not the address
+    assert DeckUnits(chunks[:2], embedder.embed).cover.line.startswith("This paper describes")
+    assert DeckUnits(chunks[-1:], embedder.embed).cover is None

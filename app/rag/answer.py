@@ -139,7 +139,7 @@ class AnswerPipeline:
 def _cover(found: Retrieved, sources: list[Source], index_of: dict[str, int]) -> EvidenceLine | None:
     """The deck's cover line for "What do they do?" (DeckUnits.cover), cited as a source (added to the
     sources when retrieval did not find its page)."""
-    unit = found.deck_units.cover()
+    unit = found.deck_units.cover
     if unit is None:
         return None
     if unit.chunk.id not in index_of:

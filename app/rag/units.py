@@ -17,6 +17,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 
 import faiss
@@ -340,25 +341,22 @@ class DeckUnits:
         hits.sort(key=lambda h: -h.score)
         return distinct(hits, n)
 
+    @cached_property
     def cover(self) -> Unit | None:
         """The line the deck's cover says what the company does with: the longest statement on the first
         slide or page ("Autonomous hull-cleaning robots for ocean cargo ships" under the name; not the
         date, "Investor presentation, confidential" or the presenter's name). Of several documents, the
         one whose first page says least is the deck (a whitepaper's or a report's first page is text); a
         document of sections has no cover (an FAQ's first question says nothing of the whole). None when
-        no cover holds such a line."""
-        firsts: dict[str, list[Unit]] = {}
-        for unit in self.units:
-            chunk = unit.chunk
-            if chunk.kind in COVER_KINDS and chunk.page is not None:
-                held = firsts.setdefault(chunk.doc, [unit])
-                if chunk.page < held[0].chunk.page:
-                    firsts[chunk.doc] = [unit]
-                elif chunk.page == held[0].chunk.page and unit is not held[0]:
-                    held.append(unit)
-        if not firsts:
+        no cover holds such a line. Found once per build: the units do not change."""
+        paged = [u for u in self.units if u.chunk.kind in COVER_KINDS and u.chunk.page is not None]
+        first_page: dict[str, int] = {}
+        for unit in paged:
+            first_page[unit.chunk.doc] = min(unit.chunk.page, first_page.get(unit.chunk.doc, unit.chunk.page))
+        covers = [[u for u in paged if u.chunk.doc == doc and u.chunk.page == page] for doc, page in first_page.items()]
+        if not covers:
             return None
-        cover = min(firsts.values(), key=lambda units: (len(units[0].chunk.text.split()), units[0].chunk.doc))
+        cover = min(covers, key=lambda units: (len(units[0].chunk.text.split()), units[0].chunk.doc))
         lines = [u for u in cover if not u.line.startswith(SPEAKER_NOTES) and not _URL.search(u.line)
                  and len(u.line.split()) >= COVER_LINE_WORDS]
         return max(lines, key=lambda u: len(u.line.split()), default=None)
