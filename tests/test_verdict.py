@@ -414,6 +414,9 @@ def test_the_type_of_fact_a_question_asks_for(question, wanted):
     # A count is no share and no amount of money, nor a number inside a link.
     (COUNT, "95% of overhead, 10-30% fees, a \u00a33000 investment, 14 employees", ["14"]),
     (COUNT, "References https://example.com/smes-2538135/ and 5-10 engineers", ["5-10"]),
+    # "one" standing for a thing counts nothing; one thing does.
+    (COUNT, "A single number cannot tell a department which one it is; no one knows", []),
+    (COUNT, "one robot per ship, two crews", ["one", "two"]),
     # A span of time is a figure with its unit: not the "10-30" of "10-30% fees" beside "in weeks".
     (DURATION, "10-30% fees / From first contact to deals in weeks", ["in weeks"]),
     (DURATION, "Requests can take as long as eight years; 8.8 semesters; (95% CI)", ["eight years", "8.8 semesters"]),

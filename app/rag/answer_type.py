@@ -27,9 +27,15 @@ _LINK = re.compile(r"\b(?:https?://|www\.)\S+", re.IGNORECASE)
 _LABEL = re.compile(r"(?<![\w.,:/-])0\d{1,2}(?![\w.,:/%-])")
 
 
+# Nor does "one" standing for a thing named before ("which one it's looking at", "no one", "each one"):
+# "How many departments use the tool?" was answered "one" from "... tell a department which one".
+_PRONOUN_ONE = re.compile(r"\b(which|each|every|any|no|the|this|that) one\b", re.IGNORECASE)
+
+
 def counted_text(line: str) -> str:
-    """The line without the numbers that count nothing: a heading's own, a label's, those inside links."""
-    return _LABEL.sub(" ", _LINK.sub(" ", _OUTLINE.sub("", line)))
+    """The line without the numbers that count nothing: a heading's own, a label's, those inside links,
+    "one" as a pronoun."""
+    return _PRONOUN_ONE.sub(r"\1 ", _LABEL.sub(" ", _LINK.sub(" ", _OUTLINE.sub("", line))))
 
 
 @dataclass(frozen=True)
