@@ -334,13 +334,16 @@ def test_a_figure_stated_only_in_a_slide_title_is_answered_from_it(tmp_path, emb
 
 def test_a_question_for_what_a_thing_is_called_is_answered_with_its_name(example_index, embedder):
     """The sample deck's whitepaper writes "a HullScore report" and its FAQ "our Full Care warranty":
-    the name beside the thing is the answer, taken before any model runs."""
+    the name beside the thing is the answer, taken before any model runs; its Solution slide says
+    "MantaBot M2 is a magnetic crawler robot": the subject of a sentence saying it is the thing."""
     pipeline = AnswerPipeline(FaissRetriever(example_index, embedder), no_model, AnswerSettings())
     report = pipeline.answer("example", "What's the name of the report?")
     assert not report.refused and report.answer.startswith("HullScore \u2014"), report.answer
     warranty = pipeline.answer("example", "What is the warranty called?")
     assert not warranty.refused and warranty.answer.startswith("Full Care \u2014"), warranty.answer
     assert warranty.sources[warranty.quote["source"]].doc == "faq.md"
+    robot = pipeline.answer("example", "What is the name of the robot?")
+    assert not robot.refused and robot.answer.startswith("MantaBot M2 \u2014"), robot.answer
 
 
 def test_a_question_asking_who_is_answered_only_by_a_line_that_names_someone(example_index, tmp_path, embedder):

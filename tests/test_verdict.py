@@ -232,6 +232,12 @@ def test_a_question_for_a_name_is_answered_with_the_name_written_beside_the_thin
     care = EvidenceLine("All robots are covered by our Full Care warranty for the contract term.", "x", 0, 1.0)
     assert before_model(evidence("What is the warranty called?", care), write=False).answer.startswith(
         "Full Care \u2014")
+    # A sentence saying its subject is the thing names it.
+    defined = EvidenceLine("MantaBot M2 is a magnetic crawler robot that cleans the hull at berth.", "x", 0, 1.0)
+    for question in ("What is the robot called?", "What is the name of the robot?"):
+        assert before_model(evidence(question, defined), write=False).answer.startswith("MantaBot M2 \u2014")
+    pronoun = EvidenceLine("It is a magnetic crawler robot. The Robot is a crawler robot.", "x", 0, 1.0)
+    assert before_model(evidence("What is the robot called?", pronoun), write=False).why == "quoted"
     byline = EvidenceLine("Tidewater Robotics - Engineering Team - Version 1.3", "x", 0, 1.0)
     assert before_model(evidence("What is the robot called?", byline), write=False).why == "quoted"
     # No line writes a name beside the thing: the best line is quoted as for any question.

@@ -463,6 +463,8 @@ def _name_beside(text: str, thing: str, asked: set[str]) -> str | None:
         plain = first == last == 0 and not re.search(r"\d|.[A-Z]", name)
         return None if plain or last - first >= NAME_WORDS else name
 
+    if (defined := _defined_as(text, thing, asked)) is not None:
+        return defined
     for i in (i for i, w in enumerate(words) if _same_word(w.group(), thing)):
         j = i - 1
         while j >= 0 and beside(j, j + 1) and asked_word(j):
@@ -470,6 +472,22 @@ def _name_beside(text: str, thing: str, asked: set[str]) -> str | None:
         if j >= 0 and beside(j, j + 1) and name_word(j) and (name := run(j, -1)):
             return name
         if i + 1 < len(words) and beside(i, i + 1) and name_word(i + 1) and (name := run(i + 1, 1)):
+            return name
+    return None
+
+
+# A sentence that says what its subject is: "MantaBot M2 is a magnetic crawler robot that ..." names the
+# robot, its name a few capitalised words opening the sentence.
+_DEFINED_AS = re.compile(r"(?:^|(?<=[.!?]\s))((?:[A-Z][\w'\u2019&-]*\s+){0,%d}[A-Z][\w'\u2019&-]*)"
+                         r"\s+(?:is|was|are)\s+(?:a|an|the|our|their)\s+((?:[\w-]+\s+){0,3}[\w-]+)" % (NAME_WORDS - 1))
+
+
+def _defined_as(text: str, thing: str, asked: set[str]) -> str | None:
+    """The name of a sentence's subject when the sentence says it is the thing ("X is a ... robot")."""
+    for found in _DEFINED_AS.finditer(text):
+        name, kind = found.group(1), found.group(2).split()
+        name = re.sub(r"^(?:The|Our|Their|This|Its)\s+", "", name)
+        if any(_same_word(word, thing) for word in kind) and not terms(name) <= asked:
             return name
     return None
 
