@@ -23,7 +23,10 @@ def deck(doc: str, slides: list[str] = SLIDES) -> list[Chunk]:
 @pytest.mark.parametrize("question", ["What do they do?", "What does the company do?", "What is the product?",
                                       "What's their product?", "What are they building?", "What is the project about?",
                                       "what does the startup offer", "Tell me about the company", "What is this about?",
-                                      "Summarize the deck", "What's the elevator pitch?"])
+                                      "Summarize the deck", "What's the elevator pitch?",
+                                      # asked for briefly: the same question
+                                      "Briefly, what do they do?", "In one sentence, what does the company do?",
+                                      "What is the project about, in one line?", "In a nutshell, what are they building?"])
 def test_questions_asking_only_what_the_company_does(question):
     assert asks_overview(question)
 
@@ -31,12 +34,15 @@ def test_questions_asking_only_what_the_company_does(question):
 @pytest.mark.parametrize("question, asks", [
     ("What does Papermark do?", True), ("What is Papermark?", True), ("Tell me about Papermark", True),
     ("What does Papermark charge?", False), ("What is Papermark's revenue?", False),
+    ("What does Papermark offer, in a few words?", True), ("What does Papermark say it provides?", True),
+    ("What does Papermark say about security?", False), ("Briefly, what does Papermark charge?", False),
 ])
 def test_a_question_naming_the_company_asks_what_it_does_as_the_general_one_does(question, asks):
     assert asks_overview(question, "Papermark") is asks
 
 
 @pytest.mark.parametrize("question", ["What do they do with the money?", "What is the product roadmap?",
+                                      "What do they do with the money, in short?",
                                       "What does Papermark do?", "Who are they?", "How much is the product?"])
 def test_questions_asking_something_more(question):
     assert not asks_overview(question)

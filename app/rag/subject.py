@@ -38,9 +38,25 @@ OVERVIEW = re.compile(
     re.IGNORECASE)
 
 
+# Words that ask for a short answer and nothing else ("Briefly, what do they do?", "What is the project
+# about, in one line?"), and a question asking what the deck says it does ("What does Soldera say it
+# provides?"): the same question as without them.
+_BRIEFLY = r"(?:briefly|in short|in brief|in a nutshell|in (?:one|a|a single|two|a few|few) (?:line|sentence|word|phrase)s?)"
+_BREVITY = re.compile(rf"^\s*{_BRIEFLY}\s*[,:]?\s*|\s*,?\s*{_BRIEFLY}(?=\s*\??\s*$)", re.IGNORECASE)
+_SAYS = re.compile(r"\bsays? (?:it|they|that it|that they) (do|does|build|builds|make|makes|offer|offers|sell|sells|"
+                   r"provide|provides)\b", re.IGNORECASE)
+
+
+def _plain(question: str) -> str:
+    """The question without its brevity words, "say it provides" read as "provide"."""
+    return _SAYS.sub(lambda m: {"does": "do"}.get(m.group(1).lower(), m.group(1).lower().removesuffix("s")),
+                     _BREVITY.sub("", question))
+
+
 def asks_overview(question: str, subject: str | None = None) -> bool:
     """Whether the question asks only what the company (or its product) is or does: in general words ("What
     do they do?") or naming the company (`subject`: "What does Tidewater Robotics do?", "What is Papermark?")."""
+    question = _plain(question)
     if OVERVIEW.search(question):
         return True
     if not subject:
