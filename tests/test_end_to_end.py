@@ -86,6 +86,8 @@ def test_a_question_about_profit_finds_where_the_deck_says_when_it_breaks_even(c
     ("Who owns the hull data?", "The documents say: \u201cThe shipowner owns all hull data"),
     # "Revenue 2027: $3.4 million" answered it: revenue now is written as recurring revenue, as of a date.
     ("What is the current revenue?", "$310,000 \u2014 \u201cARR of $310,000 as of February 2026."),
+    # Naming no year, it was answered with one projected year's figure: the years are quoted together.
+    ("What is the revenue?", "The documents say: \u201cRevenue 2027: $3.4 million / Revenue 2028: $9.8 million / "),
     # The competition slide's "Diver teams: cheap per job ..." answered it: a company's advantage is its moat.
     ("What is the competitive advantage?", "The documents say: \u201cOur moat: data from every cleaning session"),
     # "the size of a large suitcase" (the deck unit) answered it.

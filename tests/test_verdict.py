@@ -140,6 +140,19 @@ def test_a_question_naming_a_year_is_answered_by_a_line_of_that_year():
     assert verdict.refused and "no good line is of 2019" in verdict.why
 
 
+def test_a_question_naming_no_year_over_yearly_figures_is_answered_with_the_years_together():
+    """"What is the revenue?" had been answered with one projected year's figure, picked among three."""
+    years = EvidenceLine("Revenue 2028: $9.8 million",
+                         "Revenue 2027: $3.4 million\nRevenue 2028: $9.8 million\nRevenue 2029: $21.5 million", 0, 0.9)
+    verdict = before_model(evidence("What is the revenue?", years))
+    assert verdict.why == "quoted" and all(f"Revenue {y}" in verdict.answer for y in ("2027", "2028", "2029"))
+    assert before_model(evidence("What is the revenue for 2028?", years)).answer.startswith("$9.8 million \u2014")
+    # A line naming a year beside its neighbours' figures of other things is no table of years.
+    once = EvidenceLine("ARR of $310,000 as of February 2026.", "Traction\nARR of $310,000 as of February 2026.\n"
+                        "1,140 hours logged across 6 ships.", 0, 0.9)
+    assert before_model(evidence("What is the revenue?", once)).answer.startswith("$310,000 \u2014")
+
+
 def test_a_physical_measure_is_taken_beside_the_thing_asked_about():
     """The ranker put the safety line first for "How long is the tether?"; its figure is a time, not the tether's."""
     stops = EvidenceLine("If tether tension rises above a set limit, the crawler stops within 0.5 seconds.", "Safety", 0, 0.9)

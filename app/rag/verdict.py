@@ -336,8 +336,22 @@ def before_model(evidence: Evidence, write: bool = True) -> Verdict | None:
             best = quoted(holder)
         return None if write else best
     wanted = _fact_type(evidence.wanted, line.shown, evidence.question)
+    # "What is the revenue?" over "Revenue 2027: $3.4 million" among the other years' lines: no year is the
+    # answer more than another, so the years are quoted together (one of them had been picked).
+    if wanted is not DATE and not _YEAR.search(evidence.question) and _yearly(wanted, line.window, evidence.question):
+        return quoted(_with_value(line))
     span = _with_unit(wanted, _span_for(wanted, line.shown, evidence.question), line.shown)
     return extracted(span, _extract_quote(wanted, span, line, evidence.question), line.source)
+
+
+def _yearly(wanted: AnswerType, window: str, question: str) -> bool:
+    """Whether the lines state facts of the wanted kind for two years or more, one year to a line."""
+    years: set[str] = set()
+    for part in window.split("\n"):
+        named = set(_YEAR.findall(part))
+        if len(named) == 1 and _answering_spans(wanted, _YEAR.sub(" ", part), question):
+            years |= named
+    return len(years) >= 2
 
 
 def extracted(span: str, quote: str, source: int) -> Verdict:
