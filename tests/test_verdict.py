@@ -153,6 +153,16 @@ def test_a_question_naming_no_year_over_yearly_figures_is_answered_with_the_year
     assert before_model(evidence("What is the revenue?", once)).answer.startswith("$310,000 \u2014")
 
 
+def test_a_count_is_taken_where_the_question_counts_it():
+    """"How many ships use it?" was answered "24" from "The round funds 24 months of runway"."""
+    runway = EvidenceLine("The round funds 24 months of runway to Series A.", "The Ask", 0, 0.9)
+    ships = EvidenceLine("1,140 hours of autonomous cleaning logged across 6 ships.", "Traction", 1, 0.5)
+    assert before_model(evidence("How many ships use it?", runway, ships)).answer.startswith("6 \u2014")
+    far = replace(ships, score=0.1)  # below the floor: no good line counts ships
+    verdict = before_model(evidence("How many ships use it?", runway, far))
+    assert verdict.refused and "no line states the count" in verdict.why
+
+
 def test_a_physical_measure_is_taken_beside_the_thing_asked_about():
     """The ranker put the safety line first for "How long is the tether?"; its figure is a time, not the tether's."""
     stops = EvidenceLine("If tether tension rises above a set limit, the crawler stops within 0.5 seconds.", "Safety", 0, 0.9)
@@ -435,6 +445,9 @@ def test_the_type_of_fact_a_question_asks_for(question, wanted):
     (COUNT, "References https://example.com/smes-2538135/ and 5-10 engineers", ["5-10"]),
     # "one" standing for a thing counts nothing; one thing does.
     (COUNT, "A single number cannot tell a department which one it is; no one knows", []),
+    # A number word after a figure is its scale; one alone counts.
+    (COUNT, "Raising $4.5 million seed; 2 million records", ["2 million"]),
+    (COUNT, "millions of records", ["millions"]),
     (COUNT, "one robot per ship, two crews", ["one", "two"]),
     # A span of time is a figure with its unit: not the "10-30" of "10-30% fees" beside "in weeks".
     (DURATION, "10-30% fees / From first contact to deals in weeks", ["in weeks"]),

@@ -145,13 +145,16 @@ QUANTITY = AnswerType(
 # not answered by "95% of overhead", "How many experts are registered?" not by "a £3000 investment").
 # "How much of the overhead" may be answered by a share, so only "how many" questions are counted.
 _NOT_A_SHARE = r"(?![\d,.]*\s*(?:(?:-|\u2013|to)\s*[\d,.]*\s*)?(?:%|percent\b|per cent\b))"  # nor a range of shares
+# A number word after a figure is its scale ("$4.5 million"), no count of its own: "How many ships use it?" was
+# answered "million" from "Raising $4.5 million seed".
+_COUNT_WORD = rf"(?<!\d\s)(?<!\d)\b(?:{_NUMBER_WORDS})\b"
 COUNT = AnswerType(
     "count",
     re.compile(r"\bhow many\b", re.IGNORECASE),
-    re.compile(rf"(?<![\w.,$\u20ac\u00a3\u00a5\u20b9])\d[\d,.]*{_NOT_A_SHARE}|\b({_NUMBER_WORDS})\b", re.IGNORECASE),
+    re.compile(rf"(?<![\w.,$\u20ac\u00a3\u00a5\u20b9])\d[\d,.]*{_NOT_A_SHARE}|{_COUNT_WORD}", re.IGNORECASE),
     re.compile(rf"(?<![\w.,$\u20ac\u00a3\u00a5\u20b9])[~<>]?(?!(?:19|20)\d\d\b)\d[\d,.]*\+?"
                rf"(?:\s*(?:-|\u2013|to)\s*\d[\d,.]*\+?)?{_NOT_A_SHARE}(?:\s*{_SCALE})?\+?|"
-               rf"\b(?:{_NUMBER_WORDS})\b", re.IGNORECASE),
+               rf"{_COUNT_WORD}", re.IGNORECASE),
 )
 
 _TIME_UNIT = r"(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|quarters?|years?|yrs?|semesters?)"

@@ -21,7 +21,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from app.rag.answer_type import DATE, FEE, MONEY, QUANTITY, AnswerType
+from app.rag.answer_type import COUNT, DATE, FEE, MONEY, QUANTITY, AnswerType
 from app.rag.grounding import facts, states, strip_citations
 from app.rag.measure import measure_terms, named_thing, names_measure, states_measured
 from app.rag.prompting import REFUSAL_SENTENCE
@@ -106,6 +106,13 @@ class Evidence:
         asked = frozenset(terms(self.question))
         stating = next((e for e in self.lines if e.score >= LABEL_LINE_SHARE * stating.score
                         and _labels_value(self.wanted, e.line) & asked), stating)
+        # A count is of what the question counts: "How many ships use it?" is not answered by "The round funds
+        # 24 months of runway" (a count beside a word naming the measure, as the refusal feature asks).
+        measure = measure_terms(self.question, COUNT) if self.wanted is COUNT else frozenset()
+        if measure and not states_measured(COUNT, measure, stating.shown):
+            stating = next((e for e in self.lines if e.score >= floor and states_measured(COUNT, measure, e.shown)), None)
+            if stating is None:
+                return None
         # A physical measure sits beside the thing asked about ("a 60 m tether"), see AnswerType.
         if self.wanted.beside_asked and not states_measured(self.wanted, asked, stating.shown):
             stating = next((e for e in self.lines if e.score >= floor
