@@ -292,6 +292,11 @@ def test_a_readers_idiom_is_searched_with_the_words_decks_write(example_index, e
     assert with_deck_words("Do they pay dividends to investors?") == "Do they pay dividends to investors?"
     pay = pipeline.answer("example", "What do customers pay?")
     assert not pay.refused and "$48,000 per ship per year" in pay.answer, pay.answer
+    # Intellectual property is written as patents; an IP address is not intellectual property.
+    assert with_deck_words("What's the IP?") == "What's the IP? (patents, patent applications)"
+    assert with_deck_words("Which IP address does it bind to?") == "Which IP address does it bind to?"
+    ip = pipeline.answer("example", "What's the IP?")
+    assert not ip.refused and "3 patent applications" in ip.answer, ip.answer
 
 
 def test_a_short_slide_title_heads_every_line_under_it(example_index, embedder):

@@ -47,6 +47,10 @@ IDIOMS: tuple[tuple[re.Pattern[str], str], ...] = (
                 re.IGNORECASE), "employees, people, headcount"),
     # Whether a company makes a profit is written as when it breaks even: "EBITDA break-even expected in Q3 2028".
     (re.compile(r"\bprofitab(?:le|ility)\b|\bmak(?:e|es|ing) (?:a )?profits?\b", re.IGNORECASE), "break-even, EBITDA"),
+    # Intellectual property is written as patents: "We have filed 3 patent applications with the European
+    # Patent Office". Not an IP address.
+    (re.compile(r"\bIP\b(?!\s*(?:address|addresses|range|ranges|v4|v6))|\bintellectual property\b", re.IGNORECASE),
+     "patents, patent applications"),
     # A dimension asked with its adjective is written with its noun and unit: "weighs 68 kg", "a working
     # depth of 25 m".
     (re.compile(r"\bhow heavy\b", re.IGNORECASE), "weight, weighs, kg"),
