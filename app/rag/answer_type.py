@@ -28,7 +28,8 @@ _LABEL = re.compile(r"(?<![\w.,:/-])0\d{1,2}(?![\w.,:/%-])")
 
 
 # Nor does "one" standing for a thing named before ("which one it's looking at", "no one", "each one"):
-# "How many departments use the tool?" was answered "one" from "... tell a department which one".
+# "... tell a department which one" was read as a count of departments stated, so "How many departments
+# use the tool?" was answered (with "8" from "8-cohort").
 _PRONOUN_ONE = re.compile(r"\b(which|each|every|any|no|the|this|that) one\b", re.IGNORECASE)
 
 
