@@ -120,11 +120,25 @@ def test_only_the_sentences_that_pass_are_shown(example_index, embedder):
     assert result.answer.count("Maren Okafor") == 1
 
 
+
 def test_a_model_refusal_gives_way_to_a_strong_line(example_index, embedder):
     result = scripted_pipeline(example_index, embedder, "The documents do not say.").answer(
         "example", "Who is the CEO of Tidewater Robotics?")
     assert not result.refused and result.answer.startswith("The documents say:")
     assert result.model_answer == "The documents do not say."
+
+
+def test_a_model_writing_what_the_company_does_reads_the_cover_first(example_index, embedder):
+    """With the model writing answers, "What do they do?" is answered from a prompt whose first block is
+    the deck's cover; a model that refuses gives way to the cover's line, never to a refusal."""
+    generator = ScriptedGenerator("The documents do not say.")
+    pipeline = AnswerPipeline(FaissRetriever(example_index, embedder), lambda: generator,
+                              AnswerSettings(write_answers=True))
+    result = pipeline.answer("example", "What do they do?")
+    prompt = generator.prompts[0]
+    cover = prompt.find("Autonomous hull-cleaning robots for ocean cargo ships")
+    assert 0 <= cover < prompt.find("[2]"), prompt
+    assert not result.refused and "Autonomous hull-cleaning robots" in result.answer, result.answer
 
 
 def test_earlier_answers_reach_the_prompt_without_their_citation_marks(example_index, embedder):

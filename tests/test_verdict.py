@@ -121,6 +121,12 @@ def test_a_question_asking_what_the_company_does_is_answered_from_the_cover():
     assert verdict.used == (3, 2) and TEAM.line in verdict.answer
     # Without a cover (a deck of FAQ sections), the refusal model decides as for any question.
     assert before_model(evidence("What do they do?", byline, answerable=False, p=0.1), write=False).refused
+    # A model writing answers that wrote nothing showable (or refused) gives way to the cover, as without it.
+    assert before_model(asked) is None
+    verdict = after_model(asked, "", "The documents do not say.")
+    assert not verdict.refused and verdict.used == (3,) and verdict.model_text == "The documents do not say."
+    # A written answer stating no fact rests on the cover's line.
+    assert after_model(asked, "They build hull-cleaning robots.", "They build hull-cleaning robots.").used == (3,)
 
 
 def test_a_question_naming_a_year_is_answered_by_a_line_of_that_year():

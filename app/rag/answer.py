@@ -125,8 +125,11 @@ class AnswerPipeline:
         # The model reads the best windows (not the ranker's lines: the written answers were measured
         # with these, and in the ranker's order the embedded model wrote worse ones). Its answer is
         # quoted with whichever evidence line holds its facts.
-        blocks = [ScoredChunk(dataclasses.replace(h.unit.chunk, text=h.unit.text), h.score)
-                  for h in found.units[: self.settings.prompt_units]]
+        units = [(h.unit, h.score) for h in found.units]
+        if cover is not None:  # "What do they do?": the model reads the deck's cover first
+            units = [(found.deck_units.cover, 1.0), *((u, s) for u, s in units if u is not found.deck_units.cover)]
+        blocks = [ScoredChunk(dataclasses.replace(unit.chunk, text=unit.text), score)
+                  for unit, score in units[: self.settings.prompt_units]]
         prompt = self._builder(generator).build(question, blocks, history)
         if not prompt.chunks:  # nothing fits the budget: show the best line instead
             result.settle(after_model(evidence, "", ""))

@@ -301,12 +301,7 @@ def before_model(evidence: Evidence, write: bool = True) -> Verdict | None:
     if evidence.cover is not None:
         # Every deck says what the company does, on its cover at least: "What do they do?" is answered by
         # the cover's line and the best line, even where the refusal model doubts the best line.
-        # The best line only when it is a sentence: a short one is a fragment found for the company's name
-        # ("Tidewater Robotics - Engineering Team - Version 1.3", the whitepaper's byline).
-        line = evidence.lines[0]
-        best = quoted(evidence.cover, runner_up=line if len(line.line.split()) >= CONTEXT_LINE_WORDS else None,
-                      second_always=True)
-        return None if write else best
+        return None if write else _from_cover(evidence)
     if not evidence.answerable:
         return refusal_near(evidence)
     line = evidence.typed_line()
@@ -361,6 +356,14 @@ def _yearly(wanted: AnswerType, window: str, question: str) -> bool:
     return len(years) >= 2
 
 
+def _from_cover(evidence: Evidence, model_text: str | None = None) -> Verdict:
+    """The cover's line, and the best line when it is a sentence: a short one is a fragment found for the
+    company's name ("Tidewater Robotics - Engineering Team - Version 1.3", the whitepaper's byline)."""
+    line = evidence.lines[0]
+    return quoted(evidence.cover, model_text, runner_up=line if len(line.line.split()) >= CONTEXT_LINE_WORDS else None,
+                  second_always=True)
+
+
 def extracted(span: str, quote: str, source: int) -> Verdict:
     """A fact taken from the documents, shown with the words it was taken from and their citation."""
     return Verdict(cite(EXTRACTED_ANSWER.format(span=span, quote=quote), (source,)), False, "extracted",
@@ -370,6 +373,8 @@ def extracted(span: str, quote: str, source: int) -> Verdict:
 def after_model(evidence: Evidence, shown: str, model_text: str) -> Verdict:
     """The verdict on the model's answer: `shown` is what passed the checks and was streamed."""
     if not shown.strip():
+        if evidence.cover is not None:  # never refused, as without the model
+            return _from_cover(evidence, model_text)
         if is_refusal(model_text) and evidence.p_answerable < 0.5:
             return refusal("the model found no answer in the evidence", model_text)
         return quoted(evidence.lines[0], model_text)
@@ -547,6 +552,7 @@ def _resting_line(evidence: Evidence, answer: str) -> EvidenceLine | None:
     """The evidence line holding most of the answer's facts (the quote that cannot contradict it)."""
     stated = facts(strip_citations(answer))
     if not stated:
-        return evidence.lines[0]
-    best = max(evidence.lines, key=lambda e: sum(states(e.window, f) for f in stated))
+        return evidence.cover or evidence.lines[0]
+    lines = (evidence.cover, *evidence.lines) if evidence.cover else evidence.lines
+    best = max(lines, key=lambda e: sum(states(e.window, f) for f in stated))
     return best if any(states(best.window, f) for f in stated) else None
