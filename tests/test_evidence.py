@@ -120,6 +120,16 @@ def test_only_the_sentences_that_pass_are_shown(example_index, embedder):
     assert result.answer.count("Maren Okafor") == 1
 
 
+def test_a_sentence_going_round_in_itself_is_not_shown(example_index, embedder):
+    """SmolLM2 wrote "The project about: The project about: ..." until its token limit."""
+    from app.rag.answer_checks import loops
+
+    assert loops("The project about: The project about: The project about: The project")
+    assert not loops("Maren Okafor is the CEO and Maren Okafor founded it.")  # twice is no loop
+    reply = "Maren Okafor is the CEO. She leads the team: the team leads the team leads the team leads the team."
+    result = scripted_pipeline(example_index, embedder, reply).answer("example", "Who is the CEO of Tidewater Robotics?")
+    assert result.answer.startswith("Maren Okafor is the CEO. [") and "leads" not in result.answer, result.answer
+
 
 def test_a_model_refusal_gives_way_to_a_strong_line(example_index, embedder):
     result = scripted_pipeline(example_index, embedder, "The documents do not say.").answer(

@@ -3,7 +3,7 @@
 A 135M model recites its instructions, repeats itself and invents facts. Each sentence it writes is
 shown only when it passes: it repeats no run of the prompt's own instructions (found by overlap
 with the rules it was given, so a reworded rule set needs no new phrase list), it is not a sentence
-already said, every figure and name in it is in the evidence (or a name in the question), and it
+already said nor one going round in itself, every figure and name in it is in the evidence (or a name in the question), and it
 shares words with the evidence. The first sentence that fails ends the answer there.
 """
 
@@ -39,6 +39,16 @@ def recites(sentence: str, rules: str, run: int = RULE_RUN) -> bool:
     return any(tuple(said[i:i + run]) in runs for i in range(len(said) - run + 1))
 
 
+LOOP_RUN, LOOP_TIMES = 3, 3  # the same three words three times in one sentence is a model going round
+
+
+def loops(sentence: str) -> bool:
+    """Whether the sentence repeats itself inside ("The project about: The project about: The project ...")."""
+    words = _WORD.findall(sentence.lower())
+    runs = [tuple(words[i:i + LOOP_RUN]) for i in range(len(words) - LOOP_RUN + 1)]
+    return any(runs.count(run) >= LOOP_TIMES for run in set(runs))
+
+
 def shares_no_terms(answer: str, evidence: Sequence[str]) -> bool:
     """An answer with content words, none of which the evidence (or the question) uses."""
     said = terms(answer) - _ANSWER_WORDS
@@ -56,7 +66,7 @@ def sentence_fault(sentence: str, earlier: Sequence[str], blocks: Sequence[str],
     plain = strip_citations(sentence).strip()
     if recites(plain, rules):
         return "recites the instructions"
-    if any(_same(plain, strip_citations(e)) for e in earlier):
+    if loops(plain) or any(_same(plain, strip_citations(e)) for e in earlier):
         return "repeats itself"
     grounding = check_grounding(plain, blocks, question)
     if grounding.unsupported:
