@@ -3,8 +3,9 @@
 A 135M model recites its instructions, repeats itself and invents facts. Each sentence it writes is
 shown only when it passes: it repeats no run of the prompt's own instructions (found by overlap
 with the rules it was given, so a reworded rule set needs no new phrase list), it is not a sentence
-already said nor one going round in itself, every figure and name in it is in the evidence (or a name in the question), and it
-shares words with the evidence. The first sentence that fails ends the answer there.
+already said nor one going round in itself, every figure and name in it is in the evidence (or a
+name in the question), and it shares words with the evidence. The first sentence that fails ends
+the answer there.
 """
 
 from __future__ import annotations

@@ -504,8 +504,8 @@ def _name_beside(text: str, thing: str, asked: set[str]) -> str | None:
 
 # A sentence that says what its subject is: "MantaBot M2 is a magnetic crawler robot that ..." names the
 # robot, its name a few capitalised words opening the sentence.
-_DEFINED_AS = re.compile(r"(?:^|(?<=[.!?]\s))((?:[A-Z][\w'\u2019&-]*\s+){0,%d}[A-Z][\w'\u2019&-]*)"
-                         r"\s+(?:is|was|are)\s+(?:a|an|the|our|their)\s+((?:[\w-]+\s+){0,3}[\w-]+)" % (NAME_WORDS - 1))
+_DEFINED_AS = re.compile(rf"(?:^|(?<=[.!?]\s))((?:[A-Z][\w'\u2019&-]*\s+){{0,{NAME_WORDS - 1}}}[A-Z][\w'\u2019&-]*)"
+                         r"\s+(?:is|was|are)\s+(?:a|an|the|our|their)\s+((?:[\w-]+\s+){0,3}[\w-]+)")
 
 
 def _defined_as(text: str, thing: str, asked: set[str]) -> str | None:
