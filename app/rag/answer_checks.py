@@ -11,6 +11,7 @@ the answer there.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 
 from app.rag.grounding import check as check_grounding
@@ -46,8 +47,8 @@ LOOP_RUN, LOOP_TIMES = 3, 3  # the same three words three times in one sentence 
 def loops(sentence: str) -> bool:
     """Whether the sentence repeats itself inside ("The project about: The project about: The project ...")."""
     words = _WORD.findall(sentence.lower())
-    runs = [tuple(words[i:i + LOOP_RUN]) for i in range(len(words) - LOOP_RUN + 1)]
-    return any(runs.count(run) >= LOOP_TIMES for run in set(runs))
+    runs = Counter(tuple(words[i:i + LOOP_RUN]) for i in range(len(words) - LOOP_RUN + 1))
+    return any(times >= LOOP_TIMES for times in runs.values())
 
 
 def shares_no_terms(answer: str, evidence: Sequence[str]) -> bool:

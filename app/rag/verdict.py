@@ -108,9 +108,9 @@ class Evidence:
                         and _labels_value(self.wanted, e.line) & asked), stating)
         # A count is of what the question counts: "How many ships use it?" is not answered by "The round funds
         # 24 months of runway" (a count beside a word naming the measure, as the refusal feature asks).
-        measure = measure_terms(self.question, COUNT) if self.wanted is COUNT else frozenset()
-        if measure and not states_measured(COUNT, measure, stating.shown):
-            stating = next((e for e in self.lines if e.score >= floor and states_measured(COUNT, measure, e.shown)), None)
+        counted = measure_terms(self.question, COUNT) if self.wanted is COUNT else frozenset()
+        if counted and not states_measured(COUNT, counted, stating.shown):
+            stating = next((e for e in self.lines if e.score >= floor and states_measured(COUNT, counted, e.shown)), None)
             if stating is None:
                 return None
         # A physical measure sits beside the thing asked about ("a 60 m tether"), see AnswerType.
