@@ -28,6 +28,7 @@ from tests.conftest import make_ingester
     ("How much funding are they raising, and at what valuation?", ["funding"]),  # the first money word
     ("At what valuation is Soldera raising its \u20ac2M?", ["valuation"]),  # "raising" is context
     ("What is Papermark's customer churn rate?", ["churn"]),
+    ("What is the city's actual historical graduation rate for CS students?", ["graduation"]),
     ("What gross margin does Soldera make on its fees?", ["margin"]),  # the measure noun itself
     ("What is the total supply of SKYT tokens?", ["supply"]),
     ("What is the maximum number of runs the solver performs?", ["runs"]),

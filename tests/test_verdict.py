@@ -412,6 +412,8 @@ def test_a_model_refusal_stands_only_when_the_documents_seem_not_to_answer():
     ("How long is the tether?", LONG),  # a length or a span of time
     ("How long is the runway?", LONG),
     ("What is the maximum depth?", LENGTH),
+    # a rate named after a long possessive is still a rate (up to seven words after "what")
+    ("What is the city's actual historical graduation rate for CS students?", PERCENT),
     ("How high is the churn?", None),  # a share, most likely: not typed
     ("How quickly does a citizen get a verdict?", None),  # typed, it refused answerable questions
     ("How big is the European GO market they are starting with?", MONEY),

@@ -83,7 +83,7 @@ class AnswerType:
 PERCENT = AnswerType(
     "percentage",
     re.compile(r"\bwhat (percentage|percent|share|fraction|proportion) of\b|\bwhat percentage\b|"
-               r"\bhow (big|large) a share\b|\bwhat ([\w.'\u2019-]+ ){0,5}(?<!burn )rate\b(?!\s+limit)|"
+               r"\bhow (big|large) a share\b|\bwhat ([\w.'\u2019-]+ ){0,7}(?<!burn )rate\b(?!\s+limit)|"
                # a margin or an accuracy is stated as a share; "in percent" says so outright
                r"\bwhat ([\w.'\u2019-]+ ){0,4}(margins?|accuracy)\b|\bin (percent|percentages?)\b",
                re.IGNORECASE),

@@ -73,7 +73,7 @@ _AFTER = {
     QUANTITY: re.compile(r"\bnumber of\s+(.*)", re.IGNORECASE),
     PERCENT: re.compile(r"\bwhat (?:percentage|percent|share|fraction|proportion) of\s+(.*)", re.IGNORECASE),
 }
-_RATE = re.compile(r"\bwhat ((?:[\w'\u2019-]+ ){0,5})rate\b", re.IGNORECASE)
+_RATE = re.compile(r"\bwhat ((?:[\w'\u2019-]+ ){0,7})rate\b", re.IGNORECASE)
 # Nouns that are the measure themselves ("what gross margin": a line that never says margin does not give it).
 _MEASURE_NOUN = re.compile(r"\b(margin|accuracy|supply)s?\b", re.IGNORECASE)
 
