@@ -120,6 +120,12 @@ def test_a_question_about_now_that_only_a_target_answers_is_refused_with_the_pas
     assert body["refused"] and body["answer"].startswith("The documents do not say this clearly."), body["answer"]
 
 
+def test_a_date_whose_line_says_nothing_the_question_asks_is_refused_with_the_passage(client):
+    """"When will they launch in Asia?" was answered "2030" from "SOM: $96 million by 2030", beside "Asia"."""
+    body = client.post("/api/chat", json={"deck": "example", "question": "When will they launch in Asia?"}).get_json()
+    assert body["refused"] and "2030" not in body["answer"], body["answer"]
+
+
 def test_a_question_for_the_price_finds_it_where_the_deck_calls_it_a_subscription(client):
     """The deck never writes "price" or "cost": those questions were refused (p(answerable) 0.03) and
     are searched with the deck's words of the same measure (app/rag/measure.py)."""

@@ -169,6 +169,17 @@ def test_a_count_is_taken_where_the_question_counts_it():
     assert verdict.refused and "no line states the count" in verdict.why
 
 
+def test_a_fact_is_taken_from_a_line_saying_something_the_question_asks_about():
+    """"When will they launch in Asia?" was answered "2030" from "SOM: $96 million by 2030", whose neighbour
+    says "Asia": the line and its heading share no word with the question (line_share 0)."""
+    som = EvidenceLine("SOM: $96 million by 2030 - 2,000 ships at 9% share of our SAM.",
+                       "SAM: container ships trading Europe and Asia.", 0, 0.9, line_share=0.0)
+    verdict = before_model(evidence("When will they launch in Asia?", som))
+    assert verdict.refused and "no line states the date" in verdict.why
+    launch = EvidenceLine("We launch in Singapore in 2027.", "Next steps", 1, 0.8, line_share=0.5)
+    assert before_model(evidence("When will they launch in Asia?", som, launch)).answer.startswith("2027 \u2014")
+
+
 def test_a_physical_measure_is_taken_beside_the_thing_asked_about():
     """The ranker put the safety line first for "How long is the tether?"; its figure is a time, not the tether's."""
     stops = EvidenceLine("If tether tension rises above a set limit, the crawler stops within 0.5 seconds.", "Safety", 0, 0.9)

@@ -13,17 +13,19 @@ from app.curated.answers import curated_result, offer_related
 from app.curated.matcher import CuratedMatcher
 from app.generation.base import GenerationError, GenerationParams, Generator, Message
 from app.rag.answer_checks import sentence_fault, split_sentences, without_label
-from app.rag.answer_type import expected_type
+from app.rag.answer_type import AnswerType, expected_type
 from app.rag.followup import retrieval_query
 from app.rag.grounding import strip_citations
 from app.rag.injection import without_instructions
 from app.rag.line_ranker import LineRanker
+from app.rag.measure import measure_terms
 from app.rag.prompting import INSTRUCTIONS, PromptBuilder
 from app.rag.refusal import is_refusal
 from app.rag.refusal_model import RefusalModel, features
 from app.rag.result import INTERRUPTED, AnswerResult, Source
 from app.rag.retrieval import Retrieved, Retriever, ScoredChunk
 from app.rag.subject import asks_overview
+from app.rag.units import Unit
 from app.rag.verdict import Evidence, EvidenceLine, after_model, before_model, states_wanted
 
 log = logging.getLogger(__name__)
@@ -99,8 +101,9 @@ class AnswerPipeline:
         sources, index_of = _sources(found, self.settings.top_k)
         # The evidence lines best first by the chance that the line itself states the answer.
         ranked = sorted(zip(found.units, self.line_ranker.scores(question, wanted, found)), key=lambda u: -u[1])
-        lines = tuple(EvidenceLine(h.unit.line, h.unit.text, index_of[h.unit.chunk.id], score,
-                                   h.unit.context) for h, score in ranked)
+        asked = _searched_terms(found, query, wanted)
+        lines = tuple(EvidenceLine(h.unit.line, h.unit.text, index_of[h.unit.chunk.id], score, h.unit.context,
+                                   found.deck_units.share(asked, _shown_terms(h.unit))) for h, score in ranked)
         values = features(question, wanted, found.units, found.chunks, found.deck_units, states_wanted(wanted, lines))
         p = self.refusal_model.p_answerable(values)
         subject = (self.titles(deck) if self.titles else None) or found.deck_units.subject
@@ -137,6 +140,19 @@ class AnswerPipeline:
         result.model_id, result.prompt_tokens = generator.model_id, prompt.tokens
         checks = SentenceChecks([without_instructions(h.chunk.text) for h in prompt.chunks], question)
         return AnswerStream(result, generator, prompt.messages, params, evidence, checks)
+
+
+def _searched_terms(found: Retrieved, query: str, wanted: AnswerType | None) -> set[str]:
+    """The question's terms as the deck was searched for them (its idioms and acronyms, DeckUnits.query_for)
+    and the words of what it measures ("team": employees, staff): what a line answering it would say."""
+    units = found.deck_units
+    return units.question_terms(units.query_for(query)) | measure_terms(query, wanted, units.common)
+
+
+def _shown_terms(unit: Unit) -> frozenset[str]:
+    """The terms of what is quoted of the unit: its line (with a heading short enough to head it), or its
+    whole window where the line alone says too little ("~$20M" under its label)."""
+    return unit.line_terms if unit.shown == unit.line else unit.terms
 
 
 def _cover(found: Retrieved, sources: list[Source], index_of: dict[str, int]) -> EvidenceLine | None:

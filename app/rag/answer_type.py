@@ -58,6 +58,12 @@ class AnswerType:
     # seconds" on the next line, which the ranker put first).
     beside_asked: bool = False
 
+    @property
+    def says_what_it_is(self) -> bool:
+        """A fact of this type shows its kind by its form (a unit, "headquartered in", an address), not
+        only by the words around it as a bare figure or date does."""
+        return self.span_where_stated or self.reads_links or self.read_beside or self.beside_asked
+
     def _text(self, line: str) -> str:
         return line if self.reads_links else counted_text(line)
 

@@ -47,6 +47,9 @@ class EvidenceLine:
     source: int  # 0-based index into the answer's sources
     score: float
     context: str = ""  # the lines quoted around it (the window when not given)
+    # The idf share of the question's terms on the line itself or its slide's heading (DeckUnits.share);
+    # 1.0 where not measured.
+    line_share: float = 1.0
 
     @property
     def shown(self) -> str:
@@ -111,6 +114,15 @@ class Evidence:
         counted = measure_terms(self.question, COUNT) if self.wanted is COUNT else frozenset()
         if counted and not states_measured(COUNT, counted, stating.shown):
             stating = next((e for e in self.lines if e.score >= floor and states_measured(COUNT, counted, e.shown)), None)
+            if stating is None:
+                return None
+        # A fact answers from a line that says something the question asks about: "When will they launch in
+        # Asia?" is not answered by "SOM: $96 million by 2030" (no word of it on the line or its heading),
+        # only because its neighbour says "Asia". Not asked of a fact whose form says what it is ("68 kg",
+        # "headquartered in Gothenburg").
+        if stating.line_share <= 0 and not self.wanted.says_what_it_is:
+            stating = next((e for e in self.lines if e.score >= floor and self.wanted.spans(e.shown)
+                            and e.line_share > 0), None)
             if stating is None:
                 return None
         # A physical measure sits beside the thing asked about ("a 60 m tether"), see AnswerType.
