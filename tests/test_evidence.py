@@ -191,6 +191,10 @@ def test_words_that_only_frame_a_question_are_no_terms_and_a_common_subject_is_k
     assert units.question_terms("What is the token called?") == {"token"}
     assert units.question_terms("How does the robot work?") == {"robot"}
     assert units.question_terms("Can it work at night?") == {"work", "night"}
+    # "take" frames a question for a span of time, not one for what is taken
+    assert {"simul", "run"} <= units.question_terms("How long does a simulation run take?")
+    assert "take" not in units.question_terms("How long does a simulation run take?")
+    assert units.question_terms("Which fee do they take?") == {"fee", "take"}
 
 
 def test_the_line_ranker_orders_the_evidence_and_a_fit_without_one_keeps_the_units_order(example_index, embedder,

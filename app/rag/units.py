@@ -98,6 +98,9 @@ _HOW_IT_WORKS = re.compile(r"^\s*how (?:does|do|did|will|would|can|could|should)
 # "What is the token called?" asks for a name as "What is the token's name?" does: "called" is no term to
 # match (with "token" on most pages, it was the question's only term, and no line says it).
 _CALLED = re.compile(r"\bwhat (?:is|are|was|were)\b.*\bcalled\b", re.IGNORECASE)
+# "How long does it take to close a deal?" asks for a span of time; "take" names nothing a line would say
+# of it ("A student who takes 9 semesters" answered how long a simulation run takes).
+_HOW_LONG_TAKE = re.compile(r"\bhow (?:long|much time) (?:does|do|did|will|would|can|could|should) .+ take\b", re.IGNORECASE)
 
 # Words that name the kind of answer wanted; the line shows its kind by form ($4.5 million, 20%).
 _TYPE_WORDS = {"money", "amount", "percentage", "percent", "share", "fraction", "proportion", "number",
@@ -121,6 +124,8 @@ def _framing(question: str) -> set[str]:
         found.add(_STEM("work"))
     if _CALLED.search(question):
         found.add(_STEM("called"))
+    if _HOW_LONG_TAKE.search(question):
+        found.add(_STEM("take"))
     return found
 
 
