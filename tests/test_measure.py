@@ -121,6 +121,11 @@ def test_a_line_names_the_measure_by_its_head_or_a_word_of_the_same_measure():
     ("What pass rate is assumed for MATH101?", "Replace assumed pass rates with real records. / 66% graduation", False),
     ("When does the round close?", "Founded in 2021 in Tallinn", True),  # a date: nothing to name, any date
     ("How many customers does Soldera have?", "Acme has many customers", False),  # no figure at all
+    # A figure of time beside the word counts time, not it; a count of time is asked for by its unit.
+    ("How many robots have been sold?", "we replace a failed robot within 72 hours", False),
+    ("How many students were interviewed?", "A student who takes 9 semesters instead of 8 is delayed", False),
+    ("How many hours does the robot run?", "A full charge gives the robot 9 hours of cleaning", True),
+    ("How many ships use it?", "1,140 hours logged across 6 ships", True),
 ])
 def test_a_fact_is_of_the_measure_when_a_word_naming_it_is_beside_it(question, window, stated):
     wanted = expected_type(question)

@@ -180,6 +180,18 @@ def test_a_fact_is_taken_from_a_line_saying_something_the_question_asks_about():
     assert before_model(evidence("When will they launch in Asia?", som, launch)).answer.startswith("2027 \u2014")
 
 
+def test_a_count_asked_about_now_is_taken_where_the_question_counts_it():
+    """"How many robots have been sold so far?" passed over a plan ("60 robots in September 2026") to a line
+    naming robots whose figure counts hours ("replace a failed robot within 72 hours")."""
+    plan = EvidenceLine("We plan to build the first batch of 60 robots in September 2026.", "Milestones", 0, 0.7)
+    warranty = EvidenceLine("We replace a failed robot within 72 hours.", "FAQ", 1, 0.4)
+    verdict = before_model(evidence("How many robots have been sold so far?", plan, warranty))
+    assert verdict.refused and "72" not in verdict.answer.split("\u201c")[0]
+    sold = EvidenceLine("12 robots sold to date across 6 ships.", "Traction", 2, 0.5)
+    assert before_model(evidence("How many robots have been sold so far?", plan, warranty, sold)).answer.startswith(
+        "12 \u2014")
+
+
 def test_a_physical_measure_is_taken_beside_the_thing_asked_about():
     """The ranker put the safety line first for "How long is the tether?"; its figure is a time, not the tether's."""
     stops = EvidenceLine("If tether tension rises above a set limit, the crawler stops within 0.5 seconds.", "Safety", 0, 0.9)

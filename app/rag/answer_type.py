@@ -164,7 +164,7 @@ COUNT = AnswerType(
                rf"{_COUNT_WORD}", re.IGNORECASE),
 )
 
-_TIME_UNIT = r"(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|quarters?|years?|yrs?|semesters?)"
+TIME_UNIT = r"(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|quarters?|years?|yrs?|semesters?)"
 # "How long" asks for a span of time: a figure with its unit ("within three days", "8.8 semesters",
 # "in weeks"). A bare number is none ("How long does a run take?" was answered 95 from "95% CI").
 DURATION = AnswerType(
@@ -173,11 +173,11 @@ DURATION = AnswerType(
     # too refused three answerable questions on the tuning half that had been answered with a line
     # (wrong, but 0.052 -> 0.067 answerable refused), for no right answer more.
     re.compile(r"\b(how long|how much time)\b", re.IGNORECASE),
-    re.compile(rf"(?:\d|\b(?:{_NUMBER_WORDS}|a few|several|a|an)\b)[\s-]*{_TIME_UNIT}\b|"
+    re.compile(rf"(?:\d|\b(?:{_NUMBER_WORDS}|a few|several|a|an)\b)[\s-]*{TIME_UNIT}\b|"
                r"\bin (?:seconds|minutes|hours|days|weeks|months)\b", re.IGNORECASE),
     re.compile(rf"(?:(?:about|around|within|under|less than|up to|over|nearly)\s+)?"
                rf"(?:\d[\d,.]*(?:\s*(?:-|\u2013|to)\s*\d[\d,.]*)?|\b(?:{_NUMBER_WORDS}|a few|several|a|an)\b)"
-               rf"[\s-]*{_TIME_UNIT}\b|\bin (?:seconds|minutes|hours|days|weeks|months)\b", re.IGNORECASE),
+               rf"[\s-]*{TIME_UNIT}\b|\bin (?:seconds|minutes|hours|days|weeks|months)\b", re.IGNORECASE),
 )
 
 

@@ -20,6 +20,7 @@ from app.rag.answer_type import (
     MONEY_MEASURES,
     PERCENT,
     QUANTITY,
+    TIME_UNIT,
     AnswerType,
     expected_type,
     uncontracted,
@@ -175,6 +176,10 @@ def names_measure(measure: frozenset[str], window_terms: frozenset[str]) -> bool
 # a fact in the line and the measure anywhere in its window (before) 0.515 / 0.052; within 10 words
 # 0.561 / 0.046; within 2, 4 or 6 words 0.591 / 0.046.
 ADJACENT_WORDS = 4
+_TIME_AFTER = re.compile(rf"[\s-]*{TIME_UNIT}\b", re.IGNORECASE)
+# A count of spans of time is asked for by its unit ("How many hours does the battery last?"; "years" is
+# no term at all).
+_TIME_TERMS = frozenset(terms("seconds minutes hours days weeks months quarters semesters"))
 _WORD = re.compile(r"[\w'\u2019]+")
 
 
@@ -184,6 +189,8 @@ def states_measured(wanted: AnswerType, measure: frozenset[str], window: str) ->
     automated tests?" is not answered by "capped at 20 runs" in a window that says "tests" elsewhere."""
     for match in wanted.span_matches(window):
         text = match.string  # the window as the type reads it (numbers that count nothing left out)
+        if wanted is COUNT and measure and not measure & _TIME_TERMS and _TIME_AFTER.match(text, match.end()):
+            continue  # "within 72 hours", "9 semesters": a span of time, not a count of robots or students
         near = _WORD.findall(text[: match.start()])[-ADJACENT_WORDS:] + _WORD.findall(text[match.end():])[:ADJACENT_WORDS]
         if not measure or measure & terms(" ".join(near)):
             return True

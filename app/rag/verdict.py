@@ -144,7 +144,8 @@ class Evidence:
         if _NOW.search(self.question) and not _NOW_STATED.search(stating.shown):
             measure = measure_terms(self.question, self.wanted)
             of_measure = [e for e in self.lines if e.score >= floor and self.wanted.spans(e.shown)
-                          and names_measure(measure, frozenset(terms(e.shown)))]
+                          and names_measure(measure, frozenset(terms(e.shown)))
+                          and (not counted or states_measured(COUNT, counted, e.shown))]
             stating = next((e for e in of_measure if _NOW_STATED.search(e.shown)), stating)
             if _TARGET.search(stating.shown):
                 return next((e for e in of_measure if not _TARGET.search(e.shown)), None)
