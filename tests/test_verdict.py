@@ -192,6 +192,20 @@ def test_a_count_asked_about_now_is_taken_where_the_question_counts_it():
         "12 \u2014")
 
 
+def test_a_readers_idiom_is_answered_by_a_line_saying_it_in_a_decks_words():
+    """"How will the product make money?" quoted a judging rubric's "Business impact — ₹1,776 cr", found by
+    "business" (of "business model") alone."""
+    rubric = EvidenceLine("Innovation / 25% / Business impact — \u20b91,776 cr / 20%", "Judging", 0, 0.6)
+    verdict = before_model(evidence("How will the product make money?", rubric), write=False)
+    assert verdict.refused and verdict.answer.startswith("The documents do not say this clearly.")
+    fees = EvidenceLine("Scalable sales model with 10-30% trading fees from GO sales.", "Business", 1, 0.5)
+    verdict = before_model(evidence("How will the product make money?", rubric, fees), write=False)
+    assert not verdict.refused and "trading fees" in verdict.answer
+    # the reader's own word, written another way, says it too
+    regulated = EvidenceLine("Guarantees of Origin are well regulated; carbon credits are not.", "Why GOs", 0, 0.6)
+    assert not before_model(evidence("Why are GOs better in terms of regulation?", regulated), write=False).refused
+
+
 def test_a_physical_measure_is_taken_beside_the_thing_asked_about():
     """The ranker put the safety line first for "How long is the tether?"; its figure is a time, not the tether's."""
     stops = EvidenceLine("If tether tension rises above a set limit, the crawler stops within 0.5 seconds.", "Safety", 0, 0.9)

@@ -64,3 +64,10 @@ def with_deck_words(question: str) -> str:
     """The question with the words decks write for its idioms after it, in brackets."""
     words = [deck_words for idiom, deck_words in IDIOMS if idiom.search(question)]
     return f"{question} ({'; '.join(words)})" if words else question
+
+
+
+def idioms_in(question: str) -> list[tuple[str, tuple[str, ...]]]:
+    """Each idiom the question uses, as written, with the phrases decks write for it."""
+    return [(found.group(), tuple(w.strip() for w in deck_words.split(",")))
+            for idiom, deck_words in IDIOMS if (found := idiom.search(question))]

@@ -23,6 +23,7 @@ from dataclasses import dataclass, replace
 
 from app.rag.answer_type import COUNT, DATE, FEE, MONEY, QUANTITY, AnswerType
 from app.rag.grounding import facts, states, strip_citations
+from app.rag.idioms import idioms_in
 from app.rag.measure import measure_terms, named_thing, names_measure, states_measured
 from app.rag.prompting import REFUSAL_SENTENCE
 from app.rag.refusal import is_refusal
@@ -338,6 +339,13 @@ def before_model(evidence: Evidence, write: bool = True) -> Verdict | None:
             name, line = named
             return extracted(name, line.shown, line.source)
         best = quoted(evidence.lines[0], runner_up=_second(evidence))
+        if not _says_idioms(evidence.question, best.answer):
+            # A reader's idiom is answered in the words decks write for it ("make money": fees, pricing).
+            saying = next((e for e in evidence.lines if e.score >= evidence.floor
+                           and _says_idioms(evidence.question, _quoted_text(e))), None)
+            if saying is None:
+                return refusal_near(evidence, "no good line says what the question asks in any words for it")
+            best = quoted(saying)
         if asks_for_someone(evidence.question) and not _names_someone(evidence, best.answer):
             naming = _naming_line(evidence)
             if naming is None:
@@ -357,6 +365,20 @@ def before_model(evidence: Evidence, write: bool = True) -> Verdict | None:
         return quoted(_with_value(line))
     span = _with_unit(wanted, _span_for(wanted, line.shown, evidence.question), line.shown)
     return extracted(span, _extract_quote(wanted, span, line, evidence.question), line.source)
+
+
+# Words of a reader's idiom that frame it rather than name its thing ("make money": "money" names it).
+_IDIOM_FRAMING = frozenset(terms("make makes making paying first who are which any"))
+
+
+def _says_idioms(question: str, text: str) -> bool:
+    """Whether the text says what each of the question's idioms asks, in a phrase decks write for it (all
+    its words) or in the reader's own word: "How will the product make money?" is not answered by "Business impact —
+    ₹1,776 cr" (found by its "business" alone); "10-30% trading fees" and "Well regulated" (for
+    "regulation") are. True for a question without idioms."""
+    said = terms(text)
+    return all(any(terms(phrase) <= said for phrase in phrases) or said & (terms(written) - _IDIOM_FRAMING)
+               for written, phrases in idioms_in(question))
 
 
 def _yearly(wanted: AnswerType, window: str, question: str) -> bool:
