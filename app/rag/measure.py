@@ -176,6 +176,7 @@ def names_measure(measure: frozenset[str], window_terms: frozenset[str]) -> bool
 # a fact in the line and the measure anywhere in its window (before) 0.515 / 0.052; within 10 words
 # 0.561 / 0.046; within 2, 4 or 6 words 0.591 / 0.046.
 ADJACENT_WORDS = 4
+_PER = re.compile(r"\s+[^\W\d_][\w-]*\s+(?:per|for each|for every)\s+([^\W\d_][\w-]*)", re.IGNORECASE)
 _TIME_AFTER = re.compile(rf"[\s-]*{TIME_UNIT}\b", re.IGNORECASE)
 # A count of spans of time is asked for by its unit ("How many hours does the battery last?"; "years" is
 # no term at all).
@@ -191,6 +192,9 @@ def states_measured(wanted: AnswerType, measure: frozenset[str], window: str) ->
         text = match.string  # the window as the type reads it (numbers that count nothing left out)
         if wanted is COUNT and measure and not measure & _TIME_TERMS and _TIME_AFTER.match(text, match.end()):
             continue  # "within 72 hours", "9 semesters": a span of time, not a count of robots or students
+        per = _PER.match(text, match.end())
+        if wanted is COUNT and per and measure & terms(per.group(1)):
+            continue  # "One robot per ship" counts robots for each ship, not ships
         near = _WORD.findall(text[: match.start()])[-ADJACENT_WORDS:] + _WORD.findall(text[match.end():])[:ADJACENT_WORDS]
         if not measure or measure & terms(" ".join(near)):
             return True
