@@ -125,6 +125,7 @@ def test_a_line_names_the_measure_by_its_head_or_a_word_of_the_same_measure():
     ("How many robots have been sold?", "we replace a failed robot within 72 hours", False),
     ("How many students were interviewed?", "A student who takes 9 semesters instead of 8 is delayed", False),
     ("How many hours does the robot run?", "A full charge gives the robot 9 hours of cleaning", True),
+    ("How many years of experience does the CEO have?", "CEO Maren Okafor: ex-head of fleet performance, 12 years.", True),
     ("How many ships use it?", "1,140 hours logged across 6 ships", True),
     # "one robot per ship" counts robots for each ship, not ships
     ("How many ships use the robot?", "One robot per ship, launched by the crew", False),

@@ -178,9 +178,9 @@ def names_measure(measure: frozenset[str], window_terms: frozenset[str]) -> bool
 ADJACENT_WORDS = 4
 _PER = re.compile(r"\s+[^\W\d_][\w-]*\s+(?:per|for each|for every)\s+([^\W\d_][\w-]*)", re.IGNORECASE)
 _TIME_AFTER = re.compile(rf"[\s-]*{TIME_UNIT}\b", re.IGNORECASE)
-# A count of spans of time is asked for by its unit ("How many hours does the battery last?"; "years" is
-# no term at all).
-_TIME_TERMS = frozenset(terms("seconds minutes hours days weeks months quarters semesters"))
+# A count of spans of time is asked for by its unit ("How many hours does the battery last?", "How many
+# years of experience ...?").
+_TIME_TERMS = frozenset(terms("seconds minutes hours days weeks months quarters years semesters"))
 _WORD = re.compile(r"[\w'\u2019]+")
 
 
