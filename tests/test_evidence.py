@@ -57,6 +57,8 @@ def test_a_figure_on_a_line_of_its_own_is_a_line_a_bare_number_is_not():
 def test_terms_are_stemmed_and_figures_kept_whole():
     assert terms("When does the round close?") == terms("The round closes") == {"round", "close"}
     assert "2,000" in terms("2,000 ships")
+    # auxiliaries and framing adverbs name nothing a line would say
+    assert terms("How much of the round has already been committed?") == terms("How much of the round is committed?")
 
 
 def test_the_units_holding_the_fact_rank_first_deck_wide(example_index, embedder):

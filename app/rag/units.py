@@ -105,7 +105,11 @@ _HOW_LONG_TAKE = re.compile(r"\bhow (?:long|much time) (?:does|do|did|will|would
 # Words that name the kind of answer wanted; the line shows its kind by form ($4.5 million, 20%).
 _TYPE_WORDS = {"money", "amount", "percentage", "percent", "share", "fraction", "proportion", "number",
                "figure", "value", "date", "year"}
-_STOP = set(STOPWORDS_EN) | _QUESTION_WORDS | _TYPE_WORDS
+# Function words bm25s's short list lacks: "How much of the round has already been committed?" asks what
+# "How much of the round is committed?" asks, and no line is found or judged by its "been" or "already".
+_FUNCTION_WORDS = {"am", "were", "been", "being", "had", "having", "shall", "may", "might", "must", "its",
+                   "also", "already", "yet", "still", "just", "ever"}
+_STOP = set(STOPWORDS_EN) | _QUESTION_WORDS | _TYPE_WORDS | _FUNCTION_WORDS
 _TERM = re.compile(r"[a-z0-9]+(?:[.,'\u2019][a-z0-9]+)*")
 _STEM = SnowballStemmer("english").stem
 BULLET = re.compile(r"^(?:[\u2022\u25aa\u2023\u25e6\u00b7\u25cf\u25a0*]\s*|[-\u2013]\s+)")
