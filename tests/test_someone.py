@@ -28,6 +28,11 @@ DECK = lowercase_words("We are raising a pre-seed round. Use of funds: engineeri
     ("Who owns the company?", True),
     ("Which courses are failed most often?", False),  # a thing, not someone
     ("What keeps banks from risk-pricing small trade deals?", False),
+    # a product is asked for by its name too: "Grounded LLM chat" names no LLM
+    ("Which LLM powers the grounded chat?", True),
+    ("What web framework serves the API?", True),
+    ("Which graph database is the primary store?", True),
+    ("What business model do they use?", False),  # a kind of model, answered by "subscription"
 ])
 def test_which_questions_ask_for_someone(question, asks):
     assert asks_for_someone(question) is asks
