@@ -126,6 +126,15 @@ def test_a_date_whose_line_says_nothing_the_question_asks_is_refused_with_the_pa
     assert body["refused"] and "2030" not in body["answer"], body["answer"]
 
 
+def test_a_date_about_someone_in_another_role_is_refused(client):
+    """"When did the CTO join?" was answered with the year the COO joined; the COO's is still answered."""
+    ask = client.post
+    body = ask("/api/chat", json={"deck": "example", "question": "When did the CTO join?"}).get_json()
+    assert body["refused"] and not body["answer"].startswith("2024"), body["answer"]
+    body = ask("/api/chat", json={"deck": "example", "question": "When did the COO join?"}).get_json()
+    assert not body["refused"] and body["answer"].startswith("2024"), body["answer"]
+
+
 def test_a_question_for_the_price_finds_it_where_the_deck_calls_it_a_subscription(client):
     """The deck never writes "price" or "cost": those questions were refused (p(answerable) 0.03) and
     are searched with the deck's words of the same measure (app/rag/measure.py)."""

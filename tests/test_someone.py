@@ -10,7 +10,9 @@ from app.rag.someone import (
     lowercase_words,
     names_someone,
     question_words,
+    role_holders,
     role_written,
+    says_of_role,
 )
 
 DECK = lowercase_words("We are raising a pre-seed round. Use of funds: engineering and sales. Our financial "
@@ -100,3 +102,25 @@ def test_a_person_is_named_by_two_words_of_a_name(text, named):
 ])
 def test_a_role_the_question_names_is_written_in_the_answering_line(question, text, written):
     assert role_written(question, text) is written
+
+
+TEAM_LINES = ["CTO Tomas Lindqvist: built underwater inspection drones at Aquaris Systems.",
+              "COO Priya Raman: ran port operations", "Ana Ruiz (CEO), Ben Okafor (CTO) and Chen Li (COO)"]
+
+
+@pytest.mark.parametrize("question, holders", [
+    ("When did the CTO join?", {"tomas", "lindqvist", "ben", "okafor"}),  # role before or after the name
+    ("When did the chief operating officer join?", {"priya", "raman", "chen", "li"}),
+    ("How many years of experience does the CFO have?", set()),  # no line names one
+    ("When was the company founded?", set()),  # no role asked about
+])
+def test_the_holder_of_a_role_is_the_name_written_beside_it(question, holders):
+    assert role_holders(question, TEAM_LINES, lowercase_words("ran port operations built drones")) == holders
+
+
+def test_a_line_about_someone_else_says_nothing_of_the_role():
+    joined = "Priya Raman joined as the third co-founder in early 2024."
+    assert not says_of_role("When did the CTO join?", joined, frozenset({"tomas", "lindqvist"}))
+    assert says_of_role("When did the COO join?", joined, frozenset({"priya", "raman"}))
+    assert says_of_role("When did the CTO join?", "Our CTO joined in 2024.", frozenset({"tomas", "lindqvist"}))
+    assert says_of_role("When did the CTO join?", joined, frozenset())  # nobody named in the role: no check

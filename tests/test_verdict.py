@@ -392,6 +392,16 @@ def test_a_short_line_is_quoted_with_its_context_when_it_has_one():
         "The documents say: \u201cJerome Ferguson / Autonomy Advisor / Director of Autonomous / Systems at UPS\u201d [1]")
 
 
+def test_a_fact_about_someone_in_another_role_is_refused():
+    # The deck names the CTO beside the role; the date found is when the COO joined.
+    roles = EvidenceLine("CTO Tomas Lindqvist: built drones.", "Team\nCTO Tomas Lindqvist: built drones.", 0, 1.1)
+    joined = EvidenceLine("Priya Raman joined as the third co-founder in early 2024.",
+                          "Priya Raman joined as the third co-founder in early 2024.", 1, 1.2)
+    assert before_model(evidence("When did the CTO join?", joined, roles), write=False).refused
+    coo = EvidenceLine("COO Priya Raman: ran port operations.", "Team\nCOO Priya Raman: ran port operations.", 0, 1.1)
+    assert before_model(evidence("When did the COO join?", joined, coo), write=False).answer.startswith("2024")
+
+
 def test_the_written_answer_is_kept_and_quoted_with_the_line_holding_its_facts():
     verdict = after_model(evidence("Who founded the company?", RAISE, TEAM),
                           "Ana Ruiz and Ben Okafor founded it.", "Ana Ruiz and Ben Okafor founded it.")

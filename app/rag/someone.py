@@ -104,14 +104,52 @@ _CHIEF = {"executive": "ceo", "technology": "cto", "technical": "cto", "financia
           "marketing": "cmo"}
 
 
-def role_written(question: str, text: str) -> bool:
-    """Whether the text writes the role the question names (any way it is written); True when it names none."""
+def _role_ways(question: str, chiefs_only: bool = False) -> tuple[str, ...]:
+    """The ways a line writes the role the question names ("cto", "chief technology"; for "head of sales",
+    "sales"); with `chiefs_only`, none for a head of a field."""
     found = _ROLE.search(question)
     if not found:
-        return True
+        return ()
     acronym, chief, field = (g.lower() if g else None for g in found.groups())
-    ways = _ROLE_WRITTEN[acronym or _CHIEF[chief]] if (acronym or chief) else (field,)
+    if acronym or chief:
+        return _ROLE_WRITTEN[acronym or _CHIEF[chief]]
+    return () if chiefs_only else (field,)
+
+
+def role_written(question: str, text: str) -> bool:
+    """Whether the text writes the role the question names (any way it is written); True when it names none."""
+    ways = _role_ways(question)
+    if not ways:
+        return True
     return any(re.search(rf"(?<![\w-]){re.escape(way)}(?![\w-])", text, re.IGNORECASE) for way in ways)
+
+
+# A role written beside a name: "CTO Tomas Lindqvist", "CTO: Tomas Lindqvist", "Tomas Lindqvist, CTO",
+# "Tomas Lindqvist (CTO)", "Tomas Lindqvist - CTO".
+_NAME_RUN = r"((?:[A-Z][\w'\u2019-]+\s+){1,3}[A-Z][\w'\u2019-]+)"
+_ROLE_SEP = r"\s*[:,(\u2013\u2014-]?\s*"
+
+
+def role_holders(question: str, texts: list[str], lowercase: frozenset[str]) -> frozenset[str]:
+    """The name words of whoever the texts write beside the role the question names ("When did the CTO
+    join?": "tomas", "lindqvist" from "CTO Tomas Lindqvist: built ..."); empty when it names no role or no
+    text names its holder."""
+    holders: set[str] = set()
+    for way in _role_ways(question, chiefs_only=True):
+        role = rf"(?i:(?<![\w-]){re.escape(way)}(?![\w-]))"  # the role in any case, the name capitalised
+        for text in texts:
+            for found in re.finditer(rf"{role}{_ROLE_SEP}{_NAME_RUN}|{_NAME_RUN}{_ROLE_SEP}{role}", text):
+                run = found.group(1) or found.group(2)
+                words = {_plain(w) for w in run.split()}
+                if not words & lowercase and not words & _NOT_NAMES:
+                    holders |= words
+    return frozenset(holders)
+
+
+def says_of_role(question: str, text: str, holders: frozenset[str]) -> bool:
+    """Whether the text is about the role the question names: it writes the role or a holder's name ("Priya
+    Raman joined in early 2024" is not when the CTO, Tomas Lindqvist, joined)."""
+    return not holders or role_written(question, text) or bool(holders & question_words(text))
 
 
 def _inner_capital(word: str) -> bool:

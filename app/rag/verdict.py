@@ -27,7 +27,15 @@ from app.rag.idioms import idioms_in
 from app.rag.measure import measure_terms, named_thing, names_measure, states_measured
 from app.rag.prompting import REFUSAL_SENTENCE
 from app.rag.refusal import is_refusal
-from app.rag.someone import asks_for_person, asks_for_someone, names_someone, question_words, role_written
+from app.rag.someone import (
+    asks_for_person,
+    asks_for_someone,
+    names_someone,
+    question_words,
+    role_holders,
+    role_written,
+    says_of_role,
+)
 from app.rag.units import quote_text, terms, window_quote
 
 # Line scores are the line ranker's probability that the line states the answer (line_ranker.py).
@@ -358,6 +366,10 @@ def before_model(evidence: Evidence, write: bool = True) -> Verdict | None:
                 return refusal_near(evidence, "no line names someone in the role asked about")
             best = quoted(holder)
         return None if write else best
+    if not _of_role(evidence, line.shown):
+        # "When did the CTO join?" is not answered by "Priya Raman joined ... in early 2024" where the deck
+        # writes "CTO Tomas Lindqvist" and "COO Priya Raman".
+        return refusal_near(evidence, "no line states it of the role asked about")
     wanted = _fact_type(evidence.wanted, line.shown, evidence.question)
     # "What is the revenue?" over "Revenue 2027: $3.4 million" among the other years' lines: no year is the
     # answer more than another, so the years are quoted together (one of them had been picked).
@@ -423,6 +435,15 @@ def after_model(evidence: Evidence, shown: str, model_text: str) -> Verdict:
 def _names_someone(evidence: Evidence, text: str) -> bool:
     return names_someone(text, question_words(evidence.question), evidence.lowercase,
                          person=asks_for_person(evidence.question))
+
+
+def _of_role(evidence: Evidence, text: str) -> bool:
+    """Whether the text is about the role the question names, where an evidence line names its holder
+    (app/rag/someone.py); True for a question naming no role, or asking who holds one."""
+    if asks_for_person(evidence.question):
+        return True
+    holders = role_holders(evidence.question, [e.window for e in evidence.lines], evidence.lowercase)
+    return says_of_role(evidence.question, text, holders)
 
 
 def _holds_role(evidence: Evidence, text: str) -> bool:
