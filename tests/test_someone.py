@@ -59,6 +59,13 @@ def test_a_name_is_capitalised_words_the_deck_never_writes_in_lower_case(text, n
     assert names_someone(text, asked, DECK) is named
 
 
+def test_a_title_the_question_names_is_trimmed_from_the_name():
+    asked = question_words("Who is the advisor?")
+    assert names_someone("Advisor Captain Jonas Ebbesen: 25 years as master", asked, DECK, person=True)
+    assert not names_someone("Advisor Board", asked, DECK, person=True)  # one word left: no person's name
+    assert not names_someone("Team Arya", question_words("Who is in Team Arya?"), DECK)  # all the question's
+
+
 def test_an_address_does_not_make_a_name_a_common_word():
     assert "sebastian" not in DECK and "funds" in DECK
 

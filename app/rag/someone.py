@@ -165,12 +165,18 @@ def names_someone(text: str, asked: frozenset[str], lowercase: frozenset[str], p
     text = _ADDRESS.sub(" ", text)
 
     def is_name(run: list[re.Match[str]]) -> bool:
+        # A title the question names, before or after the name, is no part of it ("Advisor Captain Jonas
+        # Ebbesen" answers "Who is the advisor?"); a question word inside a run makes it the question's own.
+        before = text[:run[0].start()] if run else ""
+        while run and _plain(run[0].group()) in asked:
+            run = run[1:]
+        while run and _plain(run[-1].group()) in asked:
+            run = run[:-1]
         plain = [_plain(w.group()) for w in run]
-        if any(word in asked for word in plain) or all(word in lowercase or word in _NOT_NAMES for word in plain):
+        if not run or any(word in asked for word in plain) or all(word in lowercase or word in _NOT_NAMES for word in plain):
             return False
         if person:
             return len(run) > 1 and not any(_inner_capital(w.group()) or _plain(w.group()) in lowercase for w in run)
-        before = text[:run[0].start()]
         return len(run) > 1 or not (not before.strip() or _OPENS.search(before))
 
     run: list[re.Match[str]] = []
