@@ -49,6 +49,21 @@ def test_a_question_asking_how_heavy_or_how_deep_is_answered_with_the_figure_and
         assert quoted["doc"] == "whitepaper.pdf" and fact in body["quote"]["text"]
 
 
+def test_readers_words_for_a_rate_and_for_runway_are_answered_with_the_figure(client):
+    """"How fast do the brushes turn?" was refused beside "turn at 180 rpm" (no rate unit), and "How long
+    will the money last?" refused: the deck writes "24 months of runway" (app/rag/idioms.py)."""
+    for question, fact in (("How fast do the brushes turn?", "180 rpm"), ("How long will the money last?", "24 months")):
+        body = client.post("/api/chat", json={"deck": "example", "question": question}).get_json()
+        assert not body["refused"] and body["answer"].startswith(f"{fact} \u2014"), body["answer"]
+
+
+def test_a_title_the_question_names_is_no_part_of_the_name_answering_it(client):
+    """"Who is the advisor?" quoted the COO: "Advisor Captain Jonas Ebbesen" was taken for the question's
+    own words, not a name (app/rag/someone.py)."""
+    body = client.post("/api/chat", json={"deck": "example", "question": "Who is the advisor?"}).get_json()
+    assert not body["refused"] and "Jonas Ebbesen" in body["answer"], body["answer"]
+
+
 def test_a_question_asking_how_often_is_answered_with_a_frequency_or_not_at_all(client):
     """Typed as any number, "How often is the hull cleaned?" was answered "1,500" from "It cleans 1,500
     square meters of hull per hour"."""

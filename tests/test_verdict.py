@@ -513,6 +513,7 @@ def test_the_type_of_fact_a_question_asks_for(question, wanted):
     (SPEED, "60 robots in September 2026 and to open a second service base", []),
     (SPEED, "Top speed 40 km/h, 3x faster, 150% user growth, 20 users a month",
      ["40 km/h", "3x", "150%", "20 users a month"]),
+    (SPEED, "Four brushes turn at 180 rpm", ["180 rpm"]),
     # A frequency is a period's recurrence, not a rate per hour or a figure beside it.
     (FREQUENCY, "Diver cleaning happens only every 12 to 24 months; weekly grooming; billed quarterly",
      ["every 12 to 24 months", "weekly", "quarterly"]),

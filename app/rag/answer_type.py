@@ -182,7 +182,7 @@ DURATION = AnswerType(
 
 
 # "How fast" asks for a rate: a figure per unit of time ("1,500 square meters of hull per hour",
-# "40 km/h"), a multiple ("3x faster") or a growth share ("150% year over year"); not a price per
+# "40 km/h", "180 rpm"), a multiple ("3x faster") or a growth share ("150% year over year"); not a price per
 # year ("$48,000 per ship per year"). A count is none: typed as any number, "How fast is the robot?"
 # was answered "One" from "One robot per ship". No dev question asks how fast but one (validation:
 # "150" -> "150%"), so this is not a measured gain: the sample deck's answer is its test.
@@ -193,7 +193,7 @@ _PER_TIME = (r"(?:\b(?:per|each|every)\s+(?:hour|hr|minute|min|second|sec|day|we
 # ("square meters of hull"): "2026 and to open a second" is no rate.
 _RATE_FIGURE = r"(?<![\w.,$\u20ac\u00a3\u00a5\u20b9])(?!(?:19|20)\d\d\b)\d[\d,.]*"
 _COUNTED = r"(?:(?!(?:and|or|to|in|on|at|by|for|from|with)\b)[^\W\d_][\w\u00b2\u00b3-]*\s+){0,4}?"
-_SPEED_SPAN = (rf"{_RATE_FIGURE}\s*{_COUNTED}{_PER_TIME}|{_RATE_FIGURE}\s*(?:km/h|mph|knots?|m/s)|"
+_SPEED_SPAN = (rf"{_RATE_FIGURE}\s*{_COUNTED}{_PER_TIME}|{_RATE_FIGURE}\s*(?:km/h|mph|knots?|m/s|rpm|rps)\b|"
                rf"{_RATE_FIGURE}\s*x\b|{_RATE_FIGURE}\s*(?:%|percent\b)")
 SPEED = AnswerType(
     "speed",

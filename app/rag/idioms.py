@@ -28,6 +28,9 @@ IDIOMS: tuple[tuple[re.Pattern[str], str], ...] = (
     # Where the money goes is written as "Use of funds: 45% engineering, 30% fleet deployment, ...".
     (re.compile(r"\b(?:money|funds|funding|capital|proceeds|investment)\b[\w\s]{0,12}\b(?:split|spent|allocated|divided|"
                 r"deployed)\b|\ballocation of (?:the )?(?:money|funds|funding|capital)\b", re.IGNORECASE), "use of funds"),
+    # How long the money lasts is written as runway: "The round funds 24 months of runway to Series A".
+    (re.compile(r"\bhow long\b[\w\s]*\b(?:money|cash|funds|funding|round|raise)\b[\w\s]*\b(?:last|lasts|sustain|carry|cover)\b",
+                re.IGNORECASE), "runway, months of runway"),
     # A regulation is as often written as rules, guidelines or compliance ("Driven by the IMO carbon intensity rules").
     (re.compile(r"\bregulat(?:ion|ions|ory|ed|or|ors)\b", re.IGNORECASE), "rules, guidelines, compliance"),
     # A company's revenue now is written as its recurring revenue ("ARR of $310,000 as of February 2026");
