@@ -64,6 +64,14 @@ def test_a_title_the_question_names_is_no_part_of_the_name_answering_it(client):
     assert not body["refused"] and "Jonas Ebbesen" in body["answer"], body["answer"]
 
 
+def test_an_email_address_is_found_under_the_decks_contact_label(client):
+    """The deck writes "Contact: Maren Okafor, invest@example.com", never "email": "What is their email
+    address?" was refused (no question word found in the evidence; app/rag/refusal_model.py)."""
+    for question in ("What is their email address?", "What is the company's email?"):
+        body = client.post("/api/chat", json={"deck": "example", "question": question}).get_json()
+        assert not body["refused"] and body["answer"].startswith("invest@example.com \u2014"), body["answer"]
+
+
 def test_a_question_asking_how_often_is_answered_with_a_frequency_or_not_at_all(client):
     """Typed as any number, "How often is the hull cleaned?" was answered "1,500" from "It cleans 1,500
     square meters of hull per hour"."""

@@ -398,3 +398,10 @@ def test_a_question_asking_who_is_answered_only_by_a_line_that_names_someone(exa
     unnamed = acme.answer("acme", "Who is leading the round?")
     assert unnamed.refused and unnamed.why == "refused: no line shown names anyone", (unnamed.why, unnamed.answer)
     assert unnamed.answer.startswith("The documents do not say this clearly.")
+
+
+def test_an_idiom_said_in_the_decks_words_counts_as_covered():
+    from app.rag.refusal_model import said_in_deck_words
+    assert said_in_deck_words("What is their email address?", terms("Contact: Maren Okafor")) == terms("email address")
+    assert said_in_deck_words("What is their email address?", terms("Use of funds")) == frozenset()
+    assert said_in_deck_words("How do they make money?", terms("subscription fees")) == terms("make money")

@@ -470,6 +470,7 @@ def test_a_model_refusal_stands_only_when_the_documents_seem_not_to_answer():
     ("Where does the code run?", None),
     ("What email address should interested people write to?", LINK),
     ("How can investors contact them?", LINK),
+    ("What is the company's email?", LINK),  # a possessive before the address's word
     ("Where does Docling get the model weights it needs?", None),  # a source, said in words or a link
     ("Where are they based?", PLACE),
     ("Where is the company located?", PLACE),

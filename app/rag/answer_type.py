@@ -284,7 +284,7 @@ LINK = AnswerType(
     "address",
     re.compile(r"\bwhere\b.*\b(hosted|published|downloaded|download|source code|repo|repository)\b|"
                r"\bwhere (is|are|can (i|we|you) (find|get|see)) (the |their |its )?(source )?code\b|"
-               r"\b(what|which)( is| are)?( the| their| its)? (url|link|website|web site|web address|e-?mail|"
+               r"\b(what|which)( is| are)?( the| their| its)?( [\w-]+['\u2019]s)? (url|link|website|web site|web address|e-?mail|"
                r"e-?mail address|contact address|repo|repository|github)\b|"
                r"\bhow (can|do|should|could) (i|we|you|investors|people|one) (contact|reach|e-?mail|write to)\b|"
                r"\b(what|which) e-?mail address\b", re.IGNORECASE),

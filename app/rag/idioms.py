@@ -31,6 +31,8 @@ IDIOMS: tuple[tuple[re.Pattern[str], str], ...] = (
     # How long the money lasts is written as runway: "The round funds 24 months of runway to Series A".
     (re.compile(r"\bhow long\b[\w\s]*\b(?:money|cash|funds|funding|round|raise)\b[\w\s]*\b(?:last|lasts|sustain|carry|cover)\b",
                 re.IGNORECASE), "runway, months of runway"),
+    # An e-mail address is written after its label, seldom with the word: "Contact: Maren Okafor, invest@example.com".
+    (re.compile(r"\be-?mails?(?: address(?:es)?)?\b", re.IGNORECASE), "contact"),
     # A regulation is as often written as rules, guidelines or compliance ("Driven by the IMO carbon intensity rules").
     (re.compile(r"\bregulat(?:ion|ions|ory|ed|or|ors)\b", re.IGNORECASE), "rules, guidelines, compliance"),
     # A company's revenue now is written as its recurring revenue ("ARR of $310,000 as of February 2026");

@@ -15,10 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.rag.answer_type import AnswerType
+from app.rag.idioms import idioms_in
 from app.rag.logistic import Logistic
 from app.rag.measure import measure_terms, names_measure, states_measured
 from app.rag.retrieval import ScoredChunk
-from app.rag.units import DeckUnits, UnitHit, UnitWeights
+from app.rag.units import DeckUnits, UnitHit, UnitWeights, terms
 
 MODEL_FILE = Path(__file__).with_name("refusal_model.json")
 COVERAGE_UNITS = 8  # the evidence whose terms count as "covered"
@@ -34,6 +35,7 @@ def features(question: str, wanted: AnswerType | None, hits: list[UnitHit], chun
     covered: set[str] = set()
     for hit in hits[:COVERAGE_UNITS]:
         covered |= hit.unit.terms
+    covered |= said_in_deck_words(question, frozenset(covered))
     best = hits[0] if hits else None
     measure = measure_terms(question, wanted, units.common)
     return {
@@ -43,7 +45,7 @@ def features(question: str, wanted: AnswerType | None, hits: list[UnitHit], chun
         # Shares weighted by rarity: "ticker" and "NASDAQ" missing says more than "Tidewater" found.
         "coverage": units.share(asked, frozenset(covered)),
         # A question about something the deck never names at all (a valuation, churn) is rarely answered.
-        "deck_coverage": units.share(asked, frozenset(units.vocabulary)),
+        "deck_coverage": units.share(asked, frozenset(units.vocabulary) | said_in_deck_words(question, units.vocabulary)),
         "chunk_score": chunks[0].score if chunks else 0.0,
         "typed": float(wanted is not None),
         "typed_stated": float(wanted is not None and stated),
@@ -55,6 +57,17 @@ def features(question: str, wanted: AnswerType | None, hits: list[UnitHit], chun
         # What the question asks for ("Which OCR engine", "how many employees") is named in the evidence.
         "named": float(any(names_measure(measure, h.unit.terms) for h in hits[:COVERAGE_UNITS])),
     }
+
+
+def said_in_deck_words(question: str, found: frozenset[str] | set[str]) -> frozenset[str]:
+    """The terms of the question's idioms that the found terms say in a deck's words (app/rag/idioms.py):
+    "What is their email address?" is covered by "Contact: ... invest@example.com", "How do they make
+    money?" by "subscription"."""
+    said: set[str] = set()
+    for written, phrases in idioms_in(question):
+        if any(terms(phrase) and terms(phrase) <= found for phrase in phrases):
+            said |= terms(written)
+    return frozenset(said)
 
 
 @dataclass(frozen=True)
