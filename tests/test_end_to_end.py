@@ -72,6 +72,15 @@ def test_an_email_address_is_found_under_the_decks_contact_label(client):
         assert not body["refused"] and body["answer"].startswith("invest@example.com \u2014"), body["answer"]
 
 
+def test_a_count_is_of_the_word_after_it(client):
+    """"How many engineers?" was answered with the 17 employees, "How many vessels are in the addressable
+    market?" with the "5,000 gross tons" beside "vessels"."""
+    for question, count in (("How many engineers do they have?", "11"),
+                            ("How many vessels are in the addressable market?", "55,000")):
+        body = client.post("/api/chat", json={"deck": "example", "question": question}).get_json()
+        assert not body["refused"] and body["answer"].startswith(f"{count} \u2014"), body["answer"]
+
+
 def test_a_question_asking_how_often_is_answered_with_a_frequency_or_not_at_all(client):
     """Typed as any number, "How often is the hull cleaned?" was answered "1,500" from "It cleans 1,500
     square meters of hull per hour"."""

@@ -592,10 +592,22 @@ def _with_unit(wanted: AnswerType, span: str, line: str) -> str:
     return span + unit.group() if unit else span
 
 
+_WORD_AFTER = re.compile(r"[^\W\d_][\w'\u2019-]*")
+COUNTED_WORDS = 2  # "55,000 merchant vessels": the counted noun within two words of its figure
+
+
 def _span_for(wanted: AnswerType, line: str, question: str) -> str:
     """The fact of the wanted kind in the line that the question does not state itself: the one nearest
     a word of the question, else the first."""
     spans = _answering_spans(wanted, line, question) or wanted.spans(line)
+    if wanted is COUNT and len(spans) > 1:
+        # A count is of the word after it: "55,000 merchant vessels above 5,000 gross tons" counts vessels
+        # with its first figure, though the second stands nearer "vessels".
+        counted = measure_terms(question, COUNT)
+        before_counted = [s for s in spans if counted and any(
+            counted & terms(" ".join(_WORD_AFTER.findall(line[m.end():])[:COUNTED_WORDS]))
+            for m in re.finditer(rf"(?<![\w.,]){re.escape(s)}(?![\w])", line))]
+        spans = before_counted or spans  # of several, the nearest a word of the question, as below
     lowered = line.lower()
     asked = [w for w in re.findall(r"[a-z0-9]{4,}", question.lower()) if w in lowered]
     if len(spans) > 1 and asked:
