@@ -129,6 +129,8 @@ def test_a_question_about_profit_finds_where_the_deck_says_when_it_breaks_even(c
     ("How long is the runway?", "24 months \u2014"),
     # Refused: the deck writes "rules" and "guidelines", never "regulations".
     ("What regulations drive demand?", "The documents say: \u201cThe capture system is designed around the IMO"),
+    # The warranty's "whole contract term" answered it: a round's terms are its instrument and its cap.
+    ("What are the terms of the round?", "The documents say: \u201cRaising $4.5 million seed on a SAFE"),
 ])
 def test_readers_questions_on_the_sample_deck_find_the_line_that_answers(client, question, shown):
     body = client.post("/api/chat", json={"deck": "example", "question": question}).get_json()

@@ -28,6 +28,10 @@ IDIOMS: tuple[tuple[re.Pattern[str], str], ...] = (
     # Where the money goes is written as "Use of funds: 45% engineering, 30% fleet deployment, ...".
     (re.compile(r"\b(?:money|funds|funding|capital|proceeds|investment)\b[\w\s]{0,12}\b(?:split|spent|allocated|divided|"
                 r"deployed)\b|\ballocation of (?:the )?(?:money|funds|funding|capital)\b", re.IGNORECASE), "use of funds"),
+    # A round's terms are written as its instrument and its cap: "Raising $4.5 million seed on a SAFE with a
+    # $22 million valuation cap".
+    (re.compile(r"\bterms? (?:of|for) (?:the |their |this )?(?:round|deal|raise|investment|offering)\b|\bdeal terms?\b",
+                re.IGNORECASE), "SAFE, valuation cap, convertible note, equity"),
     # How long the money lasts is written as runway: "The round funds 24 months of runway to Series A".
     (re.compile(r"\bhow long\b[\w\s]*\b(?:money|cash|funds|funding|round|raise)\b[\w\s]*\b(?:last|lasts|sustain|carry|cover)\b",
                 re.IGNORECASE), "runway, months of runway"),
