@@ -35,6 +35,9 @@ def test_a_sentence_wrapped_over_pdf_lines_is_one_line_again():
     assert unwrap(["About half of all U.S.", "mining deaths involved haulage."]) == [
         "About half of all U.S. mining deaths involved haulage."]
     assert unwrap(["Market share", "Revenue grew 20% in 2024"]) == ["Market share", "Revenue grew 20% in 2024"]
+    # "Series A" ends on a capital "A", no article: the next bullet is a line of its own.
+    assert unwrap(["Raising 18 million euros Series A", "Use: plant (70%), R&D (20%)"]) == [
+        "Raising 18 million euros Series A", "Use: plant (70%), R&D (20%)"]
 
 
 def test_lines_lose_their_bullets_and_lines_written_to_the_model():

@@ -140,8 +140,11 @@ def _continues(line: str, following: str) -> bool:
         return False
     if following[0].islower():  # "... of all U.S." / "mining deaths ..." reads on, whatever ends the line
         return True
-    # "... 20 percent of" / "American ...": a line ending on a function word reads on.
-    return line[-1] not in ".!?:;" and line.rsplit(" ", 1)[-1].lower() in STOPWORDS_EN
+    # "... 20 percent of" / "American ...": a line ending on a function word reads on. Written in lower case:
+    # a capital "A" ending a line is "Series A", "Plan A" ("Raising 18 million euros Series A" took the
+    # next bullet, "Use: first commercial plant (70%), R&D (20%)", into its line).
+    last = line.rsplit(" ", 1)[-1]
+    return line[-1] not in ".!?:;" and last.islower() and last in STOPWORDS_EN
 
 
 def unwrap(lines: list[str]) -> list[str]:
