@@ -131,6 +131,7 @@ def test_a_question_about_profit_finds_where_the_deck_says_when_it_breaks_even(c
     ("What regulations drive demand?", "The documents say: \u201cThe capture system is designed around the IMO"),
     # The warranty's "whole contract term" answered it: a round's terms are its instrument and its cap.
     ("What are the terms of the round?", "The documents say: \u201cRaising $4.5 million seed on a SAFE"),
+    ("How much of the round goes to sales?", "15% \u2014 \u201cUse of funds: 45% engineering, 30% fleet deployment, 15% sales"),
 ])
 def test_readers_questions_on_the_sample_deck_find_the_line_that_answers(client, question, shown):
     body = client.post("/api/chat", json={"deck": "example", "question": question}).get_json()

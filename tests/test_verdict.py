@@ -31,6 +31,7 @@ RAISE = EvidenceLine("We are raising $4.5 million on a SAFE to reach 40 customer
                      "The Ask\nWe are raising $4.5 million on a SAFE to reach 40 customers.\nUse of funds", 1, 1.4)
 VESSELS = "TAM: $4.8 billion per year - 55,000 merchant vessels above 5,000 gross tons."
 SHARED = "2M document links viewed / 350k documents shared"
+USES = "Use: first commercial plant (70%), R&D (20%), team (10%)"
 MARKET = EvidenceLine("The market is worth $12 billion a year.", "Market\nThe market is worth $12 billion a year.", 0, 1.2)
 TEAM = EvidenceLine("Ana Ruiz (CEO), Ben Okafor (CTO) and Chen Li (COO) founded the company in 2021.",
                     "Team\nAna Ruiz (CEO), Ben Okafor (CTO) and Chen Li (COO) founded the company in 2021.", 2, 1.3)
@@ -53,6 +54,9 @@ def evidence(question: str, *lines: EvidenceLine, answerable: bool = True, p: fl
     # A count is of the word after it, though another figure stands nearer that word.
     ("How many vessels are in the market?", (EvidenceLine(VESSELS, VESSELS, 0, 1.0),), "55,000 \u2014", 0),
     ("How many documents have been shared?", (EvidenceLine(SHARED, SHARED, 0, 1.0),), "350k \u2014", 0),
+    # Of several shares, the one nearest the word asked about, by the characters between them.
+    ("How much goes to the team?", (EvidenceLine(USES, USES, 0, 1.0),), "10% \u2014", 0),
+    ("How much goes to R&D?", (EvidenceLine(USES, USES, 0, 1.0),), "20% \u2014", 0),
 ])
 def test_a_question_for_a_figure_gets_the_figure_its_line_and_citation(question, lines, answer, source):
     verdict = before_model(evidence(question, *lines))

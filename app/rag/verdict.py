@@ -592,6 +592,7 @@ def _with_unit(wanted: AnswerType, span: str, line: str) -> str:
     return span + unit.group() if unit else span
 
 
+_QUESTION_WORD = re.compile(r"[a-z0-9](?:[a-z0-9&'\u2019-]*[a-z0-9])?")
 _WORD_AFTER = re.compile(r"[^\W\d_][\w'\u2019-]*")
 COUNTED_WORDS = 2  # "55,000 merchant vessels": the counted noun within two words of its figure
 
@@ -608,12 +609,20 @@ def _span_for(wanted: AnswerType, line: str, question: str) -> str:
             counted & terms(" ".join(_WORD_AFTER.findall(line[m.end():])[:COUNTED_WORDS]))
             for m in re.finditer(rf"(?<![\w.,]){re.escape(s)}(?![\w])", line))]
         spans = before_counted or spans  # of several, the nearest a word of the question, as below
-    lowered = line.lower()
-    asked = [w for w in re.findall(r"[a-z0-9]{4,}", question.lower()) if w in lowered]
-    if len(spans) > 1 and asked:
-        anchors = [lowered.find(w) for w in asked]
-        return min(spans, key=lambda s: min(abs(lowered.find(s.lower()) - a) for a in anchors))
+    # Where the question's words stand in the line, as whole words ("R&D" too: "first commercial plant
+    # (70%), R&D (20%)" answers "How much goes to R&D?" with 20%).
+    # The nearest is the fewest characters between the two: "R&D (20%), team (10%)" gives the team 10%.
+    anchors = [m.span() for w in set(_QUESTION_WORD.findall(question.lower())) if terms(w)
+               for m in re.finditer(rf"(?<![\w&]){re.escape(w)}(?![\w&])", line, re.IGNORECASE)]
+    if len(spans) > 1 and anchors:
+        found = {s: [m.span() for m in re.finditer(rf"(?<![\w.,]){re.escape(s)}", line)] for s in spans}
+        return min(spans, key=lambda s: min((_gap(at, a) for at in found[s] for a in anchors), default=len(line)))
     return spans[0]
+
+
+def _gap(one: tuple[int, int], other: tuple[int, int]) -> int:
+    """The characters between two stretches of a line (0 where they touch or overlap)."""
+    return max(0, other[0] - one[1], one[0] - other[1])
 
 
 def _resting_line(evidence: Evidence, answer: str) -> EvidenceLine | None:
