@@ -142,7 +142,10 @@ def measured_words(question: str, wanted: AnswerType | None) -> list[str]:
         return [noun.group(1).lower()]
     after = _AFTER.get(wanted)
     found = after.search(question) if after else None
-    return _phrase(found.group(1)) if found else []
+    words = _phrase(found.group(1)) if found else []
+    # "How many times can the enzyme be reused?" counts occurrences, which a line states in its own unit
+    # ("up to five batches"): "times" names no measure.
+    return [] if words[-1:] == ["times"] else words
 
 
 def _expanded(head: str) -> frozenset[str]:
