@@ -132,6 +132,10 @@ def test_a_question_about_profit_finds_where_the_deck_says_when_it_breaks_even(c
     # The warranty's "whole contract term" answered it: a round's terms are its instrument and its cap.
     ("What are the terms of the round?", "The documents say: \u201cRaising $4.5 million seed on a SAFE"),
     ("How much of the round goes to sales?", "15% \u2014 \u201cUse of funds: 45% engineering, 30% fleet deployment, 15% sales"),
+    # Of two figures on a line, the one nearest the question's words, by stem ("takes 2.5 hours") and past
+    # "of 39" ("completed 38 of 39 planned sessions").
+    ("How long does recharging take?", "2.5 hours \u2014"),
+    ("How many sessions were completed in the trial?", "38 \u2014"),
 ])
 def test_readers_questions_on_the_sample_deck_find_the_line_that_answers(client, question, shown):
     body = client.post("/api/chat", json={"deck": "example", "question": question}).get_json()

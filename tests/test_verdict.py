@@ -32,6 +32,8 @@ RAISE = EvidenceLine("We are raising $4.5 million on a SAFE to reach 40 customer
 VESSELS = "TAM: $4.8 billion per year - 55,000 merchant vessels above 5,000 gross tons."
 SHARED = "2M document links viewed / 350k documents shared"
 USES = "Use: first commercial plant (70%), R&D (20%), team (10%)"
+FEE_LINE = "We charge brands a tolling fee of 310 euros per tonne."
+DYED = "Dyed fabrics need an extra decolourisation step, which adds about 40 euros per tonne."
 MARKET = EvidenceLine("The market is worth $12 billion a year.", "Market\nThe market is worth $12 billion a year.", 0, 1.2)
 TEAM = EvidenceLine("Ana Ruiz (CEO), Ben Okafor (CTO) and Chen Li (COO) founded the company in 2021.",
                     "Team\nAna Ruiz (CEO), Ben Okafor (CTO) and Chen Li (COO) founded the company in 2021.", 2, 1.3)
@@ -57,6 +59,9 @@ def evidence(question: str, *lines: EvidenceLine, answerable: bool = True, p: fl
     # Of several shares, the one nearest the word asked about, by the characters between them.
     ("How much goes to the team?", (EvidenceLine(USES, USES, 0, 1.0),), "10% \u2014", 0),
     ("How much goes to R&D?", (EvidenceLine(USES, USES, 0, 1.0),), "20% \u2014", 0),
+    # The best line states an amount by the measure alone; the next says what it is the cost of.
+    ("What does decolourisation cost?", (EvidenceLine(FEE_LINE, FEE_LINE, 0, 1.1), EvidenceLine(DYED, DYED, 1, 1.0)),
+     "40 euros \u2014", 1),
 ])
 def test_a_question_for_a_figure_gets_the_figure_its_line_and_citation(question, lines, answer, source):
     verdict = before_model(evidence(question, *lines))

@@ -118,6 +118,18 @@ class Evidence:
         asked = frozenset(terms(self.question))
         stating = next((e for e in self.lines if e.score >= LABEL_LINE_SHARE * stating.score
                         and _labels_value(self.wanted, e.line) & asked), stating)
+        # A line found by the measure alone ("a tolling fee of 310 euros" for "What does decolourisation
+        # cost?") gives way to one saying what the question asks it of ("decolourisation ... adds about 40
+        # euros per tonne").
+        subject = asked - measure_terms(self.question, self.wanted)
+
+        def says_subject(text: str, wholly: bool = False) -> bool:  # in the question's words or in a deck's
+            said = subject <= terms(text) if wholly else bool(subject & terms(text))  # words for its idiom
+            return said or bool(idioms_in(self.question)) and _says_idioms(self.question, text)
+
+        if subject and not says_subject(stating.shown):
+            stating = next((e for e in self.lines if e.score >= floor and self.wanted.spans(e.shown)
+                            and says_subject(e.shown, wholly=True)), stating)
         # A count is of what the question counts: "How many ships use it?" is not answered by "The round funds
         # 24 months of runway" (a count beside a word naming the measure, as the refusal feature asks).
         counted = measure_terms(self.question, COUNT) if self.wanted is COUNT else frozenset()
@@ -593,6 +605,7 @@ def _with_unit(wanted: AnswerType, span: str, line: str) -> str:
 
 
 _QUESTION_WORD = re.compile(r"[a-z0-9](?:[a-z0-9&'\u2019-]*[a-z0-9])?")
+_OF_TOTAL = re.compile(r"^\s*(?:out )?of\s+\d[\d,.]*")  # "38 of 39 planned sessions": 38 counts sessions too
 _WORD_AFTER = re.compile(r"[^\W\d_][\w'\u2019-]*")
 COUNTED_WORDS = 2  # "55,000 merchant vessels": the counted noun within two words of its figure
 
@@ -606,18 +619,30 @@ def _span_for(wanted: AnswerType, line: str, question: str) -> str:
         # with its first figure, though the second stands nearer "vessels".
         counted = measure_terms(question, COUNT)
         before_counted = [s for s in spans if counted and any(
-            counted & terms(" ".join(_WORD_AFTER.findall(line[m.end():])[:COUNTED_WORDS]))
+            counted & terms(" ".join(_WORD_AFTER.findall(_OF_TOTAL.sub("", line[m.end():], count=1))[:COUNTED_WORDS]))
             for m in re.finditer(rf"(?<![\w.,]){re.escape(s)}(?![\w])", line))]
         spans = before_counted or spans  # of several, the nearest a word of the question, as below
     # Where the question's words stand in the line, as whole words ("R&D" too: "first commercial plant
     # (70%), R&D (20%)" answers "How much goes to R&D?" with 20%).
     # The nearest is the fewest characters between the two: "R&D (20%), team (10%)" gives the team 10%.
-    anchors = [m.span() for w in set(_QUESTION_WORD.findall(question.lower())) if terms(w)
-               for m in re.finditer(rf"(?<![\w&]){re.escape(w)}(?![\w&])", line, re.IGNORECASE)]
+    # Of two as near, the one with more of the question's words around it ("2M document links viewed /
+    # 350k documents shared": "How many documents have been shared?").
+    asked = terms(question)
+    anchors = [(m.span(), terms(m.group()) & asked) for m in _QUESTION_WORD.finditer(line.lower())]
+    anchors = [(at, said) for at, said in anchors if said]
     if len(spans) > 1 and anchors:
         found = {s: [m.span() for m in re.finditer(rf"(?<![\w.,]){re.escape(s)}", line)] for s in spans}
-        return min(spans, key=lambda s: min((_gap(at, a) for at in found[s] for a in anchors), default=len(line)))
+
+        def nearness(span: str) -> tuple[int, int]:
+            gaps = [(_gap(at, a), said) for at in found[span] for a, said in anchors]
+            around = set().union(*(said for gap, said in gaps if gap <= NEAR_CHARACTERS)) if gaps else set()
+            return min((gap for gap, _ in gaps), default=len(line)), -len(around)
+
+        return min(spans, key=nearness)
     return spans[0]
+
+
+NEAR_CHARACTERS = 20  # the question's words this near a figure are around it
 
 
 def _gap(one: tuple[int, int], other: tuple[int, int]) -> int:
