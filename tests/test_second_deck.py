@@ -19,8 +19,8 @@ SLIDES = [
     ("Traction", ["Pilot plant in Lyon: 400 tonnes per year", "Offtake LOI with two sportswear brands"],
      "The pilot plant has run since September 2025."),
     ("Business model", ["Tolling fee per tonne processed", "Licensing for partner plants"],
-     "We charge brands a tolling fee of 310 euros per tonne. From 2028 we will license the process to partner "
-     "plants for a royalty of 6% of revenue."),
+     ("We charge brands a tolling fee of 310 euros per tonne. From 2028 we will license the process to partner "
+      "plants for a royalty of 6% of revenue.")),
     ("Team", ["Dr. Amira Haddad, CEO", "Julien Morel, CTO", "Sofia Lindgren, CFO"],
      "Amira led enzyme research at a national lab for nine years. Julien scaled two biochemical plants."),
     ("The ask", ["Raising 18 million euros Series A", "Use: first commercial plant (70%), R&D (20%), team (10%)"],
