@@ -75,7 +75,6 @@ def with_deck_words(question: str) -> str:
     return f"{question} ({'; '.join(words)})" if words else question
 
 
-
 def idioms_in(question: str) -> list[tuple[str, tuple[str, ...]]]:
     """Each idiom the question uses, as written, with the phrases decks write for it."""
     return [(found.group(), tuple(w.strip() for w in deck_words.split(",")))
