@@ -604,7 +604,7 @@ def _with_unit(wanted: AnswerType, span: str, line: str) -> str:
     return span + unit.group() if unit else span
 
 
-_QUESTION_WORD = re.compile(r"[a-z0-9](?:[a-z0-9&'\u2019-]*[a-z0-9])?")
+_LINE_WORD = re.compile(r"[a-z0-9](?:[a-z0-9&'\u2019-]*[a-z0-9])?")  # "r&d" one word
 _OF_TOTAL = re.compile(r"^\s*(?:out )?of\s+\d[\d,.]*")  # "38 of 39 planned sessions": 38 counts sessions too
 _WORD_AFTER = re.compile(r"[^\W\d_][\w'\u2019-]*")
 COUNTED_WORDS = 2  # "55,000 merchant vessels": the counted noun within two words of its figure
@@ -622,13 +622,11 @@ def _span_for(wanted: AnswerType, line: str, question: str) -> str:
             counted & terms(" ".join(_WORD_AFTER.findall(_OF_TOTAL.sub("", line[m.end():], count=1))[:COUNTED_WORDS]))
             for m in re.finditer(rf"(?<![\w.,]){re.escape(s)}(?![\w])", line))]
         spans = before_counted or spans  # of several, the nearest a word of the question, as below
-    # Where the question's words stand in the line, as whole words ("R&D" too: "first commercial plant
-    # (70%), R&D (20%)" answers "How much goes to R&D?" with 20%).
-    # The nearest is the fewest characters between the two: "R&D (20%), team (10%)" gives the team 10%.
-    # Of two as near, the one with more of the question's words around it ("2M document links viewed /
-    # 350k documents shared": "How many documents have been shared?").
+    # The nearest a word of the question (by stem, "R&D" too) is the fewest characters from one: "R&D (20%),
+    # team (10%)" gives R&D 20% and the team 10%. Of two as near, the one with more of the question's words
+    # around it ("2M document links viewed / 350k documents shared": "How many documents were shared?").
     asked = terms(question)
-    anchors = [(m.span(), terms(m.group()) & asked) for m in _QUESTION_WORD.finditer(line.lower())]
+    anchors = [(m.span(), terms(m.group()) & asked) for m in _LINE_WORD.finditer(line.lower())]
     anchors = [(at, said) for at, said in anchors if said]
     if len(spans) > 1 and anchors:
         found = {s: [m.span() for m in re.finditer(rf"(?<![\w.,]){re.escape(s)}", line)] for s in spans}
