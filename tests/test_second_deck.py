@@ -1,6 +1,7 @@
-"""A second company, written here, none of whose words any rule was chosen on: a PPTX deck whose substance
-sits in its speaker notes, an HTML whitepaper with a menu and a Markdown FAQ. Real models, FAISS and
-SQLite, through the chat API: the answers a reader is shown, right or refused."""
+"""A second company, written here: a PPTX deck whose substance sits in its speaker notes, an HTML whitepaper
+with a menu and a Markdown FAQ. Real models, FAISS and SQLite, through the chat API: the answers a reader is
+shown, right or refused. Some rules were mended on its questions ("R&D (20%)", "decolourisation", "Series
+A", "how many times"), so it guards them; it is no held-out measure (eval/dev's validation half is)."""
 
 from __future__ import annotations
 
