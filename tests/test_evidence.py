@@ -38,6 +38,9 @@ def test_a_sentence_wrapped_over_pdf_lines_is_one_line_again():
     # "Series A" ends on a capital "A", no article: the next bullet is a line of its own.
     assert unwrap(["Raising 18 million euros Series A", "Use: plant (70%), R&D (20%)"]) == [
         "Raising 18 million euros Series A", "Use: plant (70%), R&D (20%)"]
+    # A sentence splitter breaks after "e.g."; the example reads on.
+    assert unwrap(["other options to it (e.g.", "0launch --import) and it got messy."]) == [
+        "other options to it (e.g. 0launch --import) and it got messy."]
 
 
 def test_lines_lose_their_bullets_and_lines_written_to_the_model():
@@ -355,6 +358,25 @@ def test_a_title_that_states_something_is_a_line_a_short_or_asking_one_is_not():
     faq = ["How many people work at Acme Robotics today?", "We have 17 full-time employees."]
     asking = Chunk("c3", "deck", "faq.md", "\n".join(faq), 3, "section", faq[0])
     assert [u.line for u in windows(asking, faq)] == faq[1:]  # an FAQ's question answers nothing
+
+
+def test_a_question_line_heads_the_passage_that_answers_it_and_ends_the_one_before():
+    """An FAQ written as "Question?" then its answer (a definition list), not as headings."""
+    lines = ["What is it?", "A decentralised installer for Linux and Windows.", "It is fully Open Source.",
+             "How many packages are there?", "The public mirror lists the feeds we know about.",
+             "There are currently more than 2000, although the quality varies."]
+    chunk = Chunk("c1", "zi", "faq.md", "\n".join(lines), 1, "section", "General questions")
+    by_line = {u.line: u for u in windows(chunk, lines)}
+    assert "How many packages are there?" not in by_line  # a question answers nothing
+    assert by_line["There are currently more than 2000, although the quality varies."].asked == lines[3]
+    assert by_line["A decentralised installer for Linux and Windows."].asked == lines[0]
+    # The last answer line's window and quote stop before the next question.
+    assert by_line["It is fully Open Source."].text.split("\n") == lines[1:3]
+    assert by_line["It is fully Open Source."].context.split("\n") == lines[1:3]
+    # A question as the section's heading heads its lines too.
+    faq = ["How many people work at Acme Robotics today?", "We have 17 full-time employees."]
+    asking = Chunk("c3", "deck", "faq.md", "\n".join(faq), 3, "section", faq[0])
+    assert [u.asked for u in windows(asking, faq)] == [faq[0]]
 
 
 def test_a_figure_stated_only_in_a_slide_title_is_answered_from_it(tmp_path, embedder):

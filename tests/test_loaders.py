@@ -84,6 +84,15 @@ def test_markdown_autolinks_keep_their_address_and_tags_go(tmp_path):
                     "ask help@example.org or ops@example.org. Bold docs")
 
 
+def test_markdown_definition_lists_emphasis_and_toc_marker_become_text(tmp_path):
+    path = tmp_path / "faq.md"
+    path.write_text("# General\n\n[TOC]\n\nWhy was it called the injector?\n\n: The name came from "
+                    "_Dependency Injection_; see my_var_name.\n\n: Now we call it 0install.\n")
+    lines = [line for line in load_file(path).pages[0].text.split("\n") if line.strip()]
+    assert lines == ["General", "Why was it called the injector?",
+                     "The name came from Dependency Injection; see my_var_name.", "Now we call it 0install."]
+
+
 def test_text_file_and_invalid_encoding(tmp_path):
     (tmp_path / "notes.txt").write_text("Runway: 18 months.\nBurn: $90k per month.")
     pages = load_file(tmp_path / "notes.txt").pages

@@ -137,6 +137,15 @@ def test_a_fact_is_of_the_measure_when_a_word_naming_it_is_beside_it(question, w
     assert states_measured(wanted, measure_terms(question, wanted), window) is stated
 
 
+def test_a_passage_answering_the_documents_own_question_states_its_measure_of_every_fact():
+    question = "How many packages are available?"
+    wanted = expected_type(question)
+    window = "There are currently more than 2000, although the quality varies."
+    assert not states_measured(wanted, measure_terms(question, wanted), window)
+    assert states_measured(wanted, measure_terms(question, wanted), window, asked="How many packages are there?")
+    assert not states_measured(wanted, measure_terms(question, wanted), window, asked="How many users are there?")
+
+
 DECK = """# Acme Robotics
 
 Acme Robotics automates hull cleaning for cargo ships.

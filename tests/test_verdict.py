@@ -519,6 +519,8 @@ def test_the_type_of_fact_a_question_asks_for(question, wanted):
     (COUNT, "Raising $4.5 million seed; 2 million records", ["2 million"]),
     (COUNT, "millions of records", ["millions"]),
     (COUNT, "one robot per ship, two crews", ["one", "two"]),
+    # A figure that could be a year is a count where "more than" bounds it, and the bound is part of it.
+    (COUNT, "There are currently more than 2000, although the quality varies; founded in 2003", ["more than 2000"]),
     # A span of time is a figure with its unit: not the "10-30" of "10-30% fees" beside "in weeks".
     (DURATION, "10-30% fees / From first contact to deals in weeks", ["in weeks"]),
     (DURATION, "Requests can take as long as eight years; 8.8 semesters; (95% CI)", ["eight years", "8.8 semesters"]),

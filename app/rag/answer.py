@@ -25,7 +25,7 @@ from app.rag.refusal_model import RefusalModel, features
 from app.rag.result import INTERRUPTED, AnswerResult, Source
 from app.rag.retrieval import Retrieved, Retriever, ScoredChunk
 from app.rag.subject import asks_overview
-from app.rag.units import Unit
+from app.rag.units import Unit, terms
 from app.rag.verdict import Evidence, EvidenceLine, after_model, before_model, states_wanted
 
 log = logging.getLogger(__name__)
@@ -102,8 +102,10 @@ class AnswerPipeline:
         # The evidence lines best first by the chance that the line itself states the answer.
         ranked = sorted(zip(found.units, self.line_ranker.scores(question, wanted, found)), key=lambda u: -u[1])
         asked = _searched_terms(found, query, wanted)
+        measure = measure_terms(query, wanted, found.deck_units.common)
         lines = tuple(EvidenceLine(h.unit.line, h.unit.text, index_of[h.unit.chunk.id], score, h.unit.context,
-                                   found.deck_units.share(asked, _shown_terms(h.unit))) for h, score in ranked)
+                                   found.deck_units.share(asked, _shown_terms(h.unit, measure)), h.unit.asked)
+                      for h, score in ranked)
         values = features(question, wanted, found.units, found.chunks, found.deck_units, states_wanted(wanted, lines))
         p = self.refusal_model.p_answerable(values)
         subject = (self.titles(deck) if self.titles else None) or found.deck_units.subject
@@ -149,10 +151,16 @@ def _searched_terms(found: Retrieved, query: str, wanted: AnswerType | None) -> 
     return units.question_terms(units.query_for(query)) | measure_terms(query, wanted, units.common)
 
 
-def _shown_terms(unit: Unit) -> frozenset[str]:
+def _shown_terms(unit: Unit, measure: frozenset[str]) -> frozenset[str]:
     """The terms of what is quoted of the unit: its line (with a heading short enough to head it), or its
-    whole window where the line alone says too little ("~$20M" under its label)."""
-    return unit.line_terms if unit.shown == unit.line else unit.terms
+    whole window where the line alone says too little ("~$20M" under its label); with the document's own
+    question its passage answers where that names what the reader's measures ("How many packages are
+    there?" heads "There are currently more than 2000"; "Which model weights are needed to run Docling?"
+    does not head a code line for "How much GPU memory does Docling need to run?")."""
+    shown = unit.line_terms if unit.shown == unit.line else unit.terms
+    if measure and unit.asked and measure & terms(unit.asked):
+        return shown | terms(unit.asked)
+    return shown
 
 
 def _cover(found: Retrieved, sources: list[Source], index_of: dict[str, int]) -> EvidenceLine | None:

@@ -154,12 +154,16 @@ QUANTITY = AnswerType(
 _NOT_A_SHARE = r"(?![\d,.]*\s*(?:(?:-|\u2013|to)\s*[\d,.]*\s*)?(?:%|percent\b|per cent\b))"  # nor a range of shares
 # A number word after a figure is its scale ("$4.5 million"), no count of its own: "How many ships use it?" was
 # answered "million" from "Raising $4.5 million seed".
+# A figure bounded by "more than" is a quantity even where it could be a year: "There are currently more
+# than 2000" (feeds) answers "How many packages are there?".
+_BOUND = r"(?:(?:more|fewer|less) than|at (?:least|most)|up to)"  # said with the figure: "more than 2000"
+_BOUND_BEFORE = r"(?:(?<=more than )|(?<=fewer than )|(?<=less than )|(?<=at least )|(?<=at most )|(?<=up to ))"
 _COUNT_WORD = rf"(?<!\d\s)(?<!\d)\b(?:{_NUMBER_WORDS})\b"
 COUNT = AnswerType(
     "count",
     re.compile(r"\bhow many\b", re.IGNORECASE),
     re.compile(rf"(?<![\w.,$\u20ac\u00a3\u00a5\u20b9])\d[\d,.]*{_NOT_A_SHARE}|{_COUNT_WORD}", re.IGNORECASE),
-    re.compile(rf"(?<![\w.,$\u20ac\u00a3\u00a5\u20b9])[~<>]?(?!(?:19|20)\d\d\b)\d[\d,.]*\+?"
+    re.compile(rf"(?<![\w.,$\u20ac\u00a3\u00a5\u20b9])[~<>]?(?:{_BOUND}\s)?(?:(?!(?:19|20)\d\d\b)|{_BOUND_BEFORE})\d[\d,.]*\+?"
                rf"(?:\s*(?:-|\u2013|to)\s*\d[\d,.]*\+?)?{_NOT_A_SHARE}(?:\s*{_SCALE})?\+?|"
                rf"{_COUNT_WORD}", re.IGNORECASE),
 )

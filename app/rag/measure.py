@@ -187,10 +187,14 @@ _TIME_TERMS = frozenset(terms("seconds minutes hours days weeks months quarters 
 _WORD = re.compile(r"[\w'\u2019]+")
 
 
-def states_measured(wanted: AnswerType, measure: frozenset[str], window: str) -> bool:
+def states_measured(wanted: AnswerType, measure: frozenset[str], window: str, asked: str = "") -> bool:
     """Whether the window states a fact of the wanted kind with a word naming the measure beside it
     (any such fact, with no measure to check). Named anywhere in the window is not enough: "How many
-    automated tests?" is not answered by "capped at 20 runs" in a window that says "tests" elsewhere."""
+    automated tests?" is not answered by "capped at 20 runs" in a window that says "tests" elsewhere.
+    A passage answering a question of the document's own (`asked`, app/rag/units.py) that names the
+    measure states it of every fact: "How many packages are there?" / "There are currently more than 2000"."""
+    if asked and names_measure(measure, frozenset(terms(asked))):
+        measure = frozenset()
     for match in wanted.span_matches(window):
         text = match.string  # the window as the type reads it (numbers that count nothing left out)
         if wanted is COUNT and measure and not measure & _TIME_TERMS and _TIME_AFTER.match(text, match.end()):

@@ -53,7 +53,7 @@ def features(question: str, wanted: AnswerType | None, hits: list[UnitHit], chun
         # A window states the kind of fact asked for, of what the question measures: "how many employees"
         # is not answered by "95% of administrative overhead" (app/rag/measure.py).
         "typed_named_stated": float(wanted is not None and any(
-            states_measured(wanted, measure, h.unit.text) for h in hits)),
+            states_measured(wanted, measure, h.unit.text, h.unit.asked) for h in hits)),
         # What the question asks for ("Which OCR engine", "how many employees") is named in the evidence.
         "named": float(any(names_measure(measure, h.unit.terms) for h in hits[:COVERAGE_UNITS])),
     }

@@ -133,6 +133,9 @@ def _framing(question: str) -> set[str]:
     return found
 
 
+_ABBREVIATION_END = re.compile(r"\b(?:e\.g|i\.e|cf|vs|incl|approx)\.$", re.IGNORECASE)
+
+
 def _continues(line: str, following: str) -> bool:
     """A PDF wrapped the sentence here: no closing punctuation, and the next line reads on."""
     line, following = line.rstrip(), following.lstrip()
@@ -143,6 +146,8 @@ def _continues(line: str, following: str) -> bool:
     # "... 20 percent of" / "American ...": a line ending on a function word reads on. Written in lower case:
     # a capital "A" ending a line is "Series A", "Plan A" ("Raising 18 million euros Series A" took the
     # next bullet, "Use: first commercial plant (70%), R&D (20%)", into its line).
+    if _ABBREVIATION_END.search(line):  # "... other options to it (e.g." / "0launch --import)"
+        return True
     last = line.rsplit(" ", 1)[-1]
     return line[-1] not in ".!?:;" and last.islower() and last in STOPWORDS_EN
 
@@ -198,6 +203,7 @@ class Unit:
     terms: frozenset[str] = field(default=frozenset(), compare=False)  # of the window and its title
     line_terms: frozenset[str] = field(default=frozenset(), compare=False)  # of the centre line alone
     context: str = field(default="", compare=False)  # the lines quoted around it (CONTEXT_BEFORE, CONTEXT_AFTER)
+    asked: str = field(default="", compare=False)  # the question line its passage answers, if any (windows)
 
     @property
     def shown(self) -> str:
@@ -229,22 +235,41 @@ class UnitWeights:
 
 
 def windows(chunk: Chunk, lines: Sequence[str]) -> list[Unit]:
-    """A unit per line (a title line only when it is a statement, TITLE_UNIT_WORDS): the line with the
-    one before and after it, on the same side of the speaker notes (the slide's last line and the
-    presenter's first cue are not one passage: quoted together they showed "... a Next.js dashboard /
-    Speaker notes: 13:15-14:00.")."""
+    """A unit per line (a title line only when it is a statement, TITLE_UNIT_WORDS; a question never):
+    the line with the one before and after it, on the same side of the speaker notes (the slide's last
+    line and the presenter's first cue are not one passage: quoted together they showed "... a Next.js
+    dashboard / Speaker notes: 13:15-14:00."), and not reaching into the next question.
+
+    A question line begins a passage that answers it (an FAQ's question as a heading, or written as
+    "Question?" then its answer): each line after it, up to the next question, carries it as `asked`, ranked with
+    it as a slide's lines are with their title ("How many packages are there?" / ... / "There are
+    currently more than 2000")."""
     title = (chunk.title or "").strip()
     notes_from = next((i for i, line in enumerate(lines) if line.startswith(SPEAKER_NOTES)), len(lines))
+    questions = [i for i, line in enumerate(lines) if _asks(line)]
     units = []
+    asked = title if _asks(title) else ""  # an FAQ's question as the section's heading
     for i, line in enumerate(lines):
-        if line == title and (len(title.split()) < TITLE_UNIT_WORDS or title.endswith("?")):
+        if i == notes_from:
+            asked = ""
+        if _asks(line):
+            # A question answers nothing: an FAQ's own question matches the reader's best and was quoted
+            # as the answer ("How do I know you won't start charging for this service?").
+            asked = line
+            continue
+        if line == title and len(title.split()) < TITLE_UNIT_WORDS:
             continue  # a slide's title answers nothing by itself; it travels in its neighbours' windows
         first = 0 if i < notes_from else notes_from
         last = notes_from if i < notes_from else len(lines)
+        last = next((q for q in questions if i < q < last), last)  # the next question begins another passage
         window = lines[max(first, i - 1):min(i + 2, last)]
         context = lines[max(first, i - CONTEXT_BEFORE):min(i + 1 + CONTEXT_AFTER, last)]
-        units.append(Unit(chunk, line, "\n".join(window), context="\n".join(context)))
+        units.append(Unit(chunk, line, "\n".join(window), context="\n".join(context), asked=asked))
     return units
+
+
+def _asks(line: str) -> bool:
+    return line.rstrip().endswith("?")
 
 
 class DeckUnits:
@@ -254,7 +279,7 @@ class DeckUnits:
                  splitter: LineSplitter | None = None, cache: Path | None = None):
         splitter = splitter or LineSplitter()
         units = [u for chunk in chunks for u in windows(chunk, splitter(chunk.text))]
-        titled = [_with_title(u.text, u.chunk.title) for u in units]
+        titled = [_with_title(_with_title(u.text, u.asked), u.chunk.title) for u in units]
         # The deck's acronyms: a window spelling one out holds it as a term too.
         self.acronyms = acronyms_in("\n".join(f"{c.title or ''}\n{c.text}" for c in chunks))
         self.units = [replace(u, terms=frozenset(terms(text) | self._spelled(text)),

@@ -59,6 +59,7 @@ class EvidenceLine:
     # The idf share of the question's terms on the line itself or its slide's heading (DeckUnits.share);
     # 1.0 where not measured.
     line_share: float = 1.0
+    asked: str = ""  # the document's own question its passage answers (app/rag/units.py windows)
 
     @property
     def shown(self) -> str:
@@ -133,8 +134,9 @@ class Evidence:
         # A count is of what the question counts: "How many ships use it?" is not answered by "The round funds
         # 24 months of runway" (a count beside a word naming the measure, as the refusal feature asks).
         counted = measure_terms(self.question, COUNT) if self.wanted is COUNT else frozenset()
-        if counted and not states_measured(COUNT, counted, stating.shown):
-            stating = next((e for e in self.lines if e.score >= floor and states_measured(COUNT, counted, e.shown)), None)
+        if counted and not states_measured(COUNT, counted, stating.shown, stating.asked):
+            stating = next((e for e in self.lines if e.score >= floor
+                            and states_measured(COUNT, counted, e.shown, e.asked)), None)
             if stating is None:
                 return None
         # A fact answers from a line that says something the question asks about: "When will they launch in
@@ -166,7 +168,7 @@ class Evidence:
             measure = measure_terms(self.question, self.wanted)
             of_measure = [e for e in self.lines if e.score >= floor and self.wanted.spans(e.shown)
                           and names_measure(measure, frozenset(terms(e.shown)))
-                          and (not counted or states_measured(COUNT, counted, e.shown))]
+                          and (not counted or states_measured(COUNT, counted, e.shown, e.asked))]
             stating = next((e for e in of_measure if _NOW_STATED.search(e.shown)), stating)
             if _TARGET.search(stating.shown):
                 return next((e for e in of_measure if not _TARGET.search(e.shown)), None)

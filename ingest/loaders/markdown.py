@@ -38,6 +38,12 @@ _LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)|\[([^\]]+)\]\[[^\]]*\]")
 _REFERENCE = re.compile(r"^\s*\[[^\]]+\]:\s*\S+.*$", re.MULTILINE)  # [1]: https://...
 _FENCE = re.compile(r"^\s*(```|~~~).*$", re.MULTILINE)
 _EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1|(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])")
+# Single underscores, not inside a word (snake_case stays): "_Dependency Injection_".
+_UNDERSCORE_EMPHASIS = re.compile(r"(?<!\w)_(?![\s_])(.+?)(?<![\s_])_(?!\w)")
+# A definition list's answer line (": Zero Install is ...", PHP Markdown Extra and Pandoc), the way
+# many FAQs set a question's answer under it; and Python-Markdown's table-of-contents marker.
+_DEFINITION = re.compile(r"^:[ \t]+", re.MULTILINE)
+_TOC = re.compile(r"^\s*\[TOC\]\s*$", re.MULTILINE | re.IGNORECASE)
 _INLINE_CODE = re.compile(r"`([^`]*)`")
 _HTML_TAG = re.compile(r"</?[A-Za-z][^>]*>")
 # CommonMark autolinks (<https://...>, <team@example.com>) are shown as their address; without this
@@ -47,11 +53,12 @@ _AUTOLINK = re.compile(r"<([A-Za-z][A-Za-z0-9+.\-]{1,31}:[^\s<>]*|[^\s<>@]+@[^\s
 
 def as_text(markdown: str) -> str:
     """What a reader of the rendered page sees: no link, image, fence or emphasis syntax."""
-    text = _REFERENCE.sub("", _FENCE.sub("", markdown))
+    text = _TOC.sub("", _DEFINITION.sub("", _REFERENCE.sub("", _FENCE.sub("", markdown))))
     text = _IMAGE.sub(lambda m: m.group(1), text)
     text = _LINK.sub(lambda m: m.group(1) or m.group(2), text)
     text = _INLINE_CODE.sub(lambda m: m.group(1), text)
     text = _EMPHASIS.sub(lambda m: m.group(2) or m.group(3), text)
+    text = _UNDERSCORE_EMPHASIS.sub(lambda m: m.group(1), text)
     text = _AUTOLINK.sub(lambda m: m.group(1).removeprefix("mailto:"), text)
     return _HTML_TAG.sub("", text)
 
