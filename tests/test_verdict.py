@@ -447,6 +447,9 @@ def test_a_model_refusal_stands_only_when_the_documents_seem_not_to_answer():
     ("When does the seed round close?", DATE),
     ("In what year was it founded?", DATE),
     ("What year-over-year growth do they report?", None),  # a growth, not a year
+    ("On what calendar date does the crowdloan open?", DATE),  # a word between "what" and "date"
+    ("What is the start date of the pilot?", DATE),
+    ("Where does Homebrew live by default on an Intel-based Mac?", None),  # "Intel-based" asks for no seat
     ("What is the monthly burn rate?", MONEY),
     ("What's the burn rate?", MONEY),  # as "what is": untyped, it quoted "18% to a ship's fuel burn"
     ("What\u2019s the minimum ticket?", MONEY),

@@ -129,7 +129,7 @@ _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 DATE = AnswerType(
     "date",
     re.compile(r"^\s*(when (did|was|were|is|are|will|does|do|should|can)|in what year|by when)\b|"
-               r"\b(what|which) (year|date|month|quarter)(?![\w-])|\bby what date\b|\bwhat is the (date|deadline|timeline)\b",
+               r"\b(what|which) (?:[a-z]+ )?(year|date|month|quarter)(?![\w-])|\bby what date\b|\bwhat is the (?:[a-z]+ )?(date|deadline|timeline)\b",
                re.IGNORECASE),
     re.compile(rf"\b(19|20)\d\d\b|\b{_MONTH}\s+\d|\bq[1-4]\b|\b(h[12]|fy)\s*'?\d\d", re.IGNORECASE),
     re.compile(rf"\b(?:(?:q[1-4]|h[12])\s*(?:fy)?\s*'?(?:(?:19|20)\d\d|\d\d)|"
@@ -273,7 +273,8 @@ FEE = AnswerType(
 PLACE = AnswerType(
     "place",
     re.compile(r"\b(where|(what|which) (city|country|town))\b.*"
-               r"\b(based|headquartered|located|incorporated|registered|hq|headquarters|head office|offices?)\b", re.IGNORECASE),
+               r"(?<![\w-])(based|headquartered|located|incorporated|registered|hq|headquarters|head office|offices?)\b",
+               re.IGNORECASE),
     re.compile(r"\bheadquarter|\bHQ\b|(?<![\w-])based (?:in|out of)\b|\blocated (?:in|at)\b|\boffices? (?:in|at)\b|"
                r"\bhead office\b|\b(?:incorporated|registered) in\b", re.IGNORECASE),
     re.compile(r"(?:(?<=\bin )|(?<=\bat )|(?<=\bof ))[A-Z][\w'\u2019.-]*(?:(?:,\s*|\s+)[A-Z][\w'\u2019.-]*)*"),
