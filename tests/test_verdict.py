@@ -406,6 +406,15 @@ def test_a_short_line_is_quoted_with_its_context_when_it_has_one():
         "The documents say: \u201cJerome Ferguson / Autonomy Advisor / Director of Autonomous / Systems at UPS\u201d [1]")
 
 
+def test_a_line_introducing_what_follows_is_quoted_with_it():
+    line = "To disable these automatic updates of the package definitions and Homebrew itself:"
+    context = f"Homebrew updates itself before installs.\n{line}\nexport HOMEBREW_NO_AUTO_UPDATE=1"
+    intro = EvidenceLine(line, context, 0, 1.0, context=context)
+    answer = before_model(evidence("How do I stop Homebrew updating itself before an install?", intro),
+                          write=False).answer
+    assert "HOMEBREW_NO_AUTO_UPDATE=1" in answer
+
+
 def test_a_fact_about_someone_in_another_role_is_refused():
     # The deck names the CTO beside the role; the date found is when the COO joined.
     roles = EvidenceLine("CTO Tomas Lindqvist: built drones.", "Team\nCTO Tomas Lindqvist: built drones.", 0, 1.1)

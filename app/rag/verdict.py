@@ -299,8 +299,12 @@ CONTEXT_LINE_WORDS = 10
 
 
 def _quoted_text(line: EvidenceLine) -> str:
-    """A line as it is quoted: with its neighbours when it is short."""
-    return line.in_context if len(line.line.split()) < CONTEXT_LINE_WORDS else line.shown
+    """A line as it is quoted: with its neighbours when it is short, or when it introduces what follows
+    ("To disable these automatic updates of the package definitions and Homebrew itself:" is no answer
+    without the setting on the next line)."""
+    if len(line.line.split()) < CONTEXT_LINE_WORDS or line.line.rstrip().endswith(":"):
+        return line.in_context
+    return line.shown
 
 
 def quoted(line: EvidenceLine, model_text: str | None = None, runner_up: EvidenceLine | None = None,
