@@ -46,6 +46,20 @@ def test_html_navigation_named_by_role_or_class_is_dropped(tmp_path):
     assert "Home" not in text and "Previous" not in text
 
 
+def test_html_paragraphs_and_table_rows_are_one_line_whatever_inline_tags_they_hold(tmp_path):
+    page = tmp_path / "w.html"
+    page.write_text('<main><h2>Token Reward Pool<a class="hash-link" href="#pool">#</a></h2>\n'
+                    '<p><strong>300,000 (300k) DHX</strong>\n tokens (<em>0.3%</em> of the\n genesis supply).</p>'
+                    '<ul><li>Lease: <code>48 weeks</code></li><li>Auction: the <a href="/a">31st</a></li></ul>'
+                    '<table><tr><th>Chain</th><th>ParaID</th></tr><tr><td>Spreehafen</td><td>2116</td></tr></table>'
+                    '<pre>line one\n  line two</pre></main>')
+    [pool] = load_html(page).pages
+    assert pool.title == "Token Reward Pool"  # no permalink sign
+    lines = [line for line in pool.text.split("\n") if line]
+    assert lines == ["Token Reward Pool", "300,000 (300k) DHX tokens (0.3% of the genesis supply).", "Lease: 48 weeks",
+                     "Auction: the 31st", "Chain | ParaID", "Spreehafen | 2116", "line one", "line two"]
+
+
 def test_a_line_holding_only_an_object_id_is_left_out_and_is_no_title():
     # As tagged PDFs from a content system extract: each section's id on a line of its own.
     pages = deck("_4ef1c994-cf53-4e47-af79-52d26e19f5a5\nNational Archives\nCreated in 1934",

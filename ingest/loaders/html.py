@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from bs4 import BeautifulSoup, Tag
+from bs4 import BeautifulSoup, Comment, Tag
 
 from ingest.loaders.base import LoadedFile, Page, clean_text, read_text
 
@@ -17,6 +17,11 @@ _CHROME_NAME = re.compile(r"(^|[-_\s])(nav|navbar|navigation|menu|sidebar|breadc
                           r"($|[-_\s])", re.IGNORECASE)
 _HEADINGS = ["h1", "h2", "h3", "h4"]
 _MARK = "\u0000HEADING\u0000"
+# A heading's permalink sign, which generated sites put in the heading ("Lease Duration #", Sphinx's "\u00b6").
+_ANCHOR_MARK = re.compile(r"(?:^\s*[#\u00b6\u00a7]+\s+|\s*[#\u00b6\u00a7\U0001f517]+\s*$)")
+_BLOCKS = ["p", "div", "li", "ul", "ol", "dl", "dt", "dd", "pre", "blockquote", "table", "section", "article",
+           "figure", "figcaption", "caption", "details", "summary", "hr", "main", "center", "address"]
+_SPACE = re.compile(r"\s+")
 
 
 @dataclass(frozen=True)
@@ -36,9 +41,12 @@ def html_sections(path: Path) -> list[HtmlSection]:
         tag.decompose()
     root = soup.find("main") or soup.find("article") or soup.body or soup
     for heading in root.find_all(_HEADINGS):
-        heading.replace_with(f"\n{_MARK}{' '.join(heading.get_text(' ').split())}\n")  # one line, wrapped or not
+        title = _ANCHOR_MARK.sub("", " ".join(heading.get_text(" ").split()))  # one line, wrapped or not
+        heading.replace_with(f"\n{_MARK}{title}\n")
     # The text and the markup split at the same marks: one part per heading, in the same order.
-    texts, fragments = root.get_text("\n").split(_MARK), root.decode_contents().split(_MARK)
+    fragments = root.decode_contents().split(_MARK)
+    _lay_out(root)
+    texts = root.get_text("").split(_MARK)
     sections = []
     for number, (text, fragment) in enumerate(zip(texts, fragments, strict=True)):
         raw_title, raw_body = (None, text) if number == 0 else (text.partition("\n")[0], text.partition("\n")[2])
@@ -48,6 +56,23 @@ def html_sections(path: Path) -> list[HtmlSection]:
             sections.append(HtmlSection(title, f"{title}\n{body}" if title else body,
                                         fragment if number == 0 else fragment.partition("\n")[2]))
     return sections
+
+
+def _lay_out(root: Tag) -> None:
+    """Lines as the page shows them: a paragraph, list item or table row is one line, whatever inline
+    links, bold or code it holds, and however its source was wrapped. Joining every text node with a
+    line break cut "300,000 (300k) DHX / tokens ( / 0.3% / of the ... genesis token supply)" into five."""
+    for text in root.find_all(string=True):
+        if not text.find_parent("pre") and not isinstance(text, Comment) and _MARK not in text:
+            text.replace_with(_SPACE.sub(" ", str(text)))
+    for row in root.find_all("tr"):
+        cells = [" ".join(cell.get_text(" ").split()) for cell in row.find_all(["td", "th"])]
+        row.replace_with(f"\n{' | '.join(cells)}\n")
+    for tag in root.find_all("br"):
+        tag.replace_with("\n")
+    for tag in root.find_all(_BLOCKS):
+        tag.insert_before("\n")
+        tag.insert_after("\n")
 
 
 def load_html(path: Path) -> LoadedFile:
