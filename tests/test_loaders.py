@@ -93,6 +93,15 @@ def test_markdown_definition_lists_emphasis_and_toc_marker_become_text(tmp_path)
                      "The name came from Dependency Injection; see my_var_name.", "Now we call it 0install."]
 
 
+def test_markdown_front_matter_and_kramdown_table_of_contents_are_left_out(tmp_path):
+    path = tmp_path / "faq.md"
+    path.write_text('---\nlast_review_date: "2025-02-08"\n---\n\n# FAQ\n\n* Table of Contents\n{:toc}\n\n'
+                    "## How do I stop a formula updating?\n\nRun brew pin.\n{: .note}\n")
+    pages = load_file(path).pages
+    assert [p.title for p in pages] == ["How do I stop a formula updating?"]
+    assert [line for line in pages[0].text.split("\n") if line] == ["How do I stop a formula updating?", "Run brew pin."]
+
+
 def test_text_file_and_invalid_encoding(tmp_path):
     (tmp_path / "notes.txt").write_text("Runway: 18 months.\nBurn: $90k per month.")
     pages = load_file(tmp_path / "notes.txt").pages

@@ -44,6 +44,11 @@ _UNDERSCORE_EMPHASIS = re.compile(r"(?<!\w)_(?![\s_])(.+?)(?<![\s_])_(?!\w)")
 # many FAQs set a question's answer under it; and Python-Markdown's table-of-contents marker.
 _DEFINITION = re.compile(r"^:[ \t]+", re.MULTILINE)
 _TOC = re.compile(r"^\s*\[TOC\]\s*$", re.MULTILINE | re.IGNORECASE)
+# kramdown's table of contents ("* Table of Contents" over "{:toc}") and attribute lines ("{: .note}").
+_KRAMDOWN_TOC = re.compile(r"^[ \t]*[*+-][ \t]+[^\n]*\n[ \t]*\{:toc\}[ \t]*$", re.MULTILINE)
+_ATTRIBUTES = re.compile(r"^[ \t]*\{:[^}\n]*\}[ \t]*$", re.MULTILINE)
+# YAML front matter ("---" / last_review_date: ... / "---") is the site generator's, not the reader's.
+_FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\n.*?\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 _INLINE_CODE = re.compile(r"`([^`]*)`")
 _HTML_TAG = re.compile(r"</?[A-Za-z][^>]*>")
 # CommonMark autolinks (<https://...>, <team@example.com>) are shown as their address; without this
@@ -54,6 +59,7 @@ _AUTOLINK = re.compile(r"<([A-Za-z][A-Za-z0-9+.\-]{1,31}:[^\s<>]*|[^\s<>@]+@[^\s
 def as_text(markdown: str) -> str:
     """What a reader of the rendered page sees: no link, image, fence or emphasis syntax."""
     text = _TOC.sub("", _DEFINITION.sub("", _REFERENCE.sub("", _FENCE.sub("", markdown))))
+    text = _ATTRIBUTES.sub("", _KRAMDOWN_TOC.sub("", text))
     text = _IMAGE.sub(lambda m: m.group(1), text)
     text = _LINK.sub(lambda m: m.group(1) or m.group(2), text)
     text = _INLINE_CODE.sub(lambda m: m.group(1), text)
@@ -65,7 +71,7 @@ def as_text(markdown: str) -> str:
 
 def sections(path: Path) -> Iterator[tuple[str | None, str, str]]:
     """Each heading section that has body text, in document order: (title, text, its Markdown)."""
-    text = unfold_admonitions(read_text(path))
+    text = unfold_admonitions(_FRONT_MATTER.sub("", read_text(path), count=1))
     for node in MarkdownNodeParser().get_nodes_from_documents([Document(text=text)]):
         markdown = node.get_content()
         first, _, rest = clean_text(as_text(markdown)).partition("\n")
