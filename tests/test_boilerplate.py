@@ -60,6 +60,21 @@ def test_html_paragraphs_and_table_rows_are_one_line_whatever_inline_tags_they_h
                      "Auction: the 31st", "Chain | ParaID", "Spreehafen | 2116", "line one", "line two"]
 
 
+def test_a_page_wrapped_in_elements_named_for_its_menus_keeps_its_content(tmp_path):
+    """Read the Docs wraps the whole page in "wy-grid-for-nav" and the article in "wy-nav-content"."""
+    page = tmp_path / "faq.html"
+    page.write_text('<body class="wy-body-for-nav"><div class="wy-grid-for-nav">'
+                    '<nav class="wy-nav-side"><a href="/">Home</a> <a href="/x">Install</a></nav>'
+                    '<section class="wy-nav-content-wrap"><div class="wy-nav-content"><div role="main">'
+                    '<h2>Why the name?<a class="headerlink" href="#why">\u00b6</a></h2>'
+                    '<p>It is the flying nimbus of San Goku.</p><div class="sidebar-note">A short aside here.</div>'
+                    '</div></div></section></div></body>')
+    [section] = load_html(page).pages
+    assert section.title == "Why the name?"
+    assert "flying nimbus" in section.text and "Install" not in section.text
+    assert "A short aside" not in section.text  # a small element named like a menu is still dropped
+
+
 def test_a_line_holding_only_an_object_id_is_left_out_and_is_no_title():
     # As tagged PDFs from a content system extract: each section's id on a line of its own.
     pages = deck("_4ef1c994-cf53-4e47-af79-52d26e19f5a5\nNational Archives\nCreated in 1934",

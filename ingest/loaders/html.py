@@ -15,6 +15,8 @@ _NOISE = ["script", "style", "noscript", "template", "nav", "header", "footer", 
 _CHROME_ROLES = {"navigation", "banner", "contentinfo", "search", "menu", "menubar", "complementary"}
 _CHROME_NAME = re.compile(r"(^|[-_\s])(nav|navbar|navigation|menu|sidebar|breadcrumbs?|toc|skip-link|cookie)"
                           r"($|[-_\s])", re.IGNORECASE)
+# An element named like a menu that holds more of the page's words than this is its content's wrapper.
+CHROME_SHARE = 0.5
 _HEADINGS = ["h1", "h2", "h3", "h4"]
 _MARK = "\u0000HEADING\u0000"
 # A heading's permalink sign, which generated sites put in the heading ("Lease Duration #", Sphinx's "\u00b6").
@@ -37,9 +39,14 @@ def html_sections(path: Path) -> list[HtmlSection]:
     soup = BeautifulSoup(read_text(path), "lxml")
     for tag in soup(_NOISE):
         tag.decompose()
-    for tag in soup.find_all(_is_chrome):
-        tag.decompose()
-    root = soup.find("main") or soup.find("article") or soup.body or soup
+    # The page's own content first: generated sites wrap it in elements named for their menus
+    # (Read the Docs: "wy-grid-for-nav" / "wy-nav-content"), which the chrome test would drop whole.
+    root = (soup.find("main") or soup.find(attrs={"role": "main"}) or soup.find(attrs={"itemprop": "articleBody"})
+            or soup.find("article") or soup.body or soup)
+    words = len(root.get_text(" ").split())
+    for tag in root.find_all(_is_chrome):
+        if not tag.decomposed and len(tag.get_text(" ").split()) <= CHROME_SHARE * words:
+            tag.decompose()
     for heading in root.find_all(_HEADINGS):
         title = _ANCHOR_MARK.sub("", " ".join(heading.get_text(" ").split()))  # one line, wrapped or not
         heading.replace_with(f"\n{_MARK}{title}\n")
