@@ -102,6 +102,13 @@ def test_markdown_front_matter_and_kramdown_table_of_contents_are_left_out(tmp_p
     assert [line for line in pages[0].text.split("\n") if line] == ["How do I stop a formula updating?", "Run brew pin."]
 
 
+def test_a_markdown_table_is_read_a_row_to_a_line_without_its_delimiter_row(tmp_path):
+    path = tmp_path / "whitepaper.md"
+    path.write_text("## Token allocation\n\n| Allocation | Percentage |\n|---|:---:|\n| Team | 15% |\n| Mining | 60% |\n")
+    lines = [line for line in load_file(path).pages[0].text.split("\n") if line]
+    assert lines == ["Token allocation", "Allocation | Percentage", "Team | 15%", "Mining | 60%"]
+
+
 def test_text_file_and_invalid_encoding(tmp_path):
     (tmp_path / "notes.txt").write_text("Runway: 18 months.\nBurn: $90k per month.")
     pages = load_file(tmp_path / "notes.txt").pages

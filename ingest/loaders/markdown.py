@@ -47,6 +47,10 @@ _TOC = re.compile(r"^\s*\[TOC\]\s*$", re.MULTILINE | re.IGNORECASE)
 # kramdown's table of contents ("* Table of Contents" over "{:toc}") and attribute lines ("{: .note}").
 _KRAMDOWN_TOC = re.compile(r"^[ \t]*[*+-][ \t]+[^\n]*\n[ \t]*\{:toc\}[ \t]*$", re.MULTILINE)
 _ATTRIBUTES = re.compile(r"^[ \t]*\{:[^}\n]*\}[ \t]*$", re.MULTILINE)
+# A pipe table's delimiter row ("|---|:---:|") is layout; a row is its cells between " | ", as PPTX and HTML
+# tables are read ("| Team | 15% | 4-year vest |" -> "Team | 15% | 4-year vest").
+_TABLE_RULE = re.compile(r"^[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(?:\|[ \t]*:?-{3,}:?[ \t]*)+\|?[ \t]*$\n?", re.MULTILINE)
+_TABLE_ROW = re.compile(r"^[ \t]*\|(.*)\|[ \t]*$", re.MULTILINE)
 # YAML front matter ("---" / last_review_date: ... / "---") is the site generator's, not the reader's.
 _FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\n.*?\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 _INLINE_CODE = re.compile(r"`([^`]*)`")
@@ -60,6 +64,7 @@ def as_text(markdown: str) -> str:
     """What a reader of the rendered page sees: no link, image, fence or emphasis syntax."""
     text = _TOC.sub("", _DEFINITION.sub("", _REFERENCE.sub("", _FENCE.sub("", markdown))))
     text = _ATTRIBUTES.sub("", _KRAMDOWN_TOC.sub("", text))
+    text = _TABLE_ROW.sub(lambda m: " | ".join(c.strip() for c in m.group(1).split("|")), _TABLE_RULE.sub("", text))
     text = _IMAGE.sub(lambda m: m.group(1), text)
     text = _LINK.sub(lambda m: m.group(1) or m.group(2), text)
     text = _INLINE_CODE.sub(lambda m: m.group(1), text)
