@@ -108,7 +108,10 @@ _TYPE_WORDS = {"money", "amount", "percentage", "percent", "share", "fraction", 
 # Function words bm25s's short list lacks: "How much of the round has already been committed?" asks what
 # "How much of the round is committed?" asks, and no line is found or judged by its "been" or "already".
 _FUNCTION_WORDS = {"am", "were", "been", "being", "had", "having", "shall", "may", "might", "must", "its",
-                   "also", "already", "yet", "still", "just", "ever"}
+                   "also", "already", "yet", "still", "just", "ever",
+                   # "Where does the name Tanganika come from?" found lines by their "from" (a docs page);
+                   # "If I want to keep file uploads" found "I want to add business logic" by its "I".
+                   "i", "me", "my", "we", "us", "our", "you", "your", "from", "about", "than", "via"}
 _STOP = set(STOPWORDS_EN) | _QUESTION_WORDS | _TYPE_WORDS | _FUNCTION_WORDS
 _TERM = re.compile(r"[a-z0-9]+(?:[.,'\u2019][a-z0-9]+)*")
 _STEM = SnowballStemmer("english").stem
