@@ -23,7 +23,7 @@ TEXT_VERSION = 13  # 2: repeated lines (running headers) left out; Markdown as t
 # 9: Markdown definition lists (": answer"), _emphasis_ and [TOC] as text; 10: an HTML paragraph, list item or
 # table row one line whatever inline tags it holds, headings without their permalink sign; 11: Markdown's YAML
 # front matter and kramdown's {:toc} left out; 12: an HTML page's content wrapped in elements named for its
-# menus kept (Read the Docs pages came out empty); 13: a Markdown table's delimiter row left out, its rows' outer pipes
+# menus kept (Read the Docs pages came out empty); 13: a Markdown table's delimiter row and outer pipes left out
 # What the deck page shows of a build (ingest/page_images.py); an older build is rebuilt to show it.
 PAGES_VERSION = 2  # 2: Markdown and HTML sections formatted, PPTX slides as pictures
 

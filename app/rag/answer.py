@@ -154,7 +154,7 @@ def _searched_terms(found: Retrieved, query: str, wanted: AnswerType | None) -> 
 def _shown_terms(unit: Unit, measure: frozenset[str]) -> frozenset[str]:
     """The terms of what is quoted of the unit: its line (with a heading short enough to head it), or its
     whole window where the line alone says too little ("~$20M" under its label); with the document's own
-    question its passage answers where that names what the reader's measures ("How many packages are
+    question its passage answers where that names what the reader's question measures ("How many packages are
     there?" heads "There are currently more than 2000"; "Which model weights are needed to run Docling?"
     does not head a code line for "How much GPU memory does Docling need to run?")."""
     shown = unit.line_terms if unit.shown == unit.line else unit.terms
