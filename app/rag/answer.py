@@ -13,7 +13,7 @@ from app.curated.answers import curated_result, offer_related
 from app.curated.matcher import CuratedMatcher
 from app.generation.base import GenerationError, GenerationParams, Generator, Message
 from app.rag.answer_checks import sentence_fault, split_sentences, without_label
-from app.rag.answer_type import AnswerType, expected_type
+from app.rag.answer_type import expected_type
 from app.rag.followup import retrieval_query
 from app.rag.grounding import strip_citations
 from app.rag.injection import without_instructions
@@ -101,8 +101,8 @@ class AnswerPipeline:
         sources, index_of = _sources(found, self.settings.top_k)
         # The evidence lines best first by the chance that the line itself states the answer.
         ranked = sorted(zip(found.units, self.line_ranker.scores(question, wanted, found)), key=lambda u: -u[1])
-        asked = _searched_terms(found, query, wanted)
         measure = measure_terms(query, wanted, found.deck_units.common)
+        asked = _searched_terms(found, query, measure)
         lines = tuple(EvidenceLine(h.unit.line, h.unit.text, index_of[h.unit.chunk.id], score, h.unit.context,
                                    found.deck_units.share(asked, _shown_terms(h.unit, measure)), h.unit.asked)
                       for h, score in ranked)
@@ -144,11 +144,11 @@ class AnswerPipeline:
         return AnswerStream(result, generator, prompt.messages, params, evidence, checks)
 
 
-def _searched_terms(found: Retrieved, query: str, wanted: AnswerType | None) -> set[str]:
+def _searched_terms(found: Retrieved, query: str, measure: frozenset[str]) -> set[str]:
     """The question's terms as the deck was searched for them (its idioms and acronyms, DeckUnits.query_for)
     and the words of what it measures ("team": employees, staff): what a line answering it would say."""
     units = found.deck_units
-    return units.question_terms(units.query_for(query)) | measure_terms(query, wanted, units.common)
+    return units.question_terms(units.query_for(query)) | measure
 
 
 def _shown_terms(unit: Unit, measure: frozenset[str]) -> frozenset[str]:
