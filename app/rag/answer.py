@@ -18,7 +18,7 @@ from app.rag.followup import retrieval_query
 from app.rag.grounding import strip_citations
 from app.rag.injection import without_instructions
 from app.rag.line_ranker import LineRanker
-from app.rag.measure import measure_terms
+from app.rag.measure import measure_terms, names_measure
 from app.rag.prompting import INSTRUCTIONS, PromptBuilder
 from app.rag.refusal import is_refusal
 from app.rag.refusal_model import RefusalModel, features
@@ -158,7 +158,7 @@ def _shown_terms(unit: Unit, measure: frozenset[str]) -> frozenset[str]:
     there?" heads "There are currently more than 2000"; "Which model weights are needed to run Docling?"
     does not head a code line for "How much GPU memory does Docling need to run?")."""
     shown = unit.line_terms if unit.shown == unit.line else unit.terms
-    if measure and unit.asked and measure & terms(unit.asked):
+    if measure and unit.asked and names_measure(measure, frozenset(terms(unit.asked))):
         return shown | terms(unit.asked)
     return shown
 
