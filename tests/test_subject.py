@@ -106,3 +106,19 @@ def test_the_cover_line_is_the_longest_statement_on_the_decks_first_page(embedde
     assert units.cover.line == "Autonomous hull-cleaning robots for ocean cargo ships"  # not the address
     assert DeckUnits(chunks[:2], embedder.embed).cover.line.startswith("This paper describes")
     assert DeckUnits(chunks[-1:], embedder.embed).cover is None
+
+
+def test_a_cover_statement_ending_with_the_companys_site_is_still_the_cover(embedder):
+    """A web address alone says nothing, but a statement that ends with one is still the statement (the
+    Papermark cover's one line; it was dropped, so "What does Papermark offer?" found no cover)."""
+    cover = "Papermark\nSecure and modern document sharing infrastructure www.papermark.io"
+    units = DeckUnits(deck("papermark_deck.pdf", [cover, *SLIDES[1:]]), embedder.embed)
+    assert units.cover.line == "Secure and modern document sharing infrastructure www.papermark.io"
+
+
+def test_a_question_naming_the_company_is_searched_as_the_general_one(embedder):
+    """"What does Papermark offer, in a few words?" was searched as written (the answer step took it for an
+    overview question, the search did not), so retrieval never looked for the line saying what it does."""
+    units = DeckUnits(deck("papermark_deck.pdf"), embedder.embed)
+    assert units.query_for("What does Papermark offer, in a few words?") == "What does Papermark do?"
+    assert units.query_for("What does Papermark charge?") != "What does Papermark do?"

@@ -315,10 +315,9 @@ class DeckUnits:
         every page uses left out. A question asking only what the company does is asked with its name
         (app/rag/subject.py): the owner's deck title when the deck uses its words, else the name the
         file names give; the name is kept even where every page writes it."""
-        if asks_overview(question):
-            subject = title if title and terms(title) and terms(title) <= self.vocabulary else self.subject
-            if subject:
-                return overview_query(subject)
+        subject = title if title and terms(title) and terms(title) <= self.vocabulary else self.subject
+        if subject and asks_overview(question, subject):
+            return overview_query(subject)
         return self.without_common_words(with_acronyms(with_deck_words(question), self.acronyms))
 
     def without_common_words(self, question: str) -> str:
@@ -397,9 +396,8 @@ class DeckUnits:
         if not covers:
             return None
         cover = min(covers, key=lambda units: (len(units[0].chunk.text.split()), units[0].chunk.doc))
-        lines = [u for u in cover if not u.line.startswith(SPEAKER_NOTES) and not _URL.search(u.line)
-                 and len(u.line.split()) >= COVER_LINE_WORDS]
-        return max(lines, key=lambda u: len(u.line.split()), default=None)
+        lines = [u for u in cover if not u.line.startswith(SPEAKER_NOTES) and _statement_words(u.line) >= COVER_LINE_WORDS]
+        return max(lines, key=lambda u: _statement_words(u.line), default=None)
 
     def line_cosines(self, hits: Sequence[UnitHit], vector: np.ndarray) -> list[float]:
         """Each hit's quote on its own against the question: a window can match through its neighbours,
@@ -407,6 +405,12 @@ class DeckUnits:
         if not hits:
             return []
         return [float(c) for c in self._embed([h.unit.shown for h in hits]) @ vector]
+
+
+def _statement_words(line: str) -> int:
+    """The line's words other than a web address: a cover's statement often ends with the company's site
+    ("Secure and modern document sharing infrastructure www.papermark.io"), and an address alone says nothing."""
+    return sum(1 for word in line.split() if not _URL.search(word))
 
 
 def distinct(hits: Sequence[UnitHit], n: int) -> list[UnitHit]:
