@@ -109,6 +109,37 @@ def test_a_markdown_table_is_read_a_row_to_a_line_without_its_delimiter_row(tmp_
     assert lines == ["Token allocation", "Allocation | Percentage", "Team | 15%", "Mining | 60%"]
 
 
+def test_markdown_comments_quote_marks_rules_and_latex_lines_are_not_text(tmp_path):
+    """What the rendered page does not show: an HTML comment (the author's aside), a blockquote's marks,
+    a thematic break, a Pandoc whitepaper's LaTeX command lines; front matter after a leading comment is
+    still front matter (its CSS was indexed as text)."""
+    path = tmp_path / "whitepaper.md"
+    path.write_text("<!-- draft: check the figures -->\n---\ntitle: Prova\nstyle: |\n  h1 { color: red; }\n---\n"
+                    "\\tableofcontents\n\n# Supply\n\n<!-- TODO: the old figure was 40M -->\n"
+                    "> Total supply is 21M tokens.\n\n---\n\n\\newpage\nHalving every 4 years.\n")
+    pages = load_file(path).pages
+    assert [p.title for p in pages] == ["Supply"]
+    assert [line for line in pages[0].text.split("\n") if line] == ["Supply", "Total supply is 21M tokens.",
+                                                                      "Halving every 4 years."]
+
+
+def test_a_marp_deck_is_read_a_slide_to_a_page_with_its_comments_as_speaker_notes(tmp_path):
+    """A Markdown slide deck (Marp) is a deck: each "---" starts a slide (not inside code), a heading inside
+    a slide is part of it, a comment is the slide's notes unless it is a directive, a table's empty corner
+    cell is no word."""
+    path = tmp_path / "pitch-deck.md"
+    path.write_text("<!-- Render with marp-cli -->\n---\nmarp: true\npaginate: true\n---\n\n<!-- _class: lead -->\n"
+                    "# Airbotix\n\n## Teaching kids to code with AI\n\nJoe, Co-Founder & CTO\n\n"
+                    "<!--\nSpeaker notes:\nOpen with the one-liner.\n-->\n\n---\n\n# Traction\n\n"
+                    "|  | AU | CN |\n|--|:--:|:--:|\n| Students | 100+ | 0 |\n\n```\n---\n```\n\n---\n\n# Ask\n\nA$1M pre-seed\n")
+    pages = load_file(path).pages
+    assert [(p.number, p.kind, p.title) for p in pages] == [(1, "slide", "Airbotix"), (2, "slide", "Traction"),
+                                                             (3, "slide", "Ask")]
+    assert pages[0].text == ("Airbotix\nTeaching kids to code with AI\n\nJoe, Co-Founder & CTO\n"
+                             "Speaker notes: Open with the one-liner.")
+    assert [line for line in pages[1].text.split("\n") if line] == ["Traction", "AU | CN", "Students | 100+ | 0"]
+
+
 def test_text_file_and_invalid_encoding(tmp_path):
     (tmp_path / "notes.txt").write_text("Runway: 18 months.\nBurn: $90k per month.")
     pages = load_file(tmp_path / "notes.txt").pages

@@ -92,6 +92,13 @@ def test_which_questions_ask_for_a_person(question, person):
     ("GitHub Copilot was trained on GitHub.", False),  # a product: a capital inside a word
     ("Use of Funds & Financial Projections", False),  # words the deck writes in lower case
     ("The round is led by Maersk and two angels.", False),  # a company, one word
+    # A first name alone, with a role written beside it, as a team slide lists the founders.
+    ("Lightman, Co-Founder", True),
+    ("Joe, Co-Founder & CTO (ex-Google)", True),
+    ("Joe \u2014 Co-Founder & CTO", True),
+    ("CEO: Maren", True),
+    ("Team, Founders", False),  # a word of the question's
+    ("Sales, Head of growth", False),  # a word the deck writes in lower case
 ])
 def test_a_person_is_named_by_two_words_of_a_name(text, named):
     asked = question_words("Who are the members of Team Arya?")

@@ -158,11 +158,30 @@ def _inner_capital(word: str) -> bool:
     return bool(re.search(r"[a-z][A-Z]", re.sub(r"^Ma?c(?=[A-Z])", "", word)))
 
 
+# A first name alone is a person's where a role is written beside it, as a team slide lists them ("Joe,
+# Co-Founder & CTO", "Lightman — Co-Founder", "CEO: Maren"): two words are asked for otherwise.
+_PERSON_ROLE = (r"(?i:co-?founders?|founders?|ceo|cto|cfo|coo|cmo|chief [a-z]+ officer|head of [a-z]+|vp of [a-z]+|"
+                r"managing director|director|president|chair(?:man|woman|person)?)")
+_FIRST_NAME = r"([A-Z][a-z'\u2019-]+)"
+_ROLE_BESIDE = re.compile(rf"(?<![\w@.'\u2019-]){_FIRST_NAME}\s*(?:,|:|\(|\s[\u2013\u2014-])\s*{_PERSON_ROLE}(?![\w-])|"
+                          rf"(?<![\w-]){_PERSON_ROLE}\s*(?::|\s[\u2013\u2014-])\s*{_FIRST_NAME}(?![\w@.'\u2019-])")
+
+
+def _named_beside_role(text: str, asked: frozenset[str], lowercase: frozenset[str]) -> bool:
+    for found in _ROLE_BESIDE.finditer(text):
+        word = _plain(found.group(1) or found.group(2))
+        if word not in asked and word not in lowercase and word not in _NOT_NAMES:
+            return True
+    return False
+
+
 def names_someone(text: str, asked: frozenset[str], lowercase: frozenset[str], person: bool = False) -> bool:
     """Whether the text holds a name (above) that is not one of the question's words. A person's (`person`)
     is two words at least, none with a capital inside nor one the deck writes in lower case ("Stenver
     Jerkku"; not "Hackathon" in "ET AI Hackathon 2026", "GitHub Copilot" nor "Problem Statement")."""
     text = _ADDRESS.sub(" ", text)
+    if _named_beside_role(text, asked, lowercase):
+        return True
 
     def is_name(run: list[re.Match[str]]) -> bool:
         # A title the question names, before or after the name, is no part of it ("Advisor Captain Jonas

@@ -1,4 +1,5 @@
-"""Markdown: one Page per heading section; an FAQ becomes one section per question."""
+"""Markdown: one Page per heading section; an FAQ becomes one section per question; a Markdown slide deck
+(Marp: `marp: true` in its front matter) one Page per slide, its comments the slide's speaker notes."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from pathlib import Path
 from llama_index.core import Document
 from llama_index.core.node_parser import MarkdownNodeParser
 
-from ingest.loaders.base import LoadedFile, Page, clean_text, first_line, read_text
+from ingest.loaders.base import SPEAKER_NOTES, LoadedFile, Page, clean_text, first_line, read_text
 
 # mkdocs-material admonitions (`??? question "Why?"` with an indented body) are how many FAQs are
 # written; a plain Markdown parser reads the body as a code block.
@@ -49,10 +50,15 @@ _KRAMDOWN_TOC = re.compile(r"^[ \t]*[*+-][ \t]+[^\n]*\n[ \t]*\{:toc\}[ \t]*$", r
 _ATTRIBUTES = re.compile(r"^[ \t]*\{:[^}\n]*\}[ \t]*$", re.MULTILINE)
 # A pipe table's delimiter row ("|---|:---:|") is layout; a row is its cells between " | ", as PPTX and HTML
 # tables are read ("| Team | 15% | 4-year vest |" -> "Team | 15% | 4-year vest").
-_TABLE_RULE = re.compile(r"^[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(?:\|[ \t]*:?-{3,}:?[ \t]*)+\|?[ \t]*$\n?", re.MULTILINE)
+_TABLE_RULE = re.compile(r"^[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)+\|?[ \t]*$\n?", re.MULTILINE)
 _TABLE_ROW = re.compile(r"^[ \t]*\|(.*)\|[ \t]*$", re.MULTILINE)
 # YAML front matter ("---" / last_review_date: ... / "---") is the site generator's, not the reader's.
 _FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\n.*?\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
+# A blockquote's marks ("> Path to A$1.5M ARR") and a thematic break ("---", "***") are layout, not words.
+_QUOTE_MARK = re.compile(r"^[ \t]*(?:>[ \t]?)+", re.MULTILINE)
+# Nor is a line holding one LaTeX command, as Pandoc whitepapers write them ("\tableofcontents", "\newpage").
+_LATEX_LINE = re.compile(r"^[ \t]*\\[A-Za-z]+(?:\{[^}\n]*\})*[ \t]*$\n?", re.MULTILINE)
+_RULE = re.compile(r"^[ \t]*([-*_])(?:[ \t]*\1){2,}[ \t]*$\n?", re.MULTILINE)
 _INLINE_CODE = re.compile(r"`([^`]*)`")
 _HTML_TAG = re.compile(r"</?[A-Za-z][^>]*>")
 # CommonMark autolinks (<https://...>, <team@example.com>) are shown as their address; without this
@@ -64,7 +70,9 @@ def as_text(markdown: str) -> str:
     """What a reader of the rendered page sees: no link, image, fence or emphasis syntax."""
     text = _TOC.sub("", _DEFINITION.sub("", _REFERENCE.sub("", _FENCE.sub("", markdown))))
     text = _ATTRIBUTES.sub("", _KRAMDOWN_TOC.sub("", text))
-    text = _TABLE_ROW.sub(lambda m: " | ".join(c.strip() for c in m.group(1).split("|")), _TABLE_RULE.sub("", text))
+    text = _LATEX_LINE.sub("", _RULE.sub("", _QUOTE_MARK.sub("", text)))
+    # A header row's empty corner cell ("|  | What | Status |") is no word: the row reads "What | Status".
+    text = _TABLE_ROW.sub(lambda m: " | ".join(c.strip() for c in m.group(1).split("|")).strip(" |"), _TABLE_RULE.sub("", text))
     text = _IMAGE.sub(lambda m: m.group(1), text)
     text = _LINK.sub(lambda m: m.group(1) or m.group(2), text)
     text = _INLINE_CODE.sub(lambda m: m.group(1), text)
@@ -74,22 +82,84 @@ def as_text(markdown: str) -> str:
     return _HTML_TAG.sub("", text)
 
 
+# An HTML comment is not shown: in a Marp deck it is the slide's presenter notes ("Speaker notes: ..."),
+# unless it is a directive ("<!-- _class: lead -->"); elsewhere it is the author's aside ("TODO", a licence
+# header) and left out. Kept, "<!--" and the notes read as the slide's words, the front matter after a
+# leading comment was not found, and its CSS was indexed as text.
+_COMMENT = re.compile(r"<!--(.*?)-->", re.DOTALL)
+_DIRECTIVE = re.compile(r"^\s*_?[\w-]+\s*:[^\n]*$")
+_LEADING_COMMENTS = re.compile(r"\A\ufeff?(?:\s*<!--.*?-->)*\s*", re.DOTALL)
+_MARP = re.compile(r"^marp\s*:\s*true\s*$", re.MULTILINE | re.IGNORECASE)
+_SLIDE_BREAK = re.compile(r"^---[ \t]*$", re.MULTILINE)
+_FENCED = re.compile(r"^[ \t]*(```|~~~).*?^[ \t]*\1[ \t]*$", re.MULTILINE | re.DOTALL)
+
+
+_HEADING_MARK = re.compile(r"^#{1,6}[ \t]+", re.MULTILINE)
+_NOTES_LABEL = re.compile(r"^\s*(?:speaker |presenter )?notes\s*:\s*", re.IGNORECASE)
+
+
+def _split_title(markdown: str) -> tuple[str | None, str]:
+    """A section's heading (None when it does not open with one) and the text under it, as shown."""
+    first, _, rest = clean_text(as_text(markdown)).partition("\n")
+    title = first.lstrip("#").strip() if first.startswith("#") else None
+    return title, rest.strip() if title is not None else f"{first}\n{rest}".strip()
+
+
+def _subheadings_as_text(slide: str) -> str:
+    """A slide's headings after its first without their marks (outside code): a slide is one page, its
+    "### Kids" / "### Parents" are lines of it."""
+    fences = [m.span() for m in _FENCED.finditer(slide)]
+    headings = [m for m in _HEADING_MARK.finditer(slide) if not any(a <= m.start() < b for a, b in fences)]
+    for found in reversed(headings[1:]):
+        slide = slide[:found.start()] + slide[found.end():]
+    return slide
+
+
+def _slides(markdown: str) -> Iterator[tuple[str | None, str, str]]:
+    """A Marp deck's slides (split at "---" lines outside code), each with its notes after what it shows."""
+    fences = [m.span() for m in _FENCED.finditer(markdown)]
+    starts = [0] + [m.end() for m in _SLIDE_BREAK.finditer(markdown) if not any(a <= m.start() < b for a, b in fences)]
+    ends = [m.start() for m in _SLIDE_BREAK.finditer(markdown) if not any(a <= m.start() < b for a, b in fences)]
+    for start, end in zip(starts, [*ends, len(markdown)]):
+        slide = markdown[start:end]
+        notes = [_NOTES_LABEL.sub("", clean_text(c)) for c in _COMMENT.findall(slide) if c.strip() and not _DIRECTIVE.match(c)]
+        shown = _COMMENT.sub("", slide)
+        title, body = _split_title(_subheadings_as_text(shown))
+        notes_text = " ".join(n.replace("\n", " ") for n in notes)
+        if notes_text:
+            body = f"{body}\n{SPEAKER_NOTES} {notes_text}".strip()
+        if title or body:
+            yield title, body, shown
+
+
 def sections(path: Path) -> Iterator[tuple[str | None, str, str]]:
-    """Each heading section that has body text, in document order: (title, text, its Markdown)."""
-    text = unfold_admonitions(_FRONT_MATTER.sub("", read_text(path), count=1))
+    """Each heading section (a Marp deck: each slide) that has body text, in document order: (title, text,
+    its Markdown as shown)."""
+    text = _LEADING_COMMENTS.sub("", read_text(path), count=1)
+    front = _FRONT_MATTER.match(text)
+    text = text[front.end():] if front else text
+    if front and _MARP.search(front.group()):
+        yield from _slides(text)
+        return
+    text = unfold_admonitions(_COMMENT.sub("", text))
     for node in MarkdownNodeParser().get_nodes_from_documents([Document(text=text)]):
         markdown = node.get_content()
-        first, _, rest = clean_text(as_text(markdown)).partition("\n")
-        title = first.lstrip("#").strip() if first.startswith("#") else None
-        body = rest.strip() if title is not None else f"{first}\n{rest}".strip()
+        title, body = _split_title(markdown)
         if body:  # a heading with nothing under it (e.g. the document title) answers nothing
             yield title, body, markdown
 
 
+def is_slide_deck(path: Path) -> bool:
+    """Whether the Markdown file is a Marp slide deck (its sections are slides)."""
+    front = _FRONT_MATTER.match(_LEADING_COMMENTS.sub("", read_text(path), count=1))
+    return bool(front and _MARP.search(front.group()))
+
+
 def load_markdown(path: Path) -> LoadedFile:
-    """One Page per heading section that has body text, numbered from 1 in document order."""
+    """One Page per heading section (or slide) that has body text, numbered from 1 in document order."""
     pages = []
+    kind = "slide" if is_slide_deck(path) else "section"
     for title, body, _ in sections(path):
         page_text = f"{title}\n{body}" if title else body
-        pages.append(Page(path.name, len(pages) + 1, "section", title or first_line(body), page_text))
+        pages.append(Page(path.name, len(pages) + 1, kind, title or first_line(body), page_text))
     return LoadedFile(pages)
