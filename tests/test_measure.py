@@ -131,6 +131,12 @@ def test_a_line_names_the_measure_by_its_head_or_a_word_of_the_same_measure():
     # "one robot per ship" counts robots for each ship, not ships
     ("How many ships use the robot?", "One robot per ship, launched by the crew", False),
     ("How many robots does a ship need?", "One robot per ship, launched by the crew", True),
+    # Counted in kinds, the thing counted is the measure; a market is named by its TAM, a supply by its circulation.
+    ("How many kinds of objects can it detect?", "detecting and segmenting 200-300 different objects", True),
+    ("How many kinds of objects can it detect?", "trained on 5,000 hours of video", False),
+    ("How large is the total addressable market?", "TAM: ~US$300B+ by 2030 (global K-12 EdTech)", True),
+    ("What is the maximum supply of XETA?", "The total circulation will be 10 billion XETA tokens", True),
+    ("How many paid subscribers are they aiming for?", "1,000+ paying subscribers by month 18", True),
 ])
 def test_a_fact_is_of_the_measure_when_a_word_naming_it_is_beside_it(question, window, stated):
     wanted = expected_type(question)
