@@ -503,6 +503,9 @@ def test_a_model_refusal_stands_only_when_the_documents_seem_not_to_answer():
     ("In which city is GILO headquartered?", PLACE),
     ("Where will NARA publish its customer experience metrics?", None),  # a place of another kind
     ("Which country's ministry is a partner?", None),
+    ("Which PostgreSQL versions does Gitea officially support?", QUANTITY),  # version numbers
+    ("What annual percentage yield does the staking app pay?", PERCENT),
+    ("What percentage rate do they charge?", PERCENT),
 ])
 def test_the_type_of_fact_a_question_asks_for(question, wanted):
     assert expected_type(question) is wanted
@@ -517,6 +520,7 @@ def test_the_type_of_fact_a_question_asks_for(question, wanted):
     (FEE, "10-30% trading fees, or $5 per listing", ["10-30%", "$5"]),
     (DATE, "Pilot in Q4 2023, launch March 2025, roadmap 2025-2027", ["Q4 2023", "March 2025", "2025-2027"]),
     (QUANTITY, "178 customers and 372 GWh traded", ["178", "372"]),
+    (DURATION, "the window of 1500ms expires, or 2 seconds at most", ["1500ms", "2 seconds"]),
     # A heading's or list item's own number is no figure; one after it is.
     (QUANTITY, "Office of Human Capital\n4.2. Diversity", []),
     (QUANTITY, "Use of funds / 2. Hire 12 engineers", ["12"]),

@@ -91,7 +91,8 @@ PERCENT = AnswerType(
     re.compile(r"\bwhat (percentage|percent|share|fraction|proportion) of\b|\bwhat percentage\b|"
                r"\bhow (big|large) a share\b|\bwhat ([\w.'\u2019-]+ ){0,7}(?<!burn )rate\b(?!\s+limit)|"
                # a margin or an accuracy is stated as a share; "in percent" says so outright
-               r"\bwhat ([\w.'\u2019-]+ ){0,4}(margins?|accuracy)\b|\bin (percent|percentages?)\b",
+               r"\bwhat ([\w.'\u2019-]+ ){0,4}(margins?|accuracy)\b|\bin (percent|percentages?)\b|"
+               r"\bwhat ([\w-]+ )?percentage (yield|rate|return|fee|share)\b",
                re.IGNORECASE),
     re.compile(r"\d\s*%|\d\s*(percent|per cent)\b|\b(half|third|quarter|fifth|majority|minority)\b|"
                r"\b(one|two|three) in (\d+|ten)\b", re.IGNORECASE),
@@ -139,7 +140,8 @@ DATE = AnswerType(
 QUANTITY = AnswerType(
     "number",
     re.compile(r"\bhow (many|much|long|old|often|large|big|fast|far)\b|"
-               r"\b(what|which) (number|amount|version|release)\b|"
+               # "Which PostgreSQL versions ...?" asks for version numbers as "which version" does
+               r"\b(what|which) (number|amount|version|release)\b|\b(what|which) ([\w.+-]+ ){1,2}(versions|releases)\b|"
                r"\bwhat (is|was|are|were) (the |its |their )?(total |maximum |minimum |average )?(number|count|supply)\b|"
                r"\b(total|circulating|maximum|max) supply\b",
                re.IGNORECASE),
@@ -168,7 +170,8 @@ COUNT = AnswerType(
                rf"{_COUNT_WORD}", re.IGNORECASE),
 )
 
-TIME_UNIT = r"(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|quarters?|years?|yrs?|semesters?)"
+TIME_UNIT = (r"(?:milliseconds?|msecs?|ms|seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|quarters?|years?|"
+             r"yrs?|semesters?)")
 # "How long" asks for a span of time: a figure with its unit ("within three days", "8.8 semesters",
 # "in weeks"). A bare number is none ("How long does a run take?" was answered 95 from "95% CI").
 DURATION = AnswerType(
