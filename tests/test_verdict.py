@@ -521,6 +521,8 @@ def test_the_type_of_fact_a_question_asks_for(question, wanted):
     (DATE, "Pilot in Q4 2023, launch March 2025, roadmap 2025-2027", ["Q4 2023", "March 2025", "2025-2027"]),
     (QUANTITY, "178 customers and 372 GWh traded", ["178", "372"]),
     (DURATION, "the window of 1500ms expires, or 2 seconds at most", ["1500ms", "2 seconds"]),
+    # The number of a phase, a figure or a reference mark counts nothing.
+    (QUANTITY, "Phase 4: Mainnet with 10 billion tokens (see Figure 3) [6]", ["10 billion"]),
     # A heading's or list item's own number is no figure; one after it is.
     (QUANTITY, "Office of Human Capital\n4.2. Diversity", []),
     (QUANTITY, "Use of funds / 2. Hire 12 engineers", ["12"]),

@@ -33,10 +33,16 @@ _LABEL = re.compile(r"(?<![\w.,:/-])0\d{1,2}(?![\w.,:/%-])")
 _PRONOUN_ONE = re.compile(r"\b(which|each|every|any|no|the|this|that) one\b", re.IGNORECASE)
 
 
+# Nor does the number of a part of the document or of a plan ("Phase 4: Mainnet" answered "How many tokens
+# will exist?" with 4), nor a reference mark ("[6]" answered which Python versions a release supports).
+_PART_NUMBER = re.compile(r"\b(phase|stage|step|chapter|section|part|figure|fig\.|table|appendix|slide|page) "
+                          r"\d+(?:\.\d+)*[a-z]?\b|\[\d{1,3}\]", re.IGNORECASE)
+
+
 def counted_text(line: str) -> str:
-    """The line without the numbers that count nothing: a heading's own, a label's, those inside links,
-    "one" as a pronoun."""
-    return _PRONOUN_ONE.sub(r"\1 ", _LABEL.sub(" ", _LINK.sub(" ", _OUTLINE.sub("", line))))
+    """The line without the numbers that count nothing: a heading's own, a label's, a part's, a reference
+    mark's, those inside links, "one" as a pronoun."""
+    return _PRONOUN_ONE.sub(r"\1 ", _PART_NUMBER.sub(lambda m: f"{m.group(1) or ''} ", _LABEL.sub(" ", _LINK.sub(" ", _OUTLINE.sub("", line)))))
 
 
 @dataclass(frozen=True)
