@@ -9,6 +9,7 @@ from app.rag.someone import (
     asks_for_someone,
     lowercase_words,
     names_someone,
+    proper_words,
     question_words,
     role_holders,
     role_written,
@@ -138,3 +139,18 @@ def test_a_line_about_someone_else_says_nothing_of_the_role():
     assert says_of_role("When did the COO join?", joined, frozenset({"priya", "raman"}))
     assert says_of_role("When did the CTO join?", "Our CTO joined in 2024.", frozenset({"tomas", "lindqvist"}))
     assert says_of_role("When did the CTO join?", joined, frozenset())  # nobody named in the role: no check
+
+
+def test_a_word_the_deck_writes_as_a_name_inside_sentences_is_a_name_where_it_opens_a_line():
+    """"Which database is a good fit for the cache?" is answered by "Redis is great for the cache backend.":
+    one capitalised word opening a line is no name by itself, but this deck writes "Redis" inside sentences
+    too, and never in lower case. A title-case heading's capitals ("Use of Funds") say nothing."""
+    deck = ("You can use both of them: run Redis, which is easier to install than PostgreSQL.\nUse of Funds & Financial Projections\n"
+            "We chose the Pyramid framework.\nRedis is great for the cache backend.\nOur funds go to the team.")
+    proper = proper_words(deck)
+    assert {"redis", "postgresql", "pyramid"} <= proper and not {"funds", "financial", "use"} & proper
+    asked = question_words("Which database is considered a good fit for the caching layer?")
+    lowercase = lowercase_words(deck)
+    assert names_someone("Redis is great for the cache backend.", asked, lowercase, proper=proper)
+    assert not names_someone("Redis is great for the cache backend.", asked, lowercase)
+    assert not names_someone("Funds go to the team.", asked, lowercase, proper=proper)  # written so in a heading only

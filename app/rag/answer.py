@@ -111,7 +111,7 @@ class AnswerPipeline:
         subject = (self.titles(deck) if self.titles else None) or found.deck_units.subject
         cover = _cover(found, sources, index_of) if lines and asks_overview(question, subject) else None
         evidence = Evidence(question, wanted, lines, p >= self.refusal_model.threshold, p,
-                            found.deck_units.lowercase, cover)
+                            found.deck_units.lowercase, cover, found.deck_units.proper)
         result = AnswerResult("", False, sources, [source_of(h) for h in found.chunks],
                               evidence=[e.window for e in lines], features={**values, "p_answerable": round(p, 4)})
         decided = before_model(evidence, self.settings.write_answers)

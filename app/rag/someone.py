@@ -63,6 +63,22 @@ def lowercase_words(text: str) -> frozenset[str]:
     return frozenset(_plain(m.group()) for m in _words(_ADDRESS.sub(" ", text)) if m.group().islower())
 
 
+def proper_words(text: str) -> frozenset[str]:
+    """The words a text writes capitalised inside a sentence ("Use both: Redis is easier to run than
+    PostgreSQL" -> "postgresql"), where a capital says name, not start of line or sentence. Less the words
+    it writes in lower case, they name something where they open a line too ("Redis is great for the cache")."""
+    found = set()
+    for line in _ADDRESS.sub(" ", text).split("\n"):
+        words = _words(line)
+        if sum(w.group()[0].isupper() for w in words) * 2 >= len(words):
+            continue  # a line in title case ("Use of Funds & Financial Projections") capitalises words anyway
+        for word in words:
+            before = line[:word.start()]
+            if _capitalised(word.group()) and before.strip() and not _OPENS.search(before):
+                found.add(_plain(word.group()))
+    return frozenset(found - lowercase_words(text))
+
+
 def question_words(question: str) -> frozenset[str]:
     return frozenset(_plain(m.group()) for m in _words(question))
 
@@ -175,7 +191,8 @@ def _named_beside_role(text: str, asked: frozenset[str], lowercase: frozenset[st
     return False
 
 
-def names_someone(text: str, asked: frozenset[str], lowercase: frozenset[str], person: bool = False) -> bool:
+def names_someone(text: str, asked: frozenset[str], lowercase: frozenset[str], person: bool = False,
+                  proper: frozenset[str] = frozenset()) -> bool:
     """Whether the text holds a name (above) that is not one of the question's words. A person's (`person`)
     is two words at least, none with a capital inside nor one the deck writes in lower case ("Stenver
     Jerkku"; not "Hackathon" in "ET AI Hackathon 2026", "GitHub Copilot" nor "Problem Statement")."""
@@ -196,7 +213,7 @@ def names_someone(text: str, asked: frozenset[str], lowercase: frozenset[str], p
             return False
         if person:
             return len(run) > 1 and not any(_inner_capital(w.group()) or _plain(w.group()) in lowercase for w in run)
-        return len(run) > 1 or not (not before.strip() or _OPENS.search(before))
+        return len(run) > 1 or not (not before.strip() or _OPENS.search(before)) or plain[0] in proper
 
     run: list[re.Match[str]] = []
     for word in _words(text):

@@ -29,7 +29,7 @@ from nltk.stem.snowball import SnowballStemmer
 from app.rag.acronyms import acronyms_in, spelled_out, with_acronyms
 from app.rag.idioms import with_deck_words
 from app.rag.injection import addresses_the_model
-from app.rag.someone import lowercase_words
+from app.rag.someone import lowercase_words, proper_words
 from app.rag.subject import asks_overview, overview_query, subject_from_files
 from ingest.chunk import Chunk
 from ingest.loaders.base import SPEAKER_NOTES
@@ -293,7 +293,9 @@ class DeckUnits:
         self.vocabulary = set(counts)  # every term the deck uses
         # Its words as written, for a question word it never uses ("regulation" against "regulatory").
         # The words it writes in lower case: a capitalised word it never does is a name (app/rag/someone.py).
-        self.lowercase = lowercase_words("\n".join(f"{c.title or ''}\n{c.text}" for c in chunks))
+        text = "\n".join(f"{c.title or ''}\n{c.text}" for c in chunks)
+        self.lowercase = lowercase_words(text)
+        self.proper = proper_words(text)  # names even where they open a line ("Redis is great for ...")
         self._words = {w for c in chunks for w in re.findall(r"[a-z]+", f"{c.title or ''}\n{c.text}".lower())
                        if len(w) >= PREFIX_LETTERS}
         # Only a deck of several chunks has terms common to most of them.

@@ -84,6 +84,7 @@ class Evidence:
     lowercase: frozenset[str] = frozenset()  # the words the deck writes in lower case (app/rag/someone.py)
     # For a question asking what the company does (app/rag/subject.py): the cover's line saying it.
     cover: EvidenceLine | None = None
+    proper: frozenset[str] = frozenset()  # the words the deck writes as names inside a sentence (someone.py)
 
     @property
     def floor(self) -> float:
@@ -452,7 +453,7 @@ def after_model(evidence: Evidence, shown: str, model_text: str) -> Verdict:
 
 def _names_someone(evidence: Evidence, text: str) -> bool:
     return names_someone(text, question_words(evidence.question), evidence.lowercase,
-                         person=asks_for_person(evidence.question))
+                         person=asks_for_person(evidence.question), proper=evidence.proper)
 
 
 def _of_role(evidence: Evidence, text: str) -> bool:
