@@ -136,7 +136,7 @@ def test_a_line_names_the_measure_by_its_head_or_a_word_of_the_same_measure():
     ("How many kinds of objects can it detect?", "trained on 5,000 hours of video", False),
     ("How large is the total addressable market?", "TAM: ~US$300B+ by 2030 (global K-12 EdTech)", True),
     ("What is the maximum supply of XETA?", "The total circulation will be 10 billion XETA tokens", True),
-    ("How many paid subscribers are they aiming for?", "1,000+ paying subscribers by month 18", True),
+    ("How many paid subscribers are they aiming for?", "1,000+ paying subscriptions by month 18", True),
 ])
 def test_a_fact_is_of_the_measure_when_a_word_naming_it_is_beside_it(question, window, stated):
     wanted = expected_type(question)

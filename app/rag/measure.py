@@ -59,7 +59,7 @@ _SAME_MEASURE = (
     "revenue revenues sales arr mrr turnover income",
     "price prices pricing cost costs fee fees charge charges subscription priced pay pays paid",
     "employees employee staff people team headcount fte hires",
-    "customers customer clients client users user subscribers subscriber",
+    "customers customer clients client users user subscribers subscriber subscriptions",
     # A market is sized as TAM / SAM / SOM on most decks' market slide; a token's supply is its circulation.
     "market markets tam sam som",
     "supply circulation circulating",
