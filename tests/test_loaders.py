@@ -130,13 +130,13 @@ def test_a_marp_deck_is_read_a_slide_to_a_page_with_its_comments_as_speaker_note
     path = tmp_path / "pitch-deck.md"
     path.write_text("<!-- Render with marp-cli -->\n---\nmarp: true\npaginate: true\n---\n\n<!-- _class: lead -->\n"
                     "# Airbotix\n\n## Teaching kids to code with AI\n\nJoe, Co-Founder & CTO\n\n"
-                    "<!--\nSpeaker notes:\nOpen with the one-liner.\n-->\n\n---\n\n# Traction\n\n"
+                    "<!--\nSpeaker notes:\nOpen with the one-liner.\nThen the ask.\n-->\n\n---\n\n# Traction\n\n"
                     "|  | AU | CN |\n|--|:--:|:--:|\n| Students | 100+ | 0 |\n\n```\n---\n```\n\n---\n\n# Ask\n\nA$1M pre-seed\n")
     pages = load_file(path).pages
     assert [(p.number, p.kind, p.title) for p in pages] == [(1, "slide", "Airbotix"), (2, "slide", "Traction"),
                                                              (3, "slide", "Ask")]
     assert pages[0].text == ("Airbotix\nTeaching kids to code with AI\n\nJoe, Co-Founder & CTO\n"
-                             "Speaker notes: Open with the one-liner.")
+                             "Speaker notes: Open with the one-liner.\nThen the ask.")
     assert [line for line in pages[1].text.split("\n") if line] == ["Traction", "AU | CN", "Students | 100+ | 0"]
 
 

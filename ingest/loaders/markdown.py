@@ -125,7 +125,7 @@ def _slides(markdown: str) -> Iterator[tuple[str | None, str, str]]:
         notes = [_NOTES_LABEL.sub("", clean_text(c)) for c in _COMMENT.findall(slide) if c.strip() and not _DIRECTIVE.match(c)]
         shown = _COMMENT.sub("", slide)
         title, body = _split_title(_subheadings_as_text(shown))
-        notes_text = " ".join(n.replace("\n", " ") for n in notes)
+        notes_text = "\n".join(notes)  # as a PPTX slide's: the first line marked, the lines kept
         if notes_text:
             body = f"{body}\n{SPEAKER_NOTES} {notes_text}".strip()
         if title or body:
