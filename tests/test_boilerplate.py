@@ -46,6 +46,19 @@ def test_html_navigation_named_by_role_or_class_is_dropped(tmp_path):
     assert "Home" not in text and "Previous" not in text
 
 
+def test_the_documents_own_header_is_kept_and_the_sites_banner_dropped(tmp_path):
+    """A header inside the main content is the paper's title block (Quarto's "title-block-header": title,
+    author, date), so "When was it published?" has its answer; the site's header above it is chrome."""
+    page = tmp_path / "paper.html"
+    page.write_text('<body><header id="quarto-header"><a href="/">HiveSight</a> Benchmarks</header><main>'
+                    '<header id="title-block-header"><h1 class="title">What does it buy?</h1>'
+                    '<div>Published</div><p class="date">July 7, 2026</p></header>'
+                    '<h2>1 Introduction</h2><p>We evaluate 63 items.</p></main></body>')
+    pages = load_html(page).pages
+    assert [p.title for p in pages] == ["What does it buy?", "1 Introduction"]
+    assert "July 7, 2026" in pages[0].text and "Benchmarks" not in "\n".join(p.text for p in pages)
+
+
 def test_html_paragraphs_and_table_rows_are_one_line_whatever_inline_tags_they_hold(tmp_path):
     page = tmp_path / "w.html"
     page.write_text('<main><h2>Token Reward Pool<a class="hash-link" href="#pool">#</a></h2>\n'

@@ -38,6 +38,10 @@ def html_sections(path: Path) -> list[HtmlSection]:
     sections without text are left out, so the n-th is the n-th section indexed."""
     soup = BeautifulSoup(read_text(path), "lxml")
     for tag in soup(_NOISE):
+        # A header inside the main content or an article is the document's own title block (its title,
+        # author and date: Quarto's "title-block-header"), not the site's banner.
+        if tag.name == "header" and tag.find_parent(["main", "article"]):
+            continue
         tag.decompose()
     # The page's own content first: generated sites wrap it in elements named for their menus
     # (Read the Docs: "wy-grid-for-nav" / "wy-nav-content"), which the chrome test would drop whole.
