@@ -435,3 +435,14 @@ def test_an_idiom_said_in_the_decks_words_counts_as_covered():
     assert said_in_deck_words("What is their email address?", terms("Contact: Maren Okafor")) == terms("email address")
     assert said_in_deck_words("What is their email address?", terms("Use of funds")) == frozenset()
     assert said_in_deck_words("How do they make money?", terms("subscription fees")) == terms("make money")
+
+
+def test_a_reference_list_gives_no_evidence_line():
+    """Other works' titles are no answer about this one: "How many employees does HiveSight have?" was
+    answered "1,000" from "Generative Agent Simulations of 1,000 People" in the paper's references."""
+    refs = Chunk("w:25", "d", "whitepaper.html", "References\nPark, J. 2024. \u201cGenerative Agent Simulations of 1,000 "
+                 "People.\u201d arXiv.", 25, "section", "References")
+    numbered = Chunk("w:26", "d", "whitepaper.html", "9. Bibliography\nNakamoto, S. 2008.", 26, "section", "9. Bibliography")
+    body = Chunk("w:3", "d", "whitepaper.html", "Cost\nThe cell arm costs $0.017 per item.", 3, "section", "Cost")
+    assert windows(refs, refs.text.split("\n")) == [] and windows(numbered, numbered.text.split("\n")) == []
+    assert [u.line for u in windows(body, body.text.split("\n"))] == ["The cell arm costs $0.017 per item."]

@@ -237,6 +237,13 @@ class UnitWeights:
     chunk_rank_step: float = 0.0
 
 
+# A paper's reference list is found but never quoted: "How many employees does HiveSight have?" was answered
+# "1,000" from a cited title ("Generative Agent Simulations of 1,000 People"), a licence from a repository's
+# address in it.
+_REFERENCE_LIST = re.compile(r"^(?:\d+(?:\.\d+)*\.?\s+)?(?:references|bibliography|works cited|literature cited|"
+                             r"citations|sources cited)$", re.IGNORECASE)
+
+
 def windows(chunk: Chunk, lines: Sequence[str]) -> list[Unit]:
     """A unit per line (a title line only when it is a statement, TITLE_UNIT_WORDS; a question never):
     the line with the one before and after it, on the same side of the speaker notes (the slide's last
@@ -248,6 +255,8 @@ def windows(chunk: Chunk, lines: Sequence[str]) -> list[Unit]:
     it as a slide's lines are with their title ("How many packages are there?" / ... / "There are
     currently more than 2000")."""
     title = (chunk.title or "").strip()
+    if _REFERENCE_LIST.match(title):
+        return []  # other works' titles, years and counts are no answer about this one (below)
     notes_from = next((i for i, line in enumerate(lines) if line.startswith(SPEAKER_NOTES)), len(lines))
     questions = [i for i, line in enumerate(lines) if _asks(line)]
     units = []
