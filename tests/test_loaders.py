@@ -110,13 +110,13 @@ def test_a_markdown_table_is_read_a_row_to_a_line_without_its_delimiter_row(tmp_
 
 
 def test_markdown_comments_quote_marks_rules_and_latex_lines_are_not_text(tmp_path):
-    """What the rendered page does not show: an HTML comment (the author's aside), a blockquote's marks,
-    a thematic break, a Pandoc whitepaper's LaTeX command lines; front matter after a leading comment is
+    """What the rendered page does not show: an HTML comment (the author's aside), a blockquote's or a
+    bullet's marks, a thematic break, a Pandoc whitepaper's LaTeX command lines; front matter after a leading comment is
     still front matter (its CSS was indexed as text)."""
     path = tmp_path / "whitepaper.md"
     path.write_text("<!-- draft: check the figures -->\n---\ntitle: Prova\nstyle: |\n  h1 { color: red; }\n---\n"
                     "\\tableofcontents\n\n# Supply\n\n<!-- TODO: the old figure was 40M -->\n"
-                    "> Total supply is 21M tokens.\n\n---\n\n\\newpage\nHalving every 4 years.\n")
+                    "> Total supply is 21M tokens.\n\n---\n\n\\newpage\n* **Halving** every 4 years.\n")
     pages = load_file(path).pages
     assert [p.title for p in pages] == ["Supply"]
     assert [line for line in pages[0].text.split("\n") if line] == ["Supply", "Total supply is 21M tokens.",

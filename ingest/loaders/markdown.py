@@ -56,6 +56,9 @@ _TABLE_ROW = re.compile(r"^[ \t]*\|(.*)\|[ \t]*$", re.MULTILINE)
 _FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\n.*?\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 # A blockquote's marks ("> Path to A$1.5M ARR") and a thematic break ("---", "***") are layout, not words.
 _QUOTE_MARK = re.compile(r"^[ \t]*(?:>[ \t]?)+", re.MULTILINE)
+# A bullet's mark ("* ", "- ", "+ ") is the list's layout: the item is the line ("* **Amount**: $3.0M" read
+# "* Amount: $3.0M", and was quoted so).
+_BULLET = re.compile(r"^([ \t]*)[-*+][ \t]+(?=\S)", re.MULTILINE)
 # Nor is a line holding one LaTeX command, as Pandoc whitepapers write them ("\tableofcontents", "\newpage").
 _LATEX_LINE = re.compile(r"^[ \t]*\\[A-Za-z]+(?:\{[^}\n]*\})*[ \t]*$\n?", re.MULTILINE)
 _RULE = re.compile(r"^[ \t]*([-*_])(?:[ \t]*\1){2,}[ \t]*$\n?", re.MULTILINE)
@@ -70,7 +73,7 @@ def as_text(markdown: str) -> str:
     """What a reader of the rendered page sees: no link, image, fence or emphasis syntax."""
     text = _TOC.sub("", _DEFINITION.sub("", _REFERENCE.sub("", _FENCE.sub("", markdown))))
     text = _ATTRIBUTES.sub("", _KRAMDOWN_TOC.sub("", text))
-    text = _LATEX_LINE.sub("", _RULE.sub("", _QUOTE_MARK.sub("", text)))
+    text = _BULLET.sub("", _LATEX_LINE.sub("", _RULE.sub("", _QUOTE_MARK.sub("", text))))
     # A header row's empty corner cell ("|  | What | Status |") is no word: the row reads "What | Status".
     text = _TABLE_ROW.sub(lambda m: " | ".join(c.strip() for c in m.group(1).split("|")).strip(" |"), _TABLE_RULE.sub("", text))
     text = _IMAGE.sub(lambda m: m.group(1), text)
