@@ -24,8 +24,9 @@ TEXT_VERSION = 15  # 2: repeated lines (running headers) left out; Markdown as t
 # table row one line whatever inline tags it holds, headings without their permalink sign; 11: Markdown's YAML
 # front matter and kramdown's {:toc} left out; 12: an HTML page's content wrapped in elements named for its
 # menus kept (Read the Docs pages came out empty); 13: a Markdown table's delimiter row and outer pipes left out;
-# 14: Markdown comments, blockquote and bullet marks and rules left out, a Marp deck read a slide to a page with its notes;
-# 15: an HTML header inside the main content or an article (the document's title, author and date) kept
+# 14: Markdown comments, blockquote and bullet marks and rules left out, a Marp deck read a slide to a page
+# with its notes; 15: an HTML header inside the main content or an article (the document's title, author and
+# date) kept
 # What the deck page shows of a build (ingest/page_images.py); an older build is rebuilt to show it.
 PAGES_VERSION = 3  # 2: Markdown and HTML sections formatted, PPTX slides as pictures; 3: a Marp deck's slides
 

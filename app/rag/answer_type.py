@@ -42,7 +42,8 @@ _PART_NUMBER = re.compile(r"\b(phase|stage|step|chapter|section|part|figure|fig\
 def counted_text(line: str) -> str:
     """The line without the numbers that count nothing: a heading's own, a label's, a part's, a reference
     mark's, those inside links, "one" as a pronoun."""
-    return _PRONOUN_ONE.sub(r"\1 ", _PART_NUMBER.sub(lambda m: f"{m.group(1) or ''} ", _LABEL.sub(" ", _LINK.sub(" ", _OUTLINE.sub("", line)))))
+    line = _LABEL.sub(" ", _LINK.sub(" ", _OUTLINE.sub("", line)))
+    return _PRONOUN_ONE.sub(r"\1 ", _PART_NUMBER.sub(lambda m: f"{m.group(1) or ''} ", line))
 
 
 @dataclass(frozen=True)
@@ -147,7 +148,8 @@ QUANTITY = AnswerType(
     "number",
     re.compile(r"\bhow (many|much|long|old|often|large|big|fast|far)\b|"
                # "Which PostgreSQL versions ...?" asks for version numbers as "which version" does
-               r"\b(what|which) (number|amount|version|release)\b|\b(what|which) ([\w.+-]+ ){1,2}(versions|releases)\b|"
+               r"\b(what|which) (number|amount|version|release)\b|"
+               r"\b(what|which) ([\w.+-]+ ){1,2}(versions|releases)\b|"
                r"\bwhat (is|was|are|were) (the |its |their )?(total |maximum |minimum |average )?(number|count|supply)\b|"
                r"\b(total|circulating|maximum|max) supply\b",
                re.IGNORECASE),
@@ -176,8 +178,8 @@ COUNT = AnswerType(
                rf"{_COUNT_WORD}", re.IGNORECASE),
 )
 
-TIME_UNIT = (r"(?:milliseconds?|msecs?|ms|seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|quarters?|years?|"
-             r"yrs?|semesters?)")
+TIME_UNIT = (r"(?:milliseconds?|msecs?|ms|seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|quarters?|"
+             r"years?|yrs?|semesters?)")
 # "How long" asks for a span of time: a figure with its unit ("within three days", "8.8 semesters",
 # "in weeks"). A bare number is none ("How long does a run take?" was answered 95 from "95% CI").
 DURATION = AnswerType(

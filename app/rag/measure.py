@@ -77,8 +77,8 @@ _AFTER = {
     QUANTITY: re.compile(r"\bnumber of\s+(.*)", re.IGNORECASE),
     PERCENT: re.compile(r"\bwhat (?:percentage|percent|share|fraction|proportion) of\s+(.*)", re.IGNORECASE),
 }
-_KINDS_OF = re.compile(r"^(?:different |distinct |separate )?(?:kinds?|types?|sorts?|categories|classes|varieties) of\s+",
-                       re.IGNORECASE)
+_KINDS_OF = re.compile(r"^(?:different |distinct |separate )?(?:kinds?|types?|sorts?|categories|classes|varieties)"
+                       r" of\s+", re.IGNORECASE)
 _RATE = re.compile(r"\bwhat ((?:[\w'\u2019-]+ ){0,7})rate\b", re.IGNORECASE)
 # Nouns that are the measure themselves ("what gross margin": a line that never says margin does not give it).
 _MEASURE_NOUN = re.compile(r"\b(margin|accuracy|supply)s?\b", re.IGNORECASE)
@@ -147,7 +147,7 @@ def measured_words(question: str, wanted: AnswerType | None) -> list[str]:
         return [noun.group(1).lower()]
     after = _AFTER.get(wanted)
     found = after.search(question) if after else None
-    # "How many kinds of objects ...": what is counted is the objects, in whatever kinds ("200-300 different objects").
+    # "How many kinds of objects ...": what is counted is the objects ("200-300 different objects").
     words = _phrase(_KINDS_OF.sub("", found.group(1))) if found else []
     # "How many times can the enzyme be reused?" counts occurrences, which a line states in its own unit
     # ("up to five batches"): "times" names no measure.

@@ -66,7 +66,8 @@ def lowercase_words(text: str) -> frozenset[str]:
 def proper_words(text: str) -> frozenset[str]:
     """The words a text writes capitalised inside a sentence ("Use both: Redis is easier to run than
     PostgreSQL" -> "postgresql"), where a capital says name, not start of line or sentence. Less the words
-    it writes in lower case, they name something where they open a line too ("Redis is great for the cache")."""
+    it writes in lower case, they name something where they open a line too ("Redis is great for the
+    cache")."""
     found = set()
     for line in _ADDRESS.sub(" ", text).split("\n"):
         words = _words(line)
@@ -179,7 +180,8 @@ def _inner_capital(word: str) -> bool:
 _PERSON_ROLE = (r"(?i:co-?founders?|founders?|ceo|cto|cfo|coo|cmo|chief [a-z]+ officer|head of [a-z]+|vp of [a-z]+|"
                 r"managing director|director|president|chair(?:man|woman|person)?)")
 _FIRST_NAME = r"([A-Z][a-z'\u2019-]+)"
-_ROLE_BESIDE = re.compile(rf"(?<![\w@.'\u2019-]){_FIRST_NAME}\s*(?:,|:|\(|\s[\u2013\u2014-])\s*{_PERSON_ROLE}(?![\w-])|"
+_ROLE_BESIDE = re.compile(rf"(?<![\w@.'\u2019-]){_FIRST_NAME}\s*(?:,|:|\(|\s[\u2013\u2014-])\s*{_PERSON_ROLE}"
+                          rf"(?![\w-])|"
                           rf"(?<![\w-]){_PERSON_ROLE}\s*(?::|\s[\u2013\u2014-])\s*{_FIRST_NAME}(?![\w@.'\u2019-])")
 
 

@@ -407,7 +407,8 @@ class DeckUnits:
         if not covers:
             return None
         cover = min(covers, key=lambda units: (len(units[0].chunk.text.split()), units[0].chunk.doc))
-        lines = [u for u in cover if not u.line.startswith(SPEAKER_NOTES) and _statement_words(u.line) >= COVER_LINE_WORDS]
+        lines = [u for u in cover
+                 if not u.line.startswith(SPEAKER_NOTES) and _statement_words(u.line) >= COVER_LINE_WORDS]
         return max(lines, key=lambda u: _statement_words(u.line), default=None)
 
     def line_cosines(self, hits: Sequence[UnitHit], vector: np.ndarray) -> list[float]:

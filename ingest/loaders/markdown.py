@@ -58,7 +58,7 @@ _FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\n.*?\n(?:---|\.\.\.)[ \t]*(?:\n|
 _QUOTE_MARK = re.compile(r"^[ \t]*(?:>[ \t]?)+", re.MULTILINE)
 # A bullet's mark ("* ", "- ", "+ ") is the list's layout: the item is the line ("* **Amount**: $3.0M" read
 # "* Amount: $3.0M", and was quoted so).
-_BULLET = re.compile(r"^([ \t]*)[-*+][ \t]+(?=\S)", re.MULTILINE)
+_BULLET = re.compile(r"^[ \t]*[-*+][ \t]+(?=\S)", re.MULTILINE)
 # Nor is a line holding one LaTeX command, as Pandoc whitepapers write them ("\tableofcontents", "\newpage").
 _LATEX_LINE = re.compile(r"^[ \t]*\\[A-Za-z]+(?:\{[^}\n]*\})*[ \t]*$\n?", re.MULTILINE)
 _RULE = re.compile(r"^[ \t]*([-*_])(?:[ \t]*\1){2,}[ \t]*$\n?", re.MULTILINE)
@@ -75,7 +75,8 @@ def as_text(markdown: str) -> str:
     text = _ATTRIBUTES.sub("", _KRAMDOWN_TOC.sub("", text))
     text = _BULLET.sub("", _LATEX_LINE.sub("", _RULE.sub("", _QUOTE_MARK.sub("", text))))
     # A header row's empty corner cell ("|  | What | Status |") is no word: the row reads "What | Status".
-    text = _TABLE_ROW.sub(lambda m: " | ".join(c.strip() for c in m.group(1).split("|")).strip(" |"), _TABLE_RULE.sub("", text))
+    text = _TABLE_ROW.sub(lambda m: " | ".join(c.strip() for c in m.group(1).split("|")).strip(" |"),
+                          _TABLE_RULE.sub("", text))
     text = _IMAGE.sub(lambda m: m.group(1), text)
     text = _LINK.sub(lambda m: m.group(1) or m.group(2), text)
     text = _INLINE_CODE.sub(lambda m: m.group(1), text)
@@ -121,11 +122,12 @@ def _subheadings_as_text(slide: str) -> str:
 def _slides(markdown: str) -> Iterator[tuple[str | None, str, str]]:
     """A Marp deck's slides (split at "---" lines outside code), each with its notes after what it shows."""
     fences = [m.span() for m in _FENCED.finditer(markdown)]
-    starts = [0] + [m.end() for m in _SLIDE_BREAK.finditer(markdown) if not any(a <= m.start() < b for a, b in fences)]
-    ends = [m.start() for m in _SLIDE_BREAK.finditer(markdown) if not any(a <= m.start() < b for a, b in fences)]
-    for start, end in zip(starts, [*ends, len(markdown)]):
+    breaks = [m for m in _SLIDE_BREAK.finditer(markdown) if not any(a <= m.start() < b for a, b in fences)]
+    starts, ends = [0] + [m.end() for m in breaks], [m.start() for m in breaks] + [len(markdown)]
+    for start, end in zip(starts, ends, strict=True):
         slide = markdown[start:end]
-        notes = [_NOTES_LABEL.sub("", clean_text(c)) for c in _COMMENT.findall(slide) if c.strip() and not _DIRECTIVE.match(c)]
+        notes = [_NOTES_LABEL.sub("", clean_text(comment)) for comment in _COMMENT.findall(slide)
+                 if comment.strip() and not _DIRECTIVE.match(comment)]
         shown = _COMMENT.sub("", slide)
         title, body = _split_title(_subheadings_as_text(shown))
         notes_text = "\n".join(notes)  # as a PPTX slide's: the first line marked, the lines kept
