@@ -176,7 +176,8 @@ def _inner_capital(word: str) -> bool:
 
 
 # A first name alone is a person's where a role is written beside it, as a team slide lists them ("Joe,
-# Co-Founder & CTO", "Lightman — Co-Founder", "CEO: Maren"): two words are asked for otherwise.
+# Co-Founder & CTO", "Lightman — Co-Founder", "CEO: Maren"): two words are asked for otherwise. Unlike
+# _ROLE_SEP below, a separator is required: one capitalised word before a role is often a word ("Former CTO").
 _PERSON_ROLE = (r"(?i:co-?founders?|founders?|ceo|cto|cfo|coo|cmo|chief [a-z]+ officer|head of [a-z]+|vp of [a-z]+|"
                 r"managing director|director|president|chair(?:man|woman|person)?)")
 _FIRST_NAME = r"([A-Z][a-z'\u2019-]+)"

@@ -137,13 +137,19 @@ def _slides(markdown: str) -> Iterator[tuple[str | None, str, str]]:
             yield title, body, shown
 
 
+def _body(path: Path) -> tuple[str, bool]:
+    """The file's Markdown after its front matter (and any comments before it), and whether the front matter
+    makes it a Marp slide deck."""
+    text = _LEADING_COMMENTS.sub("", read_text(path), count=1)
+    front = _FRONT_MATTER.match(text)
+    return (text[front.end():], bool(_MARP.search(front.group()))) if front else (text, False)
+
+
 def sections(path: Path) -> Iterator[tuple[str | None, str, str]]:
     """Each heading section (a Marp deck: each slide) that has body text, in document order: (title, text,
     its Markdown as shown)."""
-    text = _LEADING_COMMENTS.sub("", read_text(path), count=1)
-    front = _FRONT_MATTER.match(text)
-    text = text[front.end():] if front else text
-    if front and _MARP.search(front.group()):
+    text, slide_deck = _body(path)
+    if slide_deck:
         yield from _slides(text)
         return
     text = unfold_admonitions(_COMMENT.sub("", text))
@@ -156,8 +162,7 @@ def sections(path: Path) -> Iterator[tuple[str | None, str, str]]:
 
 def is_slide_deck(path: Path) -> bool:
     """Whether the Markdown file is a Marp slide deck (its sections are slides)."""
-    front = _FRONT_MATTER.match(_LEADING_COMMENTS.sub("", read_text(path), count=1))
-    return bool(front and _MARP.search(front.group()))
+    return _body(path)[1]
 
 
 def load_markdown(path: Path) -> LoadedFile:
