@@ -56,12 +56,12 @@ _TABLE_ROW = re.compile(r"^[ \t]*\|(.*)\|[ \t]*$", re.MULTILINE)
 _FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\n.*?\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 # A blockquote's marks ("> Path to A$1.5M ARR") and a thematic break ("---", "***") are layout, not words.
 _QUOTE_MARK = re.compile(r"^[ \t]*(?:>[ \t]?)+", re.MULTILINE)
+_RULE = re.compile(r"^[ \t]*([-*_])(?:[ \t]*\1){2,}[ \t]*$\n?", re.MULTILINE)
 # A bullet's mark ("* ", "- ", "+ ") is the list's layout: the item is the line ("* **Amount**: $3.0M" read
 # "* Amount: $3.0M", and was quoted so).
 _BULLET = re.compile(r"^[ \t]*[-*+][ \t]+(?=\S)", re.MULTILINE)
 # Nor is a line holding one LaTeX command, as Pandoc whitepapers write them ("\tableofcontents", "\newpage").
 _LATEX_LINE = re.compile(r"^[ \t]*\\[A-Za-z]+(?:\{[^}\n]*\})*[ \t]*$\n?", re.MULTILINE)
-_RULE = re.compile(r"^[ \t]*([-*_])(?:[ \t]*\1){2,}[ \t]*$\n?", re.MULTILINE)
 _INLINE_CODE = re.compile(r"`([^`]*)`")
 _HTML_TAG = re.compile(r"</?[A-Za-z][^>]*>")
 # CommonMark autolinks (<https://...>, <team@example.com>) are shown as their address; without this
@@ -109,11 +109,16 @@ def _split_title(markdown: str) -> tuple[str | None, str]:
     return title, rest.strip() if title is not None else f"{first}\n{rest}".strip()
 
 
+def _outside_code(pattern: re.Pattern[str], markdown: str) -> list[re.Match[str]]:
+    """The pattern's matches that are not inside a fenced code block (a "---" or "# comment" in code is code)."""
+    fences = [m.span() for m in _FENCED.finditer(markdown)]
+    return [m for m in pattern.finditer(markdown) if not any(a <= m.start() < b for a, b in fences)]
+
+
 def _subheadings_as_text(slide: str) -> str:
     """A slide's headings after its first without their marks (outside code): a slide is one page, its
     "### Kids" / "### Parents" are lines of it."""
-    fences = [m.span() for m in _FENCED.finditer(slide)]
-    headings = [m for m in _HEADING_MARK.finditer(slide) if not any(a <= m.start() < b for a, b in fences)]
+    headings = _outside_code(_HEADING_MARK, slide)
     for found in reversed(headings[1:]):
         slide = slide[:found.start()] + slide[found.end():]
     return slide
@@ -121,8 +126,7 @@ def _subheadings_as_text(slide: str) -> str:
 
 def _slides(markdown: str) -> Iterator[tuple[str | None, str, str]]:
     """A Marp deck's slides (split at "---" lines outside code), each with its notes after what it shows."""
-    fences = [m.span() for m in _FENCED.finditer(markdown)]
-    breaks = [m for m in _SLIDE_BREAK.finditer(markdown) if not any(a <= m.start() < b for a, b in fences)]
+    breaks = _outside_code(_SLIDE_BREAK, markdown)
     starts, ends = [0] + [m.end() for m in breaks], [m.start() for m in breaks] + [len(markdown)]
     for start, end in zip(starts, ends, strict=True):
         slide = markdown[start:end]
