@@ -208,6 +208,12 @@ def test_words_that_only_frame_a_question_are_no_terms_and_a_common_subject_is_k
     assert {"simul", "run"} <= units.question_terms("How long does a simulation run take?")
     assert "take" not in units.question_terms("How long does a simulation run take?")
     assert units.question_terms("Which fee do they take?") == {"fee", "take"}
+    # the document itself frames a question where the deck does not write the word; where it does
+    # ("Investor presentation | Jan 2024") the word finds the line
+    assert units.question_terms("Who is the CEO presenting this deck?") == {"ceo"}
+    units_saying = DeckUnits([*chunks, Chunk("d:9", "sky", "d.pdf", "Investor presentation | Jan 2024", 9, "page", None)],
+                             embedder.embed)
+    assert "present" in units_saying.question_terms("When is this investor presentation dated?")
 
 
 def test_the_line_ranker_orders_the_evidence_and_a_fit_without_one_keeps_the_units_order(example_index, embedder,

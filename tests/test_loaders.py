@@ -140,6 +140,34 @@ def test_a_marp_deck_is_read_a_slide_to_a_page_with_its_comments_as_speaker_note
     assert [line for line in pages[1].text.split("\n") if line] == ["Traction", "AU | CN", "Students | 100+ | 0"]
 
 
+def test_a_slidev_deck_is_read_a_slide_to_a_page_as_it_is_shown(tmp_path):
+    """A Slidev deck (its own keys in the front matter) is a deck: a slide's own front matter is no slide,
+    its HTML is read as shown (entities decoded, a logo's alt text, a component's text attributes, no
+    interpolation, page number or style block), and only the comment ending a slide is its notes."""
+    path = tmp_path / "slides.md"
+    path.write_text(
+        "---\ntheme: default\ncolorSchema: dark\ntransition: fade\n---\n\n"
+        '<div class="cover"><img src="/logo.svg" alt="Cambra">\n<h1>Ship fast.</h1></div>\n\n---\n'
+        "layout: center\nclass: ask\n---\n\n"
+        '<div class="eyebrow">{{ $slidev.nav.currentPage }} · Team</div>\n<!-- aside: redo the photos -->\n'
+        '<TeamCard photo="/dan.jpg" name="Dan Sotolongo" role="Founder/CEO" :companies="[\'Snowflake\']">\n'
+        "<p>Co-created Dynamic Tables.</p>\n</TeamCard>\n"
+        '<div class="stat">CAC &lt; $200</div>\n<style>\n.stat { color: red; }\n</style>\n'
+        '<div class="page-no">{{ $slidev.nav.currentPage }} / {{ $slidev.nav.total }}</div>\n\n'
+        "<!--\nWe met at Snowflake.\n-->\n")
+    pages = load_file(path).pages
+    assert [(p.number, p.kind, p.title) for p in pages] == [(1, "slide", "Cambra"), (2, "slide", "Team")]
+    assert [line for line in pages[0].text.split("\n") if line] == ["Cambra", "Ship fast."]
+    assert [line for line in pages[1].text.split("\n") if line] == [
+        "Team", "Dan Sotolongo, Founder/CEO", "Co-created Dynamic Tables.", "CAC < $200",
+        "Speaker notes: We met at Snowflake."]
+    # the deck page shows the slide's words, not its markup escaped, and not its notes
+    from ingest.section_html import _formatted_sections
+    shown = _formatted_sections(path)[1]
+    assert shown.startswith("<h2>Team</h2>") and "CAC &lt; $200" in shown
+    assert "&lt;div" not in shown and "Snowflake." not in shown
+
+
 def test_text_file_and_invalid_encoding(tmp_path):
     (tmp_path / "notes.txt").write_text("Runway: 18 months.\nBurn: $90k per month.")
     pages = load_file(tmp_path / "notes.txt").pages

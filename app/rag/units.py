@@ -122,6 +122,14 @@ def terms(text: str) -> set[str]:
     """Stemmed lower-case words and figures, without stop words ("closes" -> "close"; "2,000" stays whole)."""
     return {_STEM(t) for t in _TERM.findall(text.lower()) if t not in _STOP}
 
+# Nor is the document itself, where it does not write the word: "Who is the founder presenting this deck?" asks
+# for a founder ("deck" and "present" were its only terms once "founder", on most slides, was left out as
+# common); "When is this investor presentation dated?" is answered by "Investor presentation | Jan 2024".
+_THE_DOCUMENT = re.compile(r"\b(?:(?:present(?:s|ed|ing)?|shown|said|stated|listed|mentioned|written|dated) )?"
+                           r"(?:in |on |of |by |from |according to )?(?:this|the|these|that) "
+                           r"(?:pitch |investor )?(deck|presentation|slides?|document|paper|whitepaper|litepaper|faq|page)\b",
+                           re.IGNORECASE)
+
 
 def _framing(question: str) -> set[str]:
     """The question's terms that only frame it ("work" in "How does it work?", "called" in "What is it
@@ -348,6 +356,7 @@ class DeckUnits:
         """The question's terms that can tell one line from another (the deck's common terms left out)."""
         asked = terms(question)
         asked -= _framing(question)
+        asked -= {t for m in _THE_DOCUMENT.finditer(question) for t in terms(m.group()) if t not in self.vocabulary}
         # "annual recurring revenue" is one term, the deck's ARR: its three words found apart say less.
         for acronym, words in spelled_out(question, self.acronyms).items():
             asked = (asked - terms(" ".join(words))) | {_STEM(acronym)}

@@ -1,8 +1,10 @@
 """Markdown: one Page per heading section; an FAQ becomes one section per question; a Markdown slide deck
-(Marp: `marp: true` in its front matter) one Page per slide, its comments the slide's speaker notes."""
+(Marp: `marp: true` in its front matter; Slidev: its own keys there) one Page per slide, its comments the
+slide's speaker notes."""
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -64,6 +66,28 @@ _BULLET = re.compile(r"^[ \t]*[-*+][ \t]+(?=\S)", re.MULTILINE)
 _LATEX_LINE = re.compile(r"^[ \t]*\\[A-Za-z]+(?:\{[^}\n]*\})*[ \t]*$\n?", re.MULTILINE)
 _INLINE_CODE = re.compile(r"`([^`]*)`")
 _HTML_TAG = re.compile(r"</?[A-Za-z][^>]*>")
+# Neither a <style> nor a <script> block is shown (a Slidev slide's CSS was read as its words).
+_HIDDEN_BLOCK = re.compile(r"<(style|script)\b[^>]*>.*?</\1\s*>", re.DOTALL | re.IGNORECASE)
+# A Vue or MDX component (a capitalised tag) shows what its text attributes hold: a Slidev deck's team slide
+# is `<TeamCard name="Dan Sotolongo" role="Founder/CEO">`, read "Dan Sotolongo, Founder/CEO". Bound
+# attributes (":segments=...") are code, and the rest (class, src, initials) are layout.
+_COMPONENT = re.compile(r"<[A-Z][\w.-]*((?:\s+[:@]?[\w.-]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'))?)*)\s*/?>")
+_TEXT_ATTRIBUTE = re.compile(r"(?<![:@\w.-])(name|role|title|full-quote|quote|label|caption|text|description|subtitle|"
+                             r"author|company|heading)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
+
+
+# An HTML picture shows its alt text where it cannot be seen, as a Markdown one does: a cover's logo is the
+# company's name (`<img class="title-wordmark" alt="Cambra">`).
+_IMAGE_TAG = re.compile(r"<img\b[^>]*?\balt\s*=\s*(?:\"([^\"]+)\"|'([^']+)')[^>]*>", re.IGNORECASE)
+
+
+def _component_text(match: re.Match[str]) -> str:
+    values = {m.group(1): m.group(2) if m.group(2) is not None else m.group(3)
+              for m in _TEXT_ATTRIBUTE.finditer(match.group(1))}
+    if "full-quote" in values:
+        values.pop("quote", None)  # the shortened quote repeats part of the full one
+    said = ", ".join(v.strip() for v in values.values() if v.strip())
+    return f"\n{said}\n" if said else ""
 # CommonMark autolinks (<https://...>, <team@example.com>) are shown as their address; without this
 # the tag pattern takes them for HTML and "weights from <https://...>" reads "weights from ."
 _AUTOLINK = re.compile(r"<([A-Za-z][A-Za-z0-9+.\-]{1,31}:[^\s<>]*|[^\s<>@]+@[^\s<>@]+\.[A-Za-z]{2,})>")
@@ -83,7 +107,10 @@ def as_text(markdown: str) -> str:
     text = _EMPHASIS.sub(lambda m: m.group(2) or m.group(3), text)
     text = _UNDERSCORE_EMPHASIS.sub(lambda m: m.group(1), text)
     text = _AUTOLINK.sub(lambda m: m.group(1).removeprefix("mailto:"), text)
-    return _HTML_TAG.sub("", text)
+    text = _COMPONENT.sub(_component_text, _HIDDEN_BLOCK.sub("", text))
+    text = _IMAGE_TAG.sub(lambda m: f"{m.group(1) or m.group(2)}\n", text)
+    # An entity is the character it stands for once the page is rendered ("&lt; $200" reads "< $200").
+    return html.unescape(_HTML_TAG.sub("", text))
 
 
 # An HTML comment is not shown: in a Marp deck it is the slide's presenter notes ("Speaker notes: ..."),
@@ -94,6 +121,22 @@ _COMMENT = re.compile(r"<!--(.*?)-->", re.DOTALL)
 _DIRECTIVE = re.compile(r"^\s*_?[\w-]+\s*:[^\n]*$")
 _LEADING_COMMENTS = re.compile(r"\A\ufeff?(?:\s*<!--.*?-->)*\s*", re.DOTALL)
 _MARP = re.compile(r"^marp\s*:\s*true\s*$", re.MULTILINE | re.IGNORECASE)
+# A Slidev deck says so by keys of its front matter that only Slidev reads (a site generator's front matter
+# has a "title" and a "layout" too), or by its syntax in the slides: "v-click", "{{ $slidev.nav... }}".
+_SLIDEV = re.compile(r"^(?:highlighter|drawings|transition|mdc|colorSchema|aspectRatio|canvasWidth|exportFilename|"
+                     r"lineNumbers|themeConfig|routerMode|addons|monaco)\s*:", re.MULTILINE)
+_SLIDEV_SYNTAX = re.compile(r"\$slidev\b|<v-clicks?\b|\bv-click\b")
+# A Slidev slide's own front matter ("---" / "layout: center" / "class: ask" / "---") splits as a slide of
+# its own at the "---" lines: it is the next slide's settings, and says nothing.
+_SLIDE_SETTING = re.compile(r"^[ \t]*[\w-]+[ \t]*:.*$|^[ \t]+\S.*$|^[ \t]*$")
+_SLIDE_SETTING_KEY = re.compile(r"^(?:layout|class|background|transition|clicks|image|hideInToc|routeAlias|zoom|src|"
+                                r"level|preload|disabled|hide|dragPos)\s*:", re.MULTILINE)
+# Slidev's Vue interpolations ("{{ $slidev.nav.currentPage }}") and slot marks ("::right::") are not words.
+# An interpolation goes with the separator beside it: "{{ $slidev.nav.currentPage }} · The Problem" reads "The
+# Problem", "{{ page }} / {{ total }}" nothing.
+_INTERPOLATION = re.compile(r"\{\{.*?\}\}(?:[ \t]*[\u00b7/|\u2013\u2014-][ \t]*)?|[ \t]*[\u00b7/|\u2013\u2014-][ \t]*\{\{.*?\}\}")
+_SLOT = re.compile(r"^[ \t]*::[\w-]+::[ \t]*$", re.MULTILINE)
+_TRAILING_COMMENT = re.compile(r"<!--((?:(?!<!--).)*?)-->\s*\Z", re.DOTALL)
 _SLIDE_BREAK = re.compile(r"^---[ \t]*$", re.MULTILINE)
 _FENCED = re.compile(r"^[ \t]*(```|~~~).*?^[ \t]*\1[ \t]*$", re.MULTILINE | re.DOTALL)
 
@@ -124,16 +167,34 @@ def _subheadings_as_text(slide: str) -> str:
     return slide
 
 
-def _slides(markdown: str) -> Iterator[tuple[str | None, str, str]]:
-    """A Marp deck's slides (split at "---" lines outside code), each with its notes after what it shows."""
+def _is_slide_settings(chunk: str) -> bool:
+    """Whether a piece between "---" lines is a Slidev slide's front matter, not a slide."""
+    return bool(_SLIDE_SETTING_KEY.search(chunk)) and all(_SLIDE_SETTING.match(line) for line in chunk.split("\n"))
+
+
+def _slides(markdown: str, slidev: bool = False) -> Iterator[tuple[str | None, str, str]]:
+    """A Marp or Slidev deck's slides (split at "---" lines outside code), each with its notes after what it
+    shows. Marp reads every comment that is no directive as the notes; Slidev only the one that ends the
+    slide, the others being the author's asides."""
     breaks = _outside_code(_SLIDE_BREAK, markdown)
     starts, ends = [0] + [m.end() for m in breaks], [m.start() for m in breaks] + [len(markdown)]
     for start, end in zip(starts, ends, strict=True):
         slide = markdown[start:end]
-        notes = [_NOTES_LABEL.sub("", clean_text(comment)) for comment in _COMMENT.findall(slide)
+        if slidev:
+            if _is_slide_settings(slide.strip("\n")):
+                continue
+            last = _TRAILING_COMMENT.search(slide)
+            comments = [last.group(1)] if last else []
+            slide = _SLOT.sub("", _INTERPOLATION.sub("", slide))
+        else:
+            comments = _COMMENT.findall(slide)
+        notes = [_NOTES_LABEL.sub("", clean_text(comment)) for comment in comments
                  if comment.strip() and not _DIRECTIVE.match(comment)]
         shown = _COMMENT.sub("", slide)
         title, body = _split_title(_subheadings_as_text(shown))
+        if slidev:  # its HTML would be shown as markup: the slide's heading and words, a line each
+            lines = [line for line in (title, *body.split("\n")) if line]
+            shown = f"## {lines[0]}\n\n" + "  \n".join(lines[1:]) if lines else ""
         notes_text = "\n".join(notes)  # as a PPTX slide's: the first line marked, the lines kept
         if notes_text:
             body = f"{body}\n{SPEAKER_NOTES} {notes_text}".strip()
@@ -141,20 +202,25 @@ def _slides(markdown: str) -> Iterator[tuple[str | None, str, str]]:
             yield title, body, shown
 
 
-def _body(path: Path) -> tuple[str, bool]:
-    """The file's Markdown after its front matter (and any comments before it), and whether the front matter
-    makes it a Marp slide deck."""
+def _body(path: Path) -> tuple[str, str | None]:
+    """The file's Markdown after its front matter (and any comments before it), and the slide deck format
+    its front matter or its syntax makes it ("marp", "slidev"; None: no slide deck)."""
     text = _LEADING_COMMENTS.sub("", read_text(path), count=1)
     front = _FRONT_MATTER.match(text)
-    return (text[front.end():], bool(_MARP.search(front.group()))) if front else (text, False)
+    if not front:
+        return text, None
+    body, settings = text[front.end():], front.group()
+    if _MARP.search(settings):
+        return body, "marp"
+    return body, "slidev" if _SLIDEV.search(settings) or _SLIDEV_SYNTAX.search(body) else None
 
 
 def sections(path: Path) -> Iterator[tuple[str | None, str, str]]:
-    """Each heading section (a Marp deck: each slide) that has body text, in document order: (title, text,
+    """Each heading section (a slide deck: each slide) that has body text, in document order: (title, text,
     its Markdown as shown)."""
     text, slide_deck = _body(path)
     if slide_deck:
-        yield from _slides(text)
+        yield from _slides(text, slidev=slide_deck == "slidev")
         return
     text = unfold_admonitions(_COMMENT.sub("", text))
     for node in MarkdownNodeParser().get_nodes_from_documents([Document(text=text)]):
@@ -165,8 +231,8 @@ def sections(path: Path) -> Iterator[tuple[str | None, str, str]]:
 
 
 def is_slide_deck(path: Path) -> bool:
-    """Whether the Markdown file is a Marp slide deck (its sections are slides)."""
-    return _body(path)[1]
+    """Whether the Markdown file is a Marp or Slidev slide deck (its sections are slides)."""
+    return _body(path)[1] is not None
 
 
 def load_markdown(path: Path) -> LoadedFile:
