@@ -57,6 +57,14 @@ def test_the_documents_own_header_is_kept_and_the_sites_banner_dropped(tmp_path)
     pages = load_html(page).pages
     assert [p.title for p in pages] == ["What does it buy?", "1 Introduction"]
     assert "July 7, 2026" in pages[0].text and "Benchmarks" not in "\n".join(p.text for p in pages)
+    # Pandoc's title block is the paper's wherever the page sets it (here a landing page's plain <div>)
+    page.write_text('<body><nav><a href="/">Gyroscope</a></nav><div class="container">'
+                    '<header id="title-block-header"><h1 class="title">Litepaper</h1>'
+                    '<p class="author">Ariah Klages-Mundt</p><p class="date">November 2020</p></header>'
+                    '<h1>Abstract</h1><p>A new class of stablecoin.</p></div></body>')
+    pages = load_html(page).pages
+    assert [p.title for p in pages] == ["Litepaper", "Abstract"]
+    assert "November 2020" in pages[0].text and "Klages-Mundt" in pages[0].text
 
 
 def test_html_paragraphs_and_table_rows_are_one_line_whatever_inline_tags_they_hold(tmp_path):

@@ -39,8 +39,9 @@ def html_sections(path: Path) -> list[HtmlSection]:
     soup = BeautifulSoup(read_text(path), "lxml")
     for tag in soup(_NOISE):
         # A header inside the main content or an article is the document's own title block (its title,
-        # author and date: Quarto's "title-block-header"), not the site's banner.
-        if tag.name == "header" and tag.find_parent(["main", "article"]):
+        # author and date), not the site's banner; so is Pandoc's and Quarto's "title-block-header" wherever
+        # the page puts it (a litepaper set in a landing page's plain <div> lost its authors and date).
+        if tag.name == "header" and (tag.find_parent(["main", "article"]) or tag.get("id") == "title-block-header"):
             continue
         tag.decompose()
     # The page's own content first: generated sites wrap it in elements named for their menus
