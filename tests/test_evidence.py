@@ -339,6 +339,12 @@ def test_a_readers_idiom_is_searched_with_the_words_decks_write(example_index, e
     assert with_deck_words("Do they pay dividends to investors?") == "Do they pay dividends to investors?"
     pay = pipeline.answer("example", "What do customers pay?")
     assert not pay.refused and "$48,000 per ship per year" in pay.answer, pay.answer
+    # A market's yearly growth is written as its CAGR, the cost of winning a customer as CAC ("38% / CAGR for AI
+    # marketing subset", "CAC target / < $200").
+    assert with_deck_words("How fast is the market growing each year?").endswith("(CAGR, growth)")
+    assert with_deck_words("What is the maximum they aim to spend to acquire one customer?").endswith(
+        "(CAC, customer acquisition cost)")
+    assert with_deck_words("How many customers did they acquire?") == "How many customers did they acquire?"
     # Intellectual property is written as patents; an IP address is not intellectual property.
     assert with_deck_words("What's the IP?") == "What's the IP? (patents, patent applications)"
     assert with_deck_words("Which IP address does it bind to?") == "Which IP address does it bind to?"

@@ -60,6 +60,13 @@ IDIOMS: tuple[tuple[re.Pattern[str], str], ...] = (
     # Patent Office". Not an IP address.
     (re.compile(r"\bIP\b(?!\s*(?:address|addresses|range|ranges|v4|v6))|\bintellectual property\b", re.IGNORECASE),
      "patents, patent applications"),
+    # A market's growth a year is written as its CAGR: "38% CAGR for AI marketing subset".
+    (re.compile(r"\b(?:how fast|annual(?:ly)?|per year|a year|each year|yearly)\b[^?]*\bgrow|\bgrowth rate\b|"
+                r"\bgrow(?:s|ing|th)?\b[^?]*\b(?:per year|a year|each year|annually|yearly)\b", re.IGNORECASE),
+     "CAGR, growth"),
+    # What winning a customer costs is written as CAC: "CAC target < $200".
+    (re.compile(r"\b(?:cost|costs|spend|pay)\b[^?]*\b(?:acquire|acquiring|win|winning|land|landing)\b[^?]*\b(?:customers?|"
+                r"clients?|users?)\b|\bacquisition cost\b", re.IGNORECASE), "CAC, customer acquisition cost"),
     # A dimension asked with its adjective is written with its noun and unit: "weighs 68 kg", "a working
     # depth of 25 m".
     (re.compile(r"\bhow heavy\b", re.IGNORECASE), "weight, weighs, kg"),
