@@ -345,6 +345,10 @@ def test_a_readers_idiom_is_searched_with_the_words_decks_write(example_index, e
     assert with_deck_words("What is the maximum they aim to spend to acquire one customer?").endswith(
         "(CAC, customer acquisition cost)")
     assert with_deck_words("How many customers did they acquire?") == "How many customers did they acquire?"
+    # Who owns it is written as the cap table; when it stops losing money, as break-even or cash-flow positive.
+    assert with_deck_words("What stake do the founders hold?").endswith("(cap table, equity)")
+    assert with_deck_words("When will they stop losing money?").endswith("(break-even, EBITDA, cash-flow positive)")
+    assert with_deck_words("What is their monthly cash burn?") == "What is their monthly cash burn?"
     # Intellectual property is written as patents; an IP address is not intellectual property.
     assert with_deck_words("What's the IP?") == "What's the IP? (patents, patent applications)"
     assert with_deck_words("Which IP address does it bind to?") == "Which IP address does it bind to?"

@@ -55,7 +55,12 @@ IDIOMS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\bhow (?:big|large) is (?:the|their|your|its) team\b|\bteam size\b|\bsize of (?:the|their) team\b",
                 re.IGNORECASE), "employees, people, headcount"),
     # Whether a company makes a profit is written as when it breaks even: "EBITDA break-even expected in Q3 2028".
-    (re.compile(r"\bprofitab(?:le|ility)\b|\bmak(?:e|es|ing) (?:a )?profits?\b", re.IGNORECASE), "break-even, EBITDA"),
+    # ... or when its cash flow turns positive ("Cash-flow positive month 28 in the base case").
+    (re.compile(r"\bprofitab(?:le|ility)\b|\bmak(?:e|es|ing) (?:a )?profits?\b|\b(?:stop|stops|stopping) (?:losing|burning) "
+                r"(?:money|cash)\b|\bturn(?:s|ing)? (?:a )?profit\b", re.IGNORECASE), "break-even, EBITDA, cash-flow positive"),
+    # Who owns the company is written as its cap table: "Cap table: Olayinka 85% · Segun 10% · Early hire pool 5%".
+    (re.compile(r"\b(?:equity|ownership|owns?|stakes?)\b[^?]*\b(?:company|founders?|holds?|hold|split|team)\b|"
+                r"\b(?:founders?|team)\b[^?]*\b(?:equity|ownership|own|stake)\b", re.IGNORECASE), "cap table, equity"),
     # Intellectual property is written as patents: "We have filed 3 patent applications with the European
     # Patent Office". Not an IP address.
     (re.compile(r"\bIP\b(?!\s*(?:address|addresses|range|ranges|v4|v6))|\bintellectual property\b", re.IGNORECASE),
