@@ -140,6 +140,24 @@ def test_a_marp_deck_is_read_a_slide_to_a_page_with_its_comments_as_speaker_note
     assert [line for line in pages[1].text.split("\n") if line] == ["Traction", "AU | CN", "Students | 100+ | 0"]
 
 
+def test_a_markdown_faq_in_details_blocks_is_a_section_per_question(tmp_path):
+    """GitBook and GitHub FAQs set each question as a <details> block under one heading: each is a section
+    of its own, headed by its summary; template tags and a heading's own id are not text, and tags between
+    two words keep them apart."""
+    path = tmp_path / "README.md"
+    path.write_text("# Frequently Asked Questions\n\nAbout CIPP.\n\n<details>\n\n<summary>How much does CIPP cost to run?"
+                    "</summary>\n\nIt should cost $15 - $20 per month.\n\n{% hint style=\"info\" %}\nHosted is separate.\n"
+                    "{% endhint %}\n\n</details>\n\n<details><summary>Can I rebrand it?</summary>\n\nNo, the branding is "
+                    "compiled into the code.\n</details>\n\n### Does trash count? {#trash}\n\n<span>Yes</span><span>always"
+                    "</span>\n")
+    pages = load_file(path).pages
+    assert [p.title for p in pages] == ["Frequently Asked Questions", "How much does CIPP cost to run?",
+                                        "Can I rebrand it?", "Does trash count?"]
+    assert [line for line in pages[1].text.split("\n") if line] == [
+        "How much does CIPP cost to run?", "It should cost $15 - $20 per month.", "Hosted is separate."]
+    assert pages[3].text.split("\n")[-1] == "Yes always"
+
+
 def test_a_slidev_deck_is_read_a_slide_to_a_page_as_it_is_shown(tmp_path):
     """A Slidev deck (its own keys in the front matter) is a deck: a slide's own front matter is no slide,
     its HTML is read as shown (entities decoded, a logo's alt text, a component's text attributes, no

@@ -36,6 +36,19 @@ def unfold_admonitions(text: str) -> str:
     return "\n".join(out)
 
 
+# A collapsed <details> block is how many FAQs on GitHub and GitBook set a question: its <summary> is the
+# question, the block its answer. Read as a heading over the answer, each is a section of its own (thirty
+# questions had been one section, the question a line inside it).
+_SUMMARY = re.compile(r"<details\b[^>]*>\s*<summary\b[^>]*>(.*?)</summary>", re.DOTALL | re.IGNORECASE)
+_DETAILS_END = re.compile(r"</details\s*>", re.IGNORECASE)
+
+
+def unfold_details(text: str) -> str:
+    """Turn each <details> block into a heading (its summary) followed by its body."""
+    text = _SUMMARY.sub(lambda m: f"\n#### {' '.join(_HTML_TAG.sub(' ', m.group(1)).split())}\n", text)
+    return _DETAILS_END.sub("\n", text)
+
+
 _IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
 _LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)|\[([^\]]+)\]\[[^\]]*\]")
 _REFERENCE = re.compile(r"^\s*\[[^\]]+\]:\s*\S+.*$", re.MULTILINE)  # [1]: https://...
@@ -66,6 +79,21 @@ _BULLET = re.compile(r"^[ \t]*[-*+][ \t]+(?=\S)", re.MULTILINE)
 _LATEX_LINE = re.compile(r"^[ \t]*\\[A-Za-z]+(?:\{[^}\n]*\})*[ \t]*$\n?", re.MULTILINE)
 _INLINE_CODE = re.compile(r"`([^`]*)`")
 _HTML_TAG = re.compile(r"</?[A-Za-z][^>]*>")
+# Tags between two words keep them apart, as the page lays them out: "<span>Open Source</span><span>months
+# 0-6</span>" reads "Open Source months 0-6", not "Open Sourcemonths"; elsewhere they leave nothing.
+_TAG_RUN = re.compile(r"(?:</?[A-Za-z][^>]*>)+")
+
+
+def _tags_gap(match: re.Match[str]) -> str:
+    before, after = match.string[match.start() - 1:match.start()], match.string[match.end():match.end() + 1]
+    return " " if before and after and not before.isspace() and not after.isspace() \
+        and (before.isalnum() or before in "%$)") and (after.isalnum() or after in "$(") else ""
+
+
+# A site generator's template tags ("{% hint style="info" %}", "{% endcode %}": GitBook, Jekyll) and a heading's
+# own id ("### Why? {#why}": Pandoc, kramdown, VitePress) are not shown.
+_LIQUID = re.compile(r"\{%-?.*?-?%\}")
+_HEADING_ID = re.compile(r"(?<=\S)[ \t]+\{#[\w:.-]+(?:[ \t][^}\n]*)?\}[ \t]*$", re.MULTILINE)
 # Neither a <style> nor a <script> block is shown (a Slidev slide's CSS was read as its words).
 _HIDDEN_BLOCK = re.compile(r"<(style|script)\b[^>]*>.*?</\1\s*>", re.DOTALL | re.IGNORECASE)
 # A Vue or MDX component (a capitalised tag) shows what its text attributes hold: a Slidev deck's team slide
@@ -95,7 +123,8 @@ _AUTOLINK = re.compile(r"<([A-Za-z][A-Za-z0-9+.\-]{1,31}:[^\s<>]*|[^\s<>@]+@[^\s
 
 def as_text(markdown: str) -> str:
     """What a reader of the rendered page sees: no link, image, fence or emphasis syntax."""
-    text = _TOC.sub("", _DEFINITION.sub("", _REFERENCE.sub("", _FENCE.sub("", markdown))))
+    text = _HEADING_ID.sub("", _LIQUID.sub("", markdown))
+    text = _TOC.sub("", _DEFINITION.sub("", _REFERENCE.sub("", _FENCE.sub("", text))))
     text = _ATTRIBUTES.sub("", _KRAMDOWN_TOC.sub("", text))
     text = _BULLET.sub("", _LATEX_LINE.sub("", _RULE.sub("", _QUOTE_MARK.sub("", text))))
     # A header row's empty corner cell ("|  | What | Status |") is no word: the row reads "What | Status".
@@ -110,7 +139,7 @@ def as_text(markdown: str) -> str:
     text = _COMPONENT.sub(_component_text, _HIDDEN_BLOCK.sub("", text))
     text = _IMAGE_TAG.sub(lambda m: f"{m.group(1) or m.group(2)}\n", text)
     # An entity is the character it stands for once the page is rendered ("&lt; $200" reads "< $200").
-    return html.unescape(_HTML_TAG.sub("", text))
+    return html.unescape(_TAG_RUN.sub(_tags_gap, text))
 
 
 # An HTML comment is not shown: in a Marp deck it is the slide's presenter notes ("Speaker notes: ..."),
@@ -222,7 +251,7 @@ def sections(path: Path) -> Iterator[tuple[str | None, str, str]]:
     if slide_deck:
         yield from _slides(text, slidev=slide_deck == "slidev")
         return
-    text = unfold_admonitions(_COMMENT.sub("", text))
+    text = unfold_details(unfold_admonitions(_COMMENT.sub("", text)))
     for node in MarkdownNodeParser().get_nodes_from_documents([Document(text=text)]):
         markdown = node.get_content()
         title, body = _split_title(markdown)
