@@ -78,7 +78,20 @@ def test_html_paragraphs_and_table_rows_are_one_line_whatever_inline_tags_they_h
     assert pool.title == "Token Reward Pool"  # no permalink sign
     lines = [line for line in pool.text.split("\n") if line]
     assert lines == ["Token Reward Pool", "300,000 (300k) DHX tokens (0.3% of the genesis supply).", "Lease: 48 weeks",
-                     "Auction: the 31st", "Chain | ParaID", "Spreehafen | 2116", "line one", "line two"]
+                     "Auction: the 31st", "Chain | ParaID", "Chain: Spreehafen | ParaID: 2116", "line one", "line two"]
+
+
+def test_a_narrow_html_tables_cells_are_read_after_their_headers_and_a_wide_ones_are_not(tmp_path):
+    """A row of bare figures ("134,553,600 | 16") says nothing of what they are: under a header row of a few
+    columns each cell is read after its header; a wide table (and a row short of cells) stays as it was."""
+    page = tmp_path / "w.html"
+    page.write_text('<main><h2>Rewards</h2><table><thead><tr><th>Incentive/4y</th><th>Gold per block</th></tr></thead>'
+                    '<tbody><tr><td>134,553,600</td><td>16</td></tr><tr><td colspan="2">halving</td></tr></tbody></table>'
+                    '<table><tr><th>A</th><th>B</th><th>C</th><th>D</th><th>E</th></tr><tr><td>1</td><td>2</td><td>3</td>'
+                    '<td>4</td><td>5</td></tr></table></main>')
+    lines = [line for line in load_html(page).pages[0].text.split("\n") if line]
+    assert lines == ["Rewards", "Incentive/4y | Gold per block", "Incentive/4y: 134,553,600 | Gold per block: 16",
+                     "halving", "A | B | C | D | E", "1 | 2 | 3 | 4 | 5"]
 
 
 def test_a_page_wrapped_in_elements_named_for_its_menus_keeps_its_content(tmp_path):

@@ -18,6 +18,7 @@ _CHROME_NAME = re.compile(r"(^|[-_\s])(nav|navbar|navigation|menu|sidebar|breadc
 # An element named like a menu that holds more of the page's words than this is its content's wrapper.
 CHROME_SHARE = 0.5
 _HEADINGS = ["h1", "h2", "h3", "h4"]
+HEADED_COLUMNS = 4  # a table this narrow reads each cell after its column's header
 _MARK = "\u0000HEADING\u0000"
 # A heading's permalink sign, which generated sites put in the heading ("Lease Duration #", Sphinx's "\u00b6").
 _ANCHOR_MARK = re.compile(r"(?:^\s*[#\u00b6\u00a7]+\s+|\s*[#\u00b6\u00a7\U0001f517]+\s*$)")
@@ -77,14 +78,26 @@ def _lay_out(root: Tag) -> None:
     for text in root.find_all(string=True):
         if not text.find_parent("pre") and not isinstance(text, Comment) and _MARK not in text:
             text.replace_with(_SPACE.sub(" ", str(text)))
-    for row in root.find_all("tr"):
-        cells = [" ".join(cell.get_text(" ").split()) for cell in row.find_all(["td", "th"])]
-        row.replace_with(f"\n{' | '.join(cells)}\n")
+    for table in root.find_all("table"):
+        _rows_as_lines(table)
     for tag in root.find_all("br"):
         tag.replace_with("\n")
     for tag in root.find_all(_BLOCKS):
         tag.insert_before("\n")
         tag.insert_after("\n")
+
+
+def _rows_as_lines(table: Tag) -> None:
+    """Each row one line of its cells between " | "; under a header row of a few columns, each cell after its
+    column's header ("Reward gold per block: 16"): a row of bare figures says nothing of what they are."""
+    rows = table.find_all("tr")
+    cells = [[" ".join(cell.get_text(" ").split()) for cell in row.find_all(["td", "th"])] for row in rows]
+    header = cells[0] if rows and rows[0].find("th") and not rows[0].find("td") else None
+    labelled = header is not None and 2 <= len(header) <= HEADED_COLUMNS and all(header)
+    for number, (row, values) in enumerate(zip(rows, cells, strict=True)):
+        if labelled and number > 0 and len(values) == len(header):
+            values = [f"{name}: {value}" if value else value for name, value in zip(header, values, strict=True)]
+        row.replace_with(f"\n{' | '.join(values)}\n")
 
 
 def load_html(path: Path) -> LoadedFile:
