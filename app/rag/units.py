@@ -101,6 +101,13 @@ _CALLED = re.compile(r"\bwhat (?:is|are|was|were)\b.*\bcalled\b", re.IGNORECASE)
 # "How long does it take to close a deal?" asks for a span of time; "take" names nothing a line would say
 # of it ("A student who takes 9 semesters" answered how long a simulation run takes).
 _HOW_LONG_TAKE = re.compile(r"\bhow (?:long|much time) (?:does|do|did|will|would|can|could|should) .+ take\b", re.IGNORECASE)
+# Nor is the document itself, where it does not write the word: "Who is the founder presenting this deck?" asks
+# for a founder ("deck" and "present" were its only terms once "founder", on most slides, was left out as
+# common); "When is this investor presentation dated?" is answered by "Investor presentation | Jan 2024".
+_THE_DOCUMENT = re.compile(r"\b(?:(?:present(?:s|ed|ing)?|shown|said|stated|listed|mentioned|written|dated) )?"
+                           r"(?:in |on |of |by |from |according to )?(?:this|the|these|that) "
+                           r"(?:pitch |investor )?(deck|presentation|slides?|document|paper|whitepaper|litepaper|faq|page)\b",
+                           re.IGNORECASE)
 
 # Words that name the kind of answer wanted; the line shows its kind by form ($4.5 million, 20%).
 _TYPE_WORDS = {"money", "amount", "percentage", "percent", "share", "fraction", "proportion", "number",
@@ -121,14 +128,6 @@ BULLET = re.compile(r"^(?:[\u2022\u25aa\u2023\u25e6\u00b7\u25cf\u25a0*]\s*|[-\u2
 def terms(text: str) -> set[str]:
     """Stemmed lower-case words and figures, without stop words ("closes" -> "close"; "2,000" stays whole)."""
     return {_STEM(t) for t in _TERM.findall(text.lower()) if t not in _STOP}
-
-# Nor is the document itself, where it does not write the word: "Who is the founder presenting this deck?" asks
-# for a founder ("deck" and "present" were its only terms once "founder", on most slides, was left out as
-# common); "When is this investor presentation dated?" is answered by "Investor presentation | Jan 2024".
-_THE_DOCUMENT = re.compile(r"\b(?:(?:present(?:s|ed|ing)?|shown|said|stated|listed|mentioned|written|dated) )?"
-                           r"(?:in |on |of |by |from |according to )?(?:this|the|these|that) "
-                           r"(?:pitch |investor )?(deck|presentation|slides?|document|paper|whitepaper|litepaper|faq|page)\b",
-                           re.IGNORECASE)
 
 
 def _framing(question: str) -> set[str]:

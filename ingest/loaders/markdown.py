@@ -81,10 +81,11 @@ _INLINE_CODE = re.compile(r"`([^`]*)`")
 _HTML_TAG = re.compile(r"</?[A-Za-z][^>]*>")
 # Tags between two words keep them apart, as the page lays them out: "<span>Open Source</span><span>months
 # 0-6</span>" reads "Open Source months 0-6", not "Open Sourcemonths"; elsewhere they leave nothing.
-_TAG_RUN = re.compile(r"(?:</?[A-Za-z][^>]*>)+")
+_TAG_RUN = re.compile(f"(?:{_HTML_TAG.pattern})+")
 
 
 def _tags_gap(match: re.Match[str]) -> str:
+    """A space where the tags stand between two words or figures, else nothing."""
     before, after = match.string[match.start() - 1:match.start()], match.string[match.end():match.end() + 1]
     return " " if before and after and not before.isspace() and not after.isspace() \
         and (before.isalnum() or before in "%$)") and (after.isalnum() or after in "$(") else ""
@@ -96,17 +97,15 @@ _LIQUID = re.compile(r"\{%-?.*?-?%\}")
 _HEADING_ID = re.compile(r"(?<=\S)[ \t]+\{#[\w:.-]+(?:[ \t][^}\n]*)?\}[ \t]*$", re.MULTILINE)
 # Neither a <style> nor a <script> block is shown (a Slidev slide's CSS was read as its words).
 _HIDDEN_BLOCK = re.compile(r"<(style|script)\b[^>]*>.*?</\1\s*>", re.DOTALL | re.IGNORECASE)
+# An HTML picture shows its alt text where it cannot be seen, as a Markdown one does: a cover's logo is the
+# company's name (`<img class="title-wordmark" alt="Cambra">`).
+_IMAGE_TAG = re.compile(r"<img\b[^>]*?\balt\s*=\s*(?:\"([^\"]+)\"|'([^']+)')[^>]*>", re.IGNORECASE)
 # A Vue or MDX component (a capitalised tag) shows what its text attributes hold: a Slidev deck's team slide
 # is `<TeamCard name="Dan Sotolongo" role="Founder/CEO">`, read "Dan Sotolongo, Founder/CEO". Bound
 # attributes (":segments=...") are code, and the rest (class, src, initials) are layout.
 _COMPONENT = re.compile(r"<[A-Z][\w.-]*((?:\s+[:@]?[\w.-]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'))?)*)\s*/?>")
 _TEXT_ATTRIBUTE = re.compile(r"(?<![:@\w.-])(name|role|title|full-quote|quote|label|caption|text|description|subtitle|"
                              r"author|company|heading)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
-
-
-# An HTML picture shows its alt text where it cannot be seen, as a Markdown one does: a cover's logo is the
-# company's name (`<img class="title-wordmark" alt="Cambra">`).
-_IMAGE_TAG = re.compile(r"<img\b[^>]*?\balt\s*=\s*(?:\"([^\"]+)\"|'([^']+)')[^>]*>", re.IGNORECASE)
 
 
 def _component_text(match: re.Match[str]) -> str:
@@ -116,6 +115,8 @@ def _component_text(match: re.Match[str]) -> str:
         values.pop("quote", None)  # the shortened quote repeats part of the full one
     said = ", ".join(v.strip() for v in values.values() if v.strip())
     return f"\n{said}\n" if said else ""
+
+
 # CommonMark autolinks (<https://...>, <team@example.com>) are shown as their address; without this
 # the tag pattern takes them for HTML and "weights from <https://...>" reads "weights from ."
 _AUTOLINK = re.compile(r"<([A-Za-z][A-Za-z0-9+.\-]{1,31}:[^\s<>]*|[^\s<>@]+@[^\s<>@]+\.[A-Za-z]{2,})>")
