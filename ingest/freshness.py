@@ -16,7 +16,7 @@ from ingest.store import IndexNotBuilt, load_deck_index, read_manifest
 log = logging.getLogger(__name__)
 
 # How loaders and clean-up turn files into text; a build made by an older version is rebuilt whole.
-TEXT_VERSION = 19  # 2: repeated lines (running headers) left out; Markdown as text; HTML menus dropped;
+TEXT_VERSION = 20  # 2: repeated lines (running headers) left out; Markdown as text; HTML menus dropped;
 # 3: an HTML heading written over several lines stays whole; 4: lines holding only an object id left out;
 # 5: Markdown autolinks kept as their address; 6: a PPTX grid of text boxes read a row to a line, a timing cue
 # opening the notes left out; 7: a PPTX card's text boxes read together; 8: a PDF line "~$20M" no longer garbled;
@@ -30,7 +30,8 @@ TEXT_VERSION = 19  # 2: repeated lines (running headers) left out; Markdown as t
 # and picture alt text read as shown, <style> and <script> blocks left out; 17: Pandoc's HTML title block kept
 # wherever the page puts it; 18: a Markdown <details> block a section headed by its summary, template tags
 # ({% hint %}) and heading ids ({#why}) left out, tags between two words keep them apart; 19: a narrow HTML
-# table's cells read after their column's header
+# table's cells read after their column's header; 20: inline code in Markdown and HTML keeps its
+# backticks
 # What the deck page shows of a build (ingest/page_images.py); an older build is rebuilt to show it.
 PAGES_VERSION = 4  # 2: Markdown and HTML sections formatted, PPTX slides as pictures; 3: a Marp deck's slides;
 # 4: a Slidev deck's slides

@@ -33,7 +33,20 @@ def test_a_line_on_a_few_pages_only_stays():
 def test_markdown_becomes_the_text_a_reader_sees():
     text = as_text("See [the docs](https://x.io/docs) and ![logo](a.png).\n```bash\npip install x\n```\n"
                    "**Bold** and `code`.\n[1]: https://example.com")
-    assert [line for line in text.split("\n") if line] == ["See the docs and logo.", "pip install x", "Bold and code."]
+    # Inline code keeps its marks: it says the words are a command to type (app/rag/verdict.py reads them).
+    assert [line for line in text.split("\n") if line] == ["See the docs and logo.", "pip install x", "Bold and `code`."]
+    assert as_text("Run `` then ` xxd `.") == "Run  then `xxd`."
+
+
+def test_html_inline_code_keeps_its_marks_and_a_code_block_does_not(tmp_path):
+    page = tmp_path / "faq.html"
+    page.write_text("<html><body><main><h1>Keys</h1><p>I suggest running <code>xxd</code>, then <a href='/x'>"
+                    "<code>locale -a</code></a>.</p><pre><code>env TERM=wezterm nvim</code></pre><table><tr><td>"
+                    "<code>NO_COLOR</code></td><td>no colours</td></tr></table></main></body></html>")
+    text = "\n".join(p.text for p in load_html(page).pages)
+    assert "I suggest running `xxd`, then `locale -a`." in text
+    assert "env TERM=wezterm nvim" in text and "`env" not in text
+    assert "`NO_COLOR` | no colours" in text
 
 
 def test_html_navigation_named_by_role_or_class_is_dropped(tmp_path):

@@ -325,6 +325,29 @@ def test_a_question_for_a_name_is_answered_with_the_name_written_beside_the_thin
     assert verdict.why == "quoted" and plain.line in verdict.quote.text and verdict.answer.startswith("The documents")
 
 
+def test_a_question_for_a_command_flag_or_setting_is_answered_with_the_code_a_good_line_writes():
+    intro = EvidenceLine("The next thing to verify is what byte sequences are produced when you press keys.", "x", 0, 1.2)
+    xxd = EvidenceLine("I generally suggest running `xxd`, pressing the key, then CTRL-D.", "x", 1, 1.0)
+    verdict = before_model(evidence("Which utility shows the raw bytes a key press produces?", intro, xxd), write=False)
+    assert verdict.why == "extracted" and verdict.answer.startswith("xxd \u2014 \u201cI generally suggest running `xxd`")
+    assert verdict.used == (1,)
+    # Code the question writes itself is no answer, nor a mark without a letter; a flag starts with a dash.
+    inputrc = EvidenceLine("Settings in your `~/.inputrc` change how `£` is sent, and `set convert-meta on` breaks it.",
+                           "x", 0, 1.0)
+    verdict = before_model(evidence("Which option in ~/.inputrc breaks latin characters?", inputrc), write=False)
+    assert verdict.answer.startswith("set convert-meta on \u2014")
+    files = EvidenceLine("Configuration lives in `ruff.toml`, or pass `--config` on the command line.", "x", 0, 1.0)
+    assert before_model(evidence("Which command-line flag sets the configuration file?", files),
+                        write=False).answer.startswith("--config \u2014")
+    assert before_model(evidence("Which file holds the configuration?", files), write=False).answer.startswith(
+        "ruff.toml \u2014")
+    # No code of the form asked for on a good line, or a question for no such thing: quoted as any other.
+    weak = replace(xxd, score=0.1)
+    assert before_model(evidence("Which utility shows the raw bytes?", intro, weak), write=False).why == "quoted"
+    assert before_model(evidence("Which flag shows the settings?", xxd), write=False).why == "quoted"
+    assert before_model(evidence("What does the FAQ suggest for key presses?", xxd), write=False).why == "quoted"
+
+
 def test_a_number_that_is_an_amount_of_money_keeps_its_currency():
     line = EvidenceLine("First major trade corridor contract signed worth", "Highlights\nFirst major trade corridor "
                         "contract signed worth\n~$20M\nSkyocean USPs", 0, 1.0)

@@ -116,6 +116,36 @@ def asked_head(question: str) -> list[str]:
     return _phrase(found.group(1))[-1:]
 
 
+# What technical documents write as code ("run `xxd`", "set `convert-meta`", "`--show-settings`"): a question
+# for one of these asks for that literal text.
+_LITERAL_KINDS = frozenset("command commands flag flags option options setting settings utility utilities variable "
+                           "variables value values key keys file files package packages profile profiles parameter "
+                           "parameters argument arguments extra extras module modules directive directives endpoint "
+                           "endpoints".split())
+LITERAL_KIND_WORDS = 4  # "Which command-line flag", "What TERM value", "Which environment variable"
+
+
+# What the code must look like for the kinds that have a form: a flag starts with a dash ("--show-settings"), a
+# file has a dot or a slash ("~/.inputrc"); "ruff.toml" is no answer to "Which command-line flag ...?".
+_LITERAL_FORMS = {"flag": re.compile(r"(?:^|\s)--?\w"), "file": re.compile(r"[./]\w")}
+
+
+def literal_asked(question: str) -> re.Pattern[str] | None:
+    """For a which/what question asking for a command, a flag, a setting, a file or the like by its text:
+    the form its answer has (any text with a letter where the kind has no form of its own); else None."""
+    found = _WHICH.search(question)
+    if not found:
+        return None
+    kinds = [w.strip("?,.") for w in found.group(1).lower().split()[:LITERAL_KIND_WORDS]]
+    kind = next((w for w in kinds if w in _LITERAL_KINDS), None)
+    if kind is None:
+        return None
+    return _LITERAL_FORMS.get(kind.removesuffix("s"), _ANY_LITERAL)
+
+
+_ANY_LITERAL = re.compile(r"[^\W\d_].*\w|\w.*[^\W\d_]")  # two characters or more, a letter among them
+
+
 _NAME_OF = re.compile(r"\bwhat(?:'s|\s+is|\s+are)\s+(?:the\s+)?names?\s+of\s+(.*)"
                       r"|\bwhat\s+(?:is|are)\s+(.*?)\s+called\b", re.IGNORECASE)
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass, replace
 from app.rag.answer_type import COUNT, DATE, FEE, MONEY, QUANTITY, AnswerType
 from app.rag.grounding import facts, states, strip_citations
 from app.rag.idioms import idioms_in
-from app.rag.measure import measure_terms, named_thing, names_measure, states_measured
+from app.rag.measure import literal_asked, measure_terms, named_thing, names_measure, states_measured
 from app.rag.prompting import REFUSAL_SENTENCE
 from app.rag.refusal import is_refusal
 from app.rag.someone import (
@@ -361,7 +361,7 @@ def before_model(evidence: Evidence, write: bool = True) -> Verdict | None:
         years = _YEAR.findall(evidence.question)
         if years and not any(e.score >= evidence.floor and _of_years(e, years) for e in evidence.lines):
             return refusal_near(evidence, f"no good line is of {' and '.join(years)}")
-        named = _named(evidence)
+        named = _literal(evidence) or _named(evidence)
         if named is not None:
             name, line = named
             return extracted(name, line.shown, line.source)
@@ -534,6 +534,27 @@ def _named(evidence: Evidence) -> tuple[str, EvidenceLine] | None:
         return None
     asked = terms(evidence.question)
     return next(((name, line) for line in evidence.lines if (name := _name_beside(line.line, thing, asked))), None)
+
+
+_CODE = re.compile(r"`([^`\n]+)`")  # inline code, as the Markdown loader keeps it
+
+
+def _literal(evidence: Evidence) -> tuple[str, EvidenceLine] | None:
+    """For "Which utility shows the raw bytes?": the first good line's code of the form asked for that the
+    question does not write itself ("run `xxd`" -> "xxd"; not "`~/.inputrc`" for "Which option in ~/.inputrc
+    ...?", nor "`£`"), and that line; None when the question asks for no such thing or no good line writes it."""
+    form = literal_asked(evidence.question)
+    if form is None:
+        return None
+    asked = evidence.question.lower()
+    for line in evidence.lines:
+        if line.score < evidence.floor:
+            break
+        code = next((m.group(1) for m in _CODE.finditer(line.line)
+                     if m.group(1).lower() not in asked and form.search(m.group(1))), None)
+        if code is not None:
+            return code, line
+    return None
 
 
 def _name_beside(text: str, thing: str, asked: set[str]) -> str | None:

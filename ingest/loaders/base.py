@@ -44,6 +44,18 @@ def clean_text(text: str) -> str:
     return "\n".join(line.strip() for line in text.split("\n")).strip()
 
 
+# Inline code keeps its backticks where it is a literal to type ("running `xxd`", "`--show-settings`"): a
+# question for a command, a flag or a setting is answered with it (app/rag/verdict.py). Code that opens with a
+# figure is a value set in code type ("Lease: <code>48 weeks</code>") and reads as the figure it is.
+_FIGURE_FIRST = re.compile(r"^[\d$\u20ac\u00a3\u00a5\u20b9~<>.,+-]*\d")
+
+
+def inline_code(code: str) -> str:
+    """The text a loader writes for a span of inline code: marked as code, a figure plain, a blank nothing."""
+    code = " ".join(code.split())
+    return code if not code or _FIGURE_FIRST.match(code) else f"`{code}`"
+
+
 def first_line(text: str) -> str | None:
     """The first line with a word in it (not a bare page number), as a fallback title."""
     for line in text.split("\n"):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup, Comment, Tag
 
-from ingest.loaders.base import LoadedFile, Page, clean_text, read_text
+from ingest.loaders.base import LoadedFile, Page, clean_text, inline_code, read_text
 
 _NOISE = ["script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form", "svg", "button"]
 # Site chrome that generated pages mark by role or name instead of by element.
@@ -78,6 +78,9 @@ def _lay_out(root: Tag) -> None:
     for text in root.find_all(string=True):
         if not text.find_parent("pre") and not isinstance(text, Comment) and _MARK not in text:
             text.replace_with(_SPACE.sub(" ", str(text)))
+    for code in root.find_all("code"):  # inline code marked as Markdown's is (ingest/loaders/base.py)
+        if not code.find_parent("pre"):
+            code.replace_with(inline_code(code.get_text()))
     for table in root.find_all("table"):
         _rows_as_lines(table)
     for tag in root.find_all("br"):

@@ -12,7 +12,7 @@ from pathlib import Path
 from llama_index.core import Document
 from llama_index.core.node_parser import MarkdownNodeParser
 
-from ingest.loaders.base import SPEAKER_NOTES, LoadedFile, Page, clean_text, first_line, read_text
+from ingest.loaders.base import SPEAKER_NOTES, LoadedFile, Page, clean_text, first_line, inline_code, read_text
 
 # mkdocs-material admonitions (`??? question "Why?"` with an indented body) are how many FAQs are
 # written; a plain Markdown parser reads the body as a code block.
@@ -133,7 +133,7 @@ def as_text(markdown: str) -> str:
                           _TABLE_RULE.sub("", text))
     text = _IMAGE.sub(lambda m: m.group(1), text)
     text = _LINK.sub(lambda m: m.group(1) or m.group(2), text)
-    text = _INLINE_CODE.sub(lambda m: m.group(1), text)
+    text = _INLINE_CODE.sub(lambda m: inline_code(m.group(1)), text)
     text = _EMPHASIS.sub(lambda m: m.group(2) or m.group(3), text)
     text = _UNDERSCORE_EMPHASIS.sub(lambda m: m.group(1), text)
     text = _AUTOLINK.sub(lambda m: m.group(1).removeprefix("mailto:"), text)
