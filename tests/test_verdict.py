@@ -355,6 +355,19 @@ def test_a_number_that_is_an_amount_of_money_keeps_its_currency():
     assert verdict.answer.startswith("$20M \u2014")
 
 
+@pytest.mark.parametrize("text, amount", [
+    ("We are raising 1,5 M\u20ac in seed funding.", "1,5 M\u20ac"),
+    ("The plan costs 15 \u20ac a month per seat.", "15 \u20ac"),
+    ("Hypnosis | +100'000 | ~0.0015$ | Instant", "0.0015$"),
+])
+def test_an_amount_with_its_currency_sign_after_the_figure_is_money(text, amount):
+    line = EvidenceLine(text, text, 0, 1.0)
+    verdict = before_model(evidence("How much does it cost?", line))
+    assert verdict.why == "extracted" and verdict.answer.startswith(f"{amount} \u2014")
+    # Not a sign opening the next figure, nor a figure without a sign.
+    assert MONEY.spans("15 $20 a month") == ["$20"] and not MONEY.spans("15 customers in 3 countries")
+
+
 def test_the_span_nearest_the_asked_words_is_chosen():
     line = EvidenceLine("Seed: $500K in 2022; Series A target: $4M in 2025.", "x", 0, 1.0)
     verdict = before_model(evidence("How much is the Series A target?", line))

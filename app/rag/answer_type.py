@@ -109,6 +109,8 @@ PERCENT = AnswerType(
 # What a money question measures (app/rag/measure.py reads them too); a currency only names its unit.
 MONEY_MEASURES = (r"money|funding|fund|raise|raising|raised|cost|costs|charge|charges|pay|paid|spend|spent|valuation|"
                   r"revenue|revenues|budget|price|salary|wage|fee|fees|assets|burn|investment|invested")
+# A figure with its currency's sign after it ("15 \u20ac", "2 M\u20ac", "~0.0015$"), not before another figure.
+_SIGN_AFTER = rf"(?<![\w.,])\d[\d,.]*(?:\s?{_SCALE})?\s?[$\u20ac\u00a3\u00a5\u20b9](?!\s?\d)"
 MONEY = AnswerType(
     "amount of money",
     # A market is sized in money, named in up to two words ("the European GO market": with one, "How big
@@ -122,12 +124,14 @@ MONEY = AnswerType(
                r"(\?|$|\b(for|of|in|at|per|by|on|does|do|did|is|was|are|were|will)\b)|"
                r"\b(minimum|maximum) (amount|investment|ticket)\b",
                re.IGNORECASE),
-    # A figure with a currency, or one with a scale ("2M", "650K": decks drop the currency sign).
+    # A figure with a currency, or one with a scale ("2M", "650K": decks drop the currency sign). The sign
+    # may follow the figure, as much of Europe writes it ("15 \u20ac", "1,5 M\u20ac", "~15$").
     re.compile(r"[$\u20ac\u00a3\u00a5\u20b9]\s*\d|\b(usd|eur|gbp|chf|jpy|cad|aud|sek|nok|dkk|inr|rs\.?)\s*\d|"
+               rf"{_SIGN_AFTER}|"
                r"\b\d[\d,.]*\s?(k|m|mn|bn|b)\b|"
                r"\d[\d,.]*\s*(k|m|bn|b|thousand|million|billion|trillion)?\s*"
                r"(dollars|usd|eur|euros?|gbp|pounds|chf|francs|yen|sek|kronor|rupees)\b", re.IGNORECASE),
-    re.compile(rf"(?:[$\u20ac\u00a3\u00a5\u20b9]|\b(?:usd|eur|gbp|chf|jpy|cad|aud|sek|nok|dkk|inr|rs\.?)\s?)\s*"
+    re.compile(rf"{_SIGN_AFTER}|(?:[$\u20ac\u00a3\u00a5\u20b9]|\b(?:usd|eur|gbp|chf|jpy|cad|aud|sek|nok|dkk|inr|rs\.?)\s?)\s*"
                rf"\d[\d,.]*(?:\s*{_SCALE})?(?:\s*(?:-|\u2013|to)\s*[$\u20ac\u00a3\u00a5\u20b9]?\d[\d,.]*(?:\s*{_SCALE})?)?|"
                rf"\d[\d,.]*(?:\s*{_SCALE})?\s*(?:dollars|usd|eur|euros?|gbp|pounds|chf|francs|yen|sek|kronor|rupees)\b|"
                r"\b\d[\d,.]*\s?(?:k|m|mn|bn|b)\b(?:\s*(?:-|\u2013|to)\s*\d[\d,.]*\s?(?:k|m|mn|bn|b)\b)?",
