@@ -497,6 +497,9 @@ def test_a_model_refusal_stands_only_when_the_documents_seem_not_to_answer():
     ("Where does Homebrew live by default on an Intel-based Mac?", None),  # "Intel-based" asks for no seat
     ("What is the monthly burn rate?", MONEY),
     ("What's the burn rate?", MONEY),  # as "what is": untyped, it quoted "18% to a ship's fuel burn"
+    ("What is the company's current monthly cash burn?", MONEY),
+    ("What is the net burn?", MONEY),
+    ("What is the fuel burn?", None),  # a burn of fuel is no money
     ("What\u2019s the minimum ticket?", MONEY),
     ("Where does Unstuck route users when a task needs a human?", None),  # "when" mid-question
     ("Who leads the round?", None),

@@ -120,7 +120,8 @@ MONEY = AnswerType(
                r"(?!.*\b(relative|compared) to\b)|"
                r"\bwhat is (the |their |its )?([\w-]+ )?(market size|tam|sam|som)\b|"
                r"\bwhat ((is|was|are|were) )?(the |its |their |his |her )?([\w'\u2019-]+ ){0,3}"
-               r"(valuation|budget|price|cost|revenue|salary|wage|fee|burn rate|funding|assets)( cap)?\s*"
+               r"(valuation|budget|price|cost|revenue|salary|wage|fee|burn rate|(?:cash|net|monthly) burn|funding|assets)"
+               r"( cap)?\s*"
                r"(\?|$|\b(for|of|in|at|per|by|on|does|do|did|is|was|are|were|will)\b)|"
                r"\b(minimum|maximum) (amount|investment|ticket)\b",
                re.IGNORECASE),
