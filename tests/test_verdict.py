@@ -368,6 +368,15 @@ def test_an_amount_with_its_currency_sign_after_the_figure_is_money(text, amount
     assert MONEY.spans("15 $20 a month") == ["$20"] and not MONEY.spans("15 customers in 3 countries")
 
 
+@pytest.mark.parametrize("question, text, span", [
+    ("How much does a trader pay to mint the NFT?", "Step 4: User pays 1 SOL and the NFT is minted.", "1 SOL"),
+    ("How much time is lost on each dispatch?", "Average 45+ min wasted per dispatch", "45+ min"),
+])
+def test_a_crypto_currency_amount_and_a_duration_bounded_below_are_facts_of_their_kind(question, text, span):
+    verdict = before_model(evidence(question, EvidenceLine(text, text, 0, 1.0)))
+    assert verdict.why == "extracted" and verdict.answer.startswith(f"{span} \u2014")
+
+
 def test_the_span_nearest_the_asked_words_is_chosen():
     line = EvidenceLine("Seed: $500K in 2022; Series A target: $4M in 2025.", "x", 0, 1.0)
     verdict = before_model(evidence("How much is the Series A target?", line))
@@ -500,6 +509,7 @@ def test_a_model_refusal_stands_only_when_the_documents_seem_not_to_answer():
     ("What is the company's current monthly cash burn?", MONEY),
     ("What is the net burn?", MONEY),
     ("What is the fuel burn?", None),  # a burn of fuel is no money
+    ("What version-numbering scheme does it follow?", None),  # a scheme, not a version
     ("What\u2019s the minimum ticket?", MONEY),
     ("Where does Unstuck route users when a task needs a human?", None),  # "when" mid-question
     ("Who leads the round?", None),
