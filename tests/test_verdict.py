@@ -158,6 +158,11 @@ def test_a_question_naming_a_year_is_answered_by_a_line_of_that_year():
     assert not before_model(evidence("What happened in 2023?", founded), write=False).refused
     verdict = before_model(evidence("What happened in 2019?", founded), write=False)
     assert verdict.refused and "no good line is of 2019" in verdict.why
+    # A line under a heading of that year is of that year, however far below it.
+    plan = EvidenceLine("Series A fundraise ($20M @ $200M valuation)", "API for institutional clients\nSeries A "
+                        "fundraise ($20M @ $200M valuation)\n10M users", 0, 0.9, heading="Q4 2025: Domination")
+    assert before_model(evidence("How much is the Series A planned for 2025?", plan)).answer.startswith("$20M \u2014")
+    assert before_model(evidence("How much is the Series A planned for 2026?", plan)).refused
 
 
 def test_a_question_naming_no_year_over_yearly_figures_is_answered_with_the_years_together():

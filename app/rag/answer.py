@@ -104,7 +104,8 @@ class AnswerPipeline:
         measure = measure_terms(query, wanted, found.deck_units.common)
         asked = _searched_terms(found, query, measure)
         lines = tuple(EvidenceLine(h.unit.line, h.unit.text, index_of[h.unit.chunk.id], score, h.unit.context,
-                                   found.deck_units.share(asked, _shown_terms(h.unit, measure)), h.unit.asked)
+                                   found.deck_units.share(asked, _shown_terms(h.unit, measure)), h.unit.asked,
+                                   h.unit.chunk.title or "")
                       for h, score in ranked)
         values = features(question, wanted, found.units, found.chunks, found.deck_units, states_wanted(wanted, lines))
         p = self.refusal_model.p_answerable(values)

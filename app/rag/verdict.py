@@ -60,6 +60,7 @@ class EvidenceLine:
     # 1.0 where not measured.
     line_share: float = 1.0
     asked: str = ""  # the document's own question its passage answers (app/rag/units.py windows)
+    heading: str = ""  # the title of its slide, page or section
 
     @property
     def shown(self) -> str:
@@ -180,8 +181,9 @@ _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 
 
 def _of_years(line: EvidenceLine, years: list[str]) -> bool:
-    """Whether the line, its neighbours or the lines quoted around it name every one of the years."""
-    around = f"{line.line}\n{line.window}\n{line.context}"
+    """Whether the line, its neighbours, the lines quoted around it or its heading name every one of the years
+    ("Series A fundraise ($20M @ $200M valuation)" four items under "Q4 2025: Domination")."""
+    around = f"{line.line}\n{line.window}\n{line.context}\n{line.heading}"
     return all(re.search(rf"(?<!\d){year}(?!\d)", around) for year in years)
 
 
