@@ -371,6 +371,9 @@ def test_an_amount_with_its_currency_sign_after_the_figure_is_money(text, amount
     assert verdict.why == "extracted" and verdict.answer.startswith(f"{amount} \u2014")
     # Not a sign opening the next figure, nor a figure without a sign.
     assert MONEY.spans("15 $20 a month") == ["$20"] and not MONEY.spans("15 customers in 3 countries")
+    # A currency's code before or after the figure, a range of them; not a code that is a word too.
+    assert MONEY.spans("Pro | 4,500\u20138,000 DZD | analytics") == ["4,500\u20138,000 DZD"]
+    assert MONEY.spans("SGD 2M seed") == ["SGD 2M"] and not MONEY.spans("PHP 8 or 5 try")
 
 
 @pytest.mark.parametrize("question, text, span", [

@@ -109,8 +109,13 @@ PERCENT = AnswerType(
 # What a money question measures (app/rag/measure.py reads them too); a currency only names its unit.
 MONEY_MEASURES = (r"money|funding|fund|raise|raising|raised|cost|costs|charge|charges|pay|paid|spend|spent|valuation|"
                   r"revenue|revenues|budget|price|salary|wage|fee|fees|assets|burn|investment|invested")
+# Currencies by their codes, written before or after the figure ("EUR 1.2M", "4,500 DZD"): the world's most
+# traded and those of the regions decks come from.
+# (Not those that are English words or a language's name too: TRY, MAD, PEN, COP, PHP, RON, ARS.)
+_CURRENCY_CODES = (r"usd|eur|gbp|chf|jpy|cad|aud|nzd|sek|nok|dkk|pln|czk|huf|cny|rmb|hkd|sgd|krw|twd|inr|"
+                   r"pkr|bdt|idr|myr|thb|vnd|aed|sar|qar|ils|egp|dzd|tnd|ngn|kes|ghs|zar|brl|mxn|clp|rs\.?")
 # Currencies named after the figure, crypto-currencies among them ("User pays 1 SOL", "0.05 ETH").
-_CURRENCY_WORDS = (r"dollars|usd|eur|euros?|gbp|pounds|chf|francs|yen|sek|kronor|rupees|"
+_CURRENCY_WORDS = (rf"dollars|{_CURRENCY_CODES}|euros?|pounds|francs|yen|kronor|rupees|dinars?|dirhams?|pesos|reais|"
                    r"btc|bitcoins?|eth|ether|sol|usdc|usdt|dai|bnb")
 # A figure with its currency's sign after it ("15 \u20ac", "2 M\u20ac", "~0.0015$"), not before another figure.
 _SIGN_AFTER = rf"(?<![\w.,])\d[\d,.]*(?:\s?{_SCALE})?\s?[$\u20ac\u00a3\u00a5\u20b9](?!\s?\d)"
@@ -130,14 +135,14 @@ MONEY = AnswerType(
                re.IGNORECASE),
     # A figure with a currency, or one with a scale ("2M", "650K": decks drop the currency sign). The sign
     # may follow the figure, as much of Europe writes it ("15 \u20ac", "1,5 M\u20ac", "~15$").
-    re.compile(r"[$\u20ac\u00a3\u00a5\u20b9]\s*\d|\b(usd|eur|gbp|chf|jpy|cad|aud|sek|nok|dkk|inr|rs\.?)\s*\d|"
+    re.compile(rf"[$\u20ac\u00a3\u00a5\u20b9]\s*\d|\b(?:{_CURRENCY_CODES})\s*\d|"
                rf"{_SIGN_AFTER}|"
                r"\b\d[\d,.]*\s?(k|m|mn|bn|b)\b|"
                r"\d[\d,.]*\s*(k|m|bn|b|thousand|million|billion|trillion)?\s*"
                rf"(?:{_CURRENCY_WORDS})\b", re.IGNORECASE),
-    re.compile(rf"{_SIGN_AFTER}|(?:[$\u20ac\u00a3\u00a5\u20b9]|\b(?:usd|eur|gbp|chf|jpy|cad|aud|sek|nok|dkk|inr|rs\.?)\s?)\s*"
+    re.compile(rf"{_SIGN_AFTER}|(?:[$\u20ac\u00a3\u00a5\u20b9]|\b(?:{_CURRENCY_CODES})\s?)\s*"
                rf"\d[\d,.]*(?:\s*{_SCALE})?(?:\s*(?:-|\u2013|to)\s*[$\u20ac\u00a3\u00a5\u20b9]?\d[\d,.]*(?:\s*{_SCALE})?)?|"
-               rf"\d[\d,.]*(?:\s*{_SCALE})?\s*(?:{_CURRENCY_WORDS})\b|"
+               rf"\d[\d,.]*(?:\s*(?:-|\u2013|to)\s*\d[\d,.]*)?(?:\s*{_SCALE})?\s*(?:{_CURRENCY_WORDS})\b|"
                r"\b\d[\d,.]*\s?(?:k|m|mn|bn|b)\b(?:\s*(?:-|\u2013|to)\s*\d[\d,.]*\s?(?:k|m|mn|bn|b)\b)?",
                re.IGNORECASE),
 )
