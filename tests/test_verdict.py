@@ -13,6 +13,7 @@ from app.rag.answer_type import (
     FEE,
     FREQUENCY,
     LENGTH,
+    LICENCE,
     LINK,
     LONG,
     MONEY,
@@ -385,6 +386,19 @@ def test_a_crypto_currency_amount_and_a_duration_bounded_below_are_facts_of_thei
     assert verdict.why == "extracted" and verdict.answer.startswith(f"{span} \u2014")
 
 
+def test_a_licence_is_answered_by_its_name_and_refused_where_no_good_line_names_one():
+    table = EvidenceLine("Licence | Code AGPL-3.0 \u00b7 Mark CC BY 4.0", "x", 0, 1.0)
+    verdict = before_model(evidence("Under which licence is the source code released?", table))
+    assert verdict.why == "extracted" and verdict.answer.startswith("AGPL-3.0 \u2014")
+    gnu = EvidenceLine("It is released under the terms of the GNU General Public License v3.0.", "x", 0, 1.0)
+    assert before_model(evidence("What license is it under?", gnu)).answer.startswith(
+        "GNU General Public License v3.0 \u2014")
+    # A page about the code that names no licence does not say ("MIT" only in capitals: "mit" is a word).
+    docs = EvidenceLine("The source code is on GitHub; mit Liebe gebaut, contributions welcome.", "x", 0, 1.0)
+    verdict = before_model(evidence("What software license is the code released under?", docs))
+    assert verdict.refused and "no line states the licence" in verdict.why
+
+
 def test_the_span_nearest_the_asked_words_is_chosen():
     line = EvidenceLine("Seed: $500K in 2022; Series A target: $4M in 2025.", "x", 0, 1.0)
     verdict = before_model(evidence("How much is the Series A target?", line))
@@ -518,6 +532,9 @@ def test_a_model_refusal_stands_only_when_the_documents_seem_not_to_answer():
     ("What is the net burn?", MONEY),
     ("What is the fuel burn?", None),  # a burn of fuel is no money
     ("What version-numbering scheme does it follow?", None),  # a scheme, not a version
+    ("Under which open-source license is the archiver distributed?", LICENCE),
+    ("Which banking licence do they hold?", None),  # a licence to operate names no software licence
+    ("What license fee do they charge?", FEE),
     ("What\u2019s the minimum ticket?", MONEY),
     ("Where does Unstuck route users when a task needs a human?", None),  # "when" mid-question
     ("Who leads the round?", None),

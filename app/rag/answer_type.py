@@ -336,8 +336,26 @@ LONG = AnswerType(
     beside_asked=True,
 )
 
+# "Under which licence is the code released?": a licence is one of the few there are, by its name ("MIT",
+# "Apache-2.0", "AGPL-3.0", "CC BY 4.0"); a page naming none does not say, whatever else it says about the
+# code. Not a licence to operate ("Which banking licence do they hold?"). Capitals as written: "mit" is a word.
+_LICENCE_NAME = (r"\b(?:(?:A|L)?GPL(?:v\d)?(?:-\d(?:\.\d)?(?:-only|-or-later)?)?|MIT|"
+                 r"Apache(?:[ -]License)?(?:,?[ -](?:[Vv](?:ersion )?)?2(?:\.0)?)?|BSD(?:[ -]\d-Clause)?|"
+                 r"MPL(?:[ -]?2(?:\.0)?)?|ISC|EUPL(?:[ -]1\.2)?|CC[ -]BY(?:[ -](?:SA|NC|ND))*(?:[ -]\d\.\d)?|CC0|"
+                 r"Unlicense|BUSL(?:-1\.1)?|Business Source License|[Pp]roprietary|[Pp]ublic [Dd]omain|"
+                 # spelled out: "the GNU General Public License v3.0", "Mozilla Public License 2.0"
+                 r"(?:GNU )?(?:Affero |Lesser )?General Public License(?:,?\s(?:[Vv](?:ersion\s)?)?\d(?:\.\d)?)?|"
+                 r"Mozilla Public License(?:\s\d\.\d)?|Creative Commons[\w .-]*?\d\.\d)(?![\w-])")
+LICENCE = AnswerType(
+    "licence",
+    re.compile(r"^(?!.*\b(?:regulat\w*|bank\w*|financ\w*|emi|payments?|money|trading|broker\w*|gaming|operat\w*|"
+               r"insurance|lending|exchange)\b).*\b(?:what|which)\b[^?]{0,40}\blicen[cs]e", re.IGNORECASE),
+    re.compile(_LICENCE_NAME),
+)
+
 # Most specific first: "how much funding" asks for money, "what percentage fee" for a percentage.
-_TYPES = (PERCENT, FEE, MONEY, DATE, LONG, DURATION, SPEED, FREQUENCY, WEIGHT, LENGTH, QUANTITY, PLACE, LINK)
+_TYPES = (PERCENT, FEE, MONEY, LICENCE, DATE, LONG, DURATION, SPEED, FREQUENCY, WEIGHT, LENGTH, QUANTITY, PLACE,
+          LINK)
 
 
 _CONTRACTED = re.compile(r"\b(what|who|where|when|how)['\u2019]s\b", re.IGNORECASE)

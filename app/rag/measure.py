@@ -16,6 +16,7 @@ import re
 from app.rag.answer_type import (
     COUNT,
     FEE,
+    LICENCE,
     MONEY,
     MONEY_MEASURES,
     PERCENT,
@@ -164,7 +165,7 @@ def named_thing(question: str) -> str | None:
 def measured_words(question: str, wanted: AnswerType | None) -> list[str]:
     """The words naming what the question measures, or [] when there is no such word to check."""
     question = uncontracted(question)
-    if wanted is None:
+    if wanted is None or wanted is LICENCE:  # a licence is named: "Under what license ...?" names "license"
         return asked_head(question)
     if wanted in (MONEY, FEE):  # the first: "what valuation is Soldera raising at" asks for a valuation
         if compound := _COMPOUND.search(question):
