@@ -119,32 +119,29 @@ def asked_head(question: str) -> list[str]:
 
 # What technical documents write as code ("run `xxd`", "set `convert-meta`", "`--show-settings`"): a question
 # for one of these asks for that literal text.
-_LITERAL_KINDS = frozenset("command commands flag flags option options setting settings utility utilities variable "
-                           "variables value values key keys file files package packages profile profiles parameter "
-                           "parameters argument arguments extra extras module modules directive directives endpoint "
-                           "endpoints".split())
+_LITERAL_KINDS = frozenset("command flag option setting utility variable value key file package profile parameter "
+                           "argument extra module directive endpoint".split())
 LITERAL_KIND_WORDS = 4  # "Which command-line flag", "What TERM value", "Which environment variable"
-
-
 # What the code must look like for the kinds that have a form: a flag starts with a dash ("--show-settings"), a
-# file has a dot or a slash ("~/.inputrc"); "ruff.toml" is no answer to "Which command-line flag ...?".
+# file has a dot or a slash ("~/.inputrc"); "ruff.toml" is no answer to "Which command-line flag ...?". Any
+# other kind: two characters or more, a letter among them.
 _LITERAL_FORMS = {"flag": re.compile(r"(?:^|\s)--?\w"), "file": re.compile(r"[./]\w")}
+_ANY_LITERAL = re.compile(r"[^\W\d_].*\w|\w.*[^\W\d_]")
+
+
+def _singular(word: str) -> str:
+    return word[:-3] + "y" if word.endswith("ies") else word.removesuffix("s")
 
 
 def literal_asked(question: str) -> re.Pattern[str] | None:
     """For a which/what question asking for a command, a flag, a setting, a file or the like by its text:
-    the form its answer has (any text with a letter where the kind has no form of its own); else None."""
+    the form its answer has; else None."""
     found = _WHICH.search(question)
     if not found:
         return None
-    kinds = [w.strip("?,.") for w in found.group(1).lower().split()[:LITERAL_KIND_WORDS]]
+    kinds = (_singular(w.strip("?,.")) for w in found.group(1).lower().split()[:LITERAL_KIND_WORDS])
     kind = next((w for w in kinds if w in _LITERAL_KINDS), None)
-    if kind is None:
-        return None
-    return _LITERAL_FORMS.get(kind.removesuffix("s"), _ANY_LITERAL)
-
-
-_ANY_LITERAL = re.compile(r"[^\W\d_].*\w|\w.*[^\W\d_]")  # two characters or more, a letter among them
+    return None if kind is None else _LITERAL_FORMS.get(kind, _ANY_LITERAL)
 
 
 _NAME_OF = re.compile(r"\bwhat(?:'s|\s+is|\s+are)\s+(?:the\s+)?names?\s+of\s+(.*)"

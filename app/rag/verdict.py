@@ -538,7 +538,7 @@ def _named(evidence: Evidence) -> tuple[str, EvidenceLine] | None:
     return next(((name, line) for line in evidence.lines if (name := _name_beside(line.line, thing, asked))), None)
 
 
-_CODE = re.compile(r"`([^`\n]+)`")  # inline code, as the Markdown loader keeps it
+_CODE = re.compile(r"`([^`\n]+)`")  # inline code, as the loaders mark it (ingest/loaders/base.py, inline_code)
 
 
 def _literal(evidence: Evidence) -> tuple[str, EvidenceLine] | None:
